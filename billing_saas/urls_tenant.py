@@ -1,0 +1,16 @@
+"""URLs of an account's subdomain: the dashboard and every solution installed in it."""
+
+from django.conf import settings
+from django.urls import include, path
+
+from billing_saas.health import healthz
+from tenants.dashboard import dashboard
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("accounts/", include("tenants.members.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.DEV_OUTBOX:
+    urlpatterns.append(path("dev/outbox/", include("notifications.urls_outbox")))

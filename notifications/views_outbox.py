@@ -1,0 +1,54 @@
+"""The dev outbox at /dev/outbox/ (only mounted when DEV_OUTBOX is on, never in production)."""
+
+from email import message_from_bytes, policy
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from notifications.models import OutboxMessage
+
+
+def _attachments(message: OutboxMessage) -> list:
+    parsed = message_from_bytes(bytes(message.raw), policy=policy.default)
+    return list(parsed.iter_attachments())
+
+
+def outbox(request):
+    messages = OutboxMessage.objects.defer("raw", "body_html", "body_text")
+    page = Paginator(messages, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {"page": page})
+
+
+def message(request, pk):
+    item = get_object_or_404(OutboxMessage, pk=pk)
+    attachments = [
+        {"index": i, "name": part.get_filename() or f"attachment-{i}",
+         "type": part.get_content_type()}
+        for i, part in enumerate(_attachments(item))
+    ]
+    return render(request, "notifications/outbox_message.html",
+                  {"item": item, "attachments": attachments})
+
+
+@xframe_options_sameorigin
+def message_html(request, pk):
+    """The HTML part alone, shown in a sandboxed iframe with scripts disabled."""
+    item = get_object_or_404(OutboxMessage, pk=pk)
+    response = HttpResponse(item.body_html or "<p>(no HTML part)</p>")
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+    return response
+
+
+def attachment(request, pk, index):
+    item = get_object_or_404(OutboxMessage, pk=pk)
+    parts = _attachments(item)
+    if index >= len(parts):
+        raise Http404
+    part = parts[index]
+    response = HttpResponse(part.get_content() if part.get_content_maintype() != "text"
+                            else part.get_content().encode(), content_type="application/octet-stream")
+    filename = (part.get_filename() or f"attachment-{index}").replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

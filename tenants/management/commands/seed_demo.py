@@ -1,0 +1,33 @@
+"""Create the demo provider account (demo.<BASE_DOMAIN>) with an owner and an employee, once."""
+
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
+
+from tenants.members.models import Role, User
+from tenants.models import Tenant
+from tenants.services import NewAccount, create_account, ensure_public_tenant
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_PASSWORD = "demo-pass-2024"
+DEMO_OWNER = ("Olivia Owner", "owner@demo.example")
+DEMO_EMPLOYEE = ("Eric Employee", "employee@demo.example")
+
+
+class Command(BaseCommand):
+    help = "Create the demo account and its users if they do not exist (safe to run again)."
+
+    def handle(self, *args, **options):
+        ensure_public_tenant()
+        tenant = Tenant.objects.filter(slug=DEMO_SUBDOMAIN).first()
+        if tenant is None:
+            tenant, _owner = create_account(
+                NewAccount("Demo Agency", DEMO_SUBDOMAIN, DEMO_OWNER[0], DEMO_OWNER[1],
+                           DEMO_PASSWORD),
+                allow_reserved=True,
+            )
+            self.stdout.write(self.style.SUCCESS(f"Created demo account {tenant.host}"))
+        with schema_context(tenant.schema_name):
+            if not User.objects.filter(email=DEMO_EMPLOYEE[1]).exists():
+                User.objects.create_user(DEMO_EMPLOYEE[1], DEMO_PASSWORD,
+                                         full_name=DEMO_EMPLOYEE[0], role=Role.EMPLOYEE)
+        self.stdout.write(f"Demo account ready at {tenant.host}")

@@ -1,0 +1,145 @@
+"""People who work in a provider account: owners, administrators and employees.
+
+These rows live in each account's own schema. Clients of the provider are not users: they get
+their own model (and sign in by magic link) in the client portal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ACCOUNT_OWNER = "owner", _("Account Owner")
+    SUPERUSER = "superuser", _("SuperUser")
+    ADMIN_MANAGE_EMPLOYEES = "admin_employees", _("AdminManageEmployees")
+    EMPLOYEE = "employee", _("Employee")
+
+
+BILLING_ADMIN_ROLES = frozenset(
+    {Role.ACCOUNT_OWNER, Role.SUPERUSER, Role.ADMIN_MANAGE_EMPLOYEES}
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, *, full_name="", role=Role.EMPLOYEE, **extra):
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(
+            email=self.normalize_email(email).lower(), full_name=full_name, role=role, **extra
+        )
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, role=Role.ACCOUNT_OWNER, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def is_billing_admin(self) -> bool:
+        """Owners, SuperUsers and AdminManageEmployees install solutions and manage employees."""
+        return self.is_active and self.role in BILLING_ADMIN_ROLES
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.ACCOUNT_OWNER
+
+    @property
+    def initials(self) -> str:
+        parts = (self.full_name or self.email).split()
+        return "".join(p[0] for p in parts[:2]).upper()
+
+
+def new_token() -> tuple[str, str]:
+    """A random URL token (256 bits) and the hash we store instead of it."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An email invitation to join the account; the link carries a token we only store hashed."""
+
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EMPLOYEE)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="invitations")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one open invitation per address; accepting or revoking closes it.
+            models.UniqueConstraint(
+                fields=["email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class LoginHandoff(models.Model):
+    """A single-use, short-lived token that logs a new owner in on the account's subdomain.
+
+    Sign-up happens on the root domain, whose cookies the account's subdomain never sees.
+    """
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

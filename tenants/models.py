@@ -1,0 +1,45 @@
+"""Provider accounts (one PostgreSQL schema each) and the domains that reach them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+
+class Tenant(TenantMixin):
+    """A provider account. Lives in the public schema; its data lives in its own schema."""
+
+    name = models.CharField(_("company name"), max_length=120)
+    slug = models.SlugField(_("subdomain"), max_length=40, unique=True)
+    owner_email = models.EmailField(_("owner email"), unique=True, null=True, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.DEFAULT_ACCOUNT_TIME_ZONE
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = False  # deleting an account row never destroys its data
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_public(self) -> bool:
+        from django_tenants.utils import get_public_schema_name
+
+        return self.schema_name == get_public_schema_name()
+
+    @property
+    def host(self) -> str:
+        return f"{self.slug}.{settings.BASE_DOMAIN}"
+
+
+class Domain(DomainMixin):
+    """A host name that reaches one account (``<slug>.<BASE_DOMAIN>``)."""
+
+    def __str__(self) -> str:
+        return self.domain

@@ -1,0 +1,49 @@
+"""Celery tasks that run inside one account's schema.
+
+A tenant task always receives the account's schema name as its first argument, explicitly:
+nothing is inferred from whatever schema the caller happened to be in. Calling one without a
+schema, with the public schema, or with an unknown account fails loudly, both when it is
+queued and when a worker runs it.
+"""
+
+from __future__ import annotations
+
+from celery import Task, shared_task
+from django_tenants.utils import get_public_schema_name, tenant_context
+
+
+class TenantRequired(RuntimeError):
+    """A tenant task was queued or run without a valid account."""
+
+
+def _check_schema_name(task_name: str, args) -> str:
+    schema_name = args[0] if args else None
+    if not isinstance(schema_name, str) or not schema_name:
+        raise TenantRequired(f"{task_name} needs the account's schema name as first argument.")
+    if schema_name == get_public_schema_name():
+        raise TenantRequired(f"{task_name} must not run in the public schema.")
+    return schema_name
+
+
+class TenantTask(Task):
+    abstract = True
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        _check_schema_name(self.name, args or ())
+        return super().apply_async(args, kwargs, **options)
+
+    def __call__(self, *args, **kwargs):
+        from tenants.models import Tenant
+
+        schema_name = _check_schema_name(self.name, args)
+        tenant = Tenant.objects.filter(schema_name=schema_name, is_active=True).first()
+        if tenant is None:
+            raise TenantRequired(f"{self.name}: no active account with schema {schema_name!r}.")
+        with tenant_context(tenant):
+            return self.run(tenant, *args[1:], **kwargs)
+
+
+def tenant_task(*args, **options):
+    """Declare a task ``def job(tenant, ...)``; queue it with ``job.delay(schema_name, ...)``."""
+    options.setdefault("base", TenantTask)
+    return shared_task(*args, **options)

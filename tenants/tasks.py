@@ -1,0 +1,28 @@
+from datetime import timedelta
+
+from celery import current_app, shared_task
+from django.utils import timezone
+
+from tenants.members.models import Invitation, LoginHandoff
+from tenants.services import active_tenants
+from tenants.tasking import tenant_task
+
+
+@shared_task
+def dispatch_to_accounts(task_name: str) -> int:
+    """Queue ``task_name`` once per active account, each with its own schema name."""
+    schemas = list(active_tenants().values_list("schema_name", flat=True))
+    for schema_name in schemas:
+        current_app.send_task(task_name, args=[schema_name])
+    return len(schemas)
+
+
+@tenant_task
+def purge_expired_tokens(tenant) -> dict:
+    """Delete used or expired sign-in handoffs and invitations expired for over 30 days."""
+    now = timezone.now()
+    handoffs, _ = LoginHandoff.objects.filter(expires_at__lt=now).delete()
+    invitations, _ = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=now - timedelta(days=30)
+    ).delete()
+    return {"account": tenant.slug, "handoffs": handoffs, "invitations": invitations}
