@@ -3,14 +3,11 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from tenants.demo import DEMO_COMPANY, DEMO_EMPLOYEE, DEMO_OWNER, DEMO_PASSWORD, DEMO_SUBDOMAIN
 from tenants.members.models import Role, User
 from tenants.models import Tenant
 from tenants.services import NewAccount, create_account, ensure_public_tenant
 
-DEMO_SUBDOMAIN = "demo"
-DEMO_PASSWORD = "demo-pass-2024"
-DEMO_OWNER = ("Olivia Owner", "owner@demo.example")
-DEMO_EMPLOYEE = ("Eric Employee", "employee@demo.example")
 
 
 class Command(BaseCommand):
@@ -21,7 +18,7 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(slug=DEMO_SUBDOMAIN).first()
         if tenant is None:
             tenant, _owner = create_account(
-                NewAccount("Demo Agency", DEMO_SUBDOMAIN, DEMO_OWNER[0], DEMO_OWNER[1],
+                NewAccount(DEMO_COMPANY, DEMO_SUBDOMAIN, DEMO_OWNER[0], DEMO_OWNER[1],
                            DEMO_PASSWORD),
                 allow_reserved=True,
             )

@@ -1,0 +1,160 @@
+"""``make dev``: embedded services, migrations, demo data, then web + worker + beat in one terminal.
+
+Run as ``python -m billing_saas.devserver [--port 8000]``. Ctrl-C (or SIGTERM) stops the web
+server, the worker, beat and the embedded PostgreSQL and Redis it started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from billing_saas import embedded_services
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _log(message: str) -> None:
+    print(f"\033[1;34m[dev]\033[0m {message}", flush=True)
+
+
+class DevStack:
+    def __init__(self, port: int, data_dir: Path, host: str = "127.0.0.1"):
+        self.port = port
+        self.host = host
+        self.data_dir = data_dir
+        self.env = dict(os.environ, DATA_DIR=str(data_dir), APP_ENV="development",
+                        PYTHONUNBUFFERED="1")
+        self.children: list[subprocess.Popen] = []
+        self.started_postgres = False
+        self.started_redis = False
+
+    # -- services ----------------------------------------------------------------------
+    def start_services(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.env.get("DATABASE_URL"):
+            _log(f"starting embedded PostgreSQL in {self.data_dir / 'postgres'}")
+            self.env["DATABASE_URL"] = embedded_services.ensure_postgres(self.data_dir / "postgres")
+            self.started_postgres = True
+        if not self.env.get("REDIS_URL"):
+            _log("starting embedded Redis")
+            self.env["REDIS_URL"] = embedded_services.ensure_redis(self.data_dir / "redis")
+            self.started_redis = True
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True)
+
+    def prepare(self) -> None:
+        _log("applying migrations")
+        self.manage("migrate_schemas", "-v", "0")
+        _log("seeding the demo account")
+        self.manage("seed_demo")
+
+    # -- processes ---------------------------------------------------------------------
+    def spawn(self, name: str, *args: str) -> None:
+        # Each child leads its own process group so the whole tree (runserver's reloader,
+        # Celery's pool) can be stopped at once.
+        process = subprocess.Popen(list(args), cwd=BASE_DIR, env=self.env, start_new_session=True)
+        process.name = name  # type: ignore[attr-defined]
+        self.children.append(process)
+
+    def start_processes(self, reload: bool = True) -> None:
+        web = [sys.executable, "manage.py", "runserver", f"{self.host}:{self.port}"]
+        if not reload:
+            web.append("--noreload")
+        self.spawn("web", *web)
+        celery = [sys.executable, "-m", "celery", "-A", "billing_saas"]
+        self.spawn("worker", *celery, "worker", "--loglevel", "INFO", "--concurrency", "2",
+                   "--hostname", f"dev-worker-{self.port}@%h")
+        self.spawn("beat", *celery, "beat", "--loglevel", "INFO", "--schedule",
+                   str(self.data_dir / "celerybeat-schedule"))
+
+    def print_welcome(self) -> None:
+        from tenants.demo import DEMO_EMPLOYEE, DEMO_OWNER, DEMO_PASSWORD
+
+        base = f"http://localhost:{self.port}"
+        demo = f"http://demo.localhost:{self.port}"
+        lines = [
+            "",
+            "  billing_saas is running",
+            f"  Sign up:        {base}/signup/",
+            f"  Demo account:   {demo}/accounts/login/",
+            f"    owner:        {DEMO_OWNER[1]} / {DEMO_PASSWORD}",
+            f"    employee:     {DEMO_EMPLOYEE[1]} / {DEMO_PASSWORD}",
+            f"  Dev outbox:     {demo}/dev/outbox/  (and {base}/dev/outbox/)",
+            f"  Health:         {base}/healthz",
+            "  Ctrl-C stops everything.",
+            "",
+        ]
+        print("\n".join(lines), flush=True)
+
+    def wait(self) -> int:
+        while True:
+            for child in self.children:
+                code = child.poll()
+                if code is not None:
+                    _log(f"{child.name} exited with code {code}; stopping")
+                    return code or 1
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                try:
+                    os.killpg(child.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.monotonic() + 15
+        for child in self.children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        if self.started_redis:
+            _log("stopping embedded Redis")
+            embedded_services.stop_redis(self.data_dir / "redis")
+        if self.started_postgres:
+            _log("stopping embedded PostgreSQL")
+            embedded_services.stop_postgres(self.data_dir / "postgres")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--data-dir", type=Path,
+                        default=Path(os.environ.get("DATA_DIR", BASE_DIR / ".data")))
+    parser.add_argument("--no-reload", action="store_true", help="disable runserver's autoreload")
+    args = parser.parse_args(argv)
+
+    stack = DevStack(args.port, args.data_dir)
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    code = 0
+    try:
+        stack.start_services()
+        stack.prepare()
+        stack.start_processes(reload=not args.no_reload)
+        stack.print_welcome()
+        code = stack.wait()
+    except KeyboardInterrupt:
+        _log("stopping")
+    except subprocess.CalledProcessError as exc:
+        _log(f"a set-up step failed: {exc}")
+        code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        stack.stop()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""The demo account that `make dev` seeds (plain constants: imported before Django starts)."""
+
+DEMO_SUBDOMAIN = "demo"
+DEMO_COMPANY = "Demo Agency"
+DEMO_PASSWORD = "demo-pass-2024"
+DEMO_OWNER = ("Olivia Owner", "owner@demo.example")
+DEMO_EMPLOYEE = ("Eric Employee", "employee@demo.example")
