@@ -72,3 +72,21 @@ def root_client(accounts, db) -> Client:
     from django.conf import settings
 
     return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture
+def running_worker(transactional_db_free):
+    """A real Celery worker (in a thread) consuming from the test run's Redis."""
+    from celery.contrib.testing.worker import start_worker
+
+    from billing_saas.celery import app
+
+    with start_worker(app, perform_ping_check=False, shutdown_timeout=20) as worker:
+        yield worker
+
+
+@pytest.fixture
+def transactional_db_free(accounts, django_db_blocker):
+    """Database access for threads (such as a worker) that read committed rows only."""
+    with django_db_blocker.unblock():
+        yield

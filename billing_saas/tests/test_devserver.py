@@ -1,0 +1,103 @@
+"""`make dev` brings the whole stack up on embedded services and Ctrl-C takes it all down."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port: int, host: str, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.request("GET", path, headers={"Host": f"{host}:{port}"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wait_for(port: int, host: str, path: str, timeout: float) -> tuple[int, bytes]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return get(port, host, path)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def dev_stack(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "EMAIL_BACKEND"}}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "billing_saas.devserver", "--port", str(port),
+         "--data-dir", str(tmp_path / "data"), "--no-reload"],
+        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    yield process, port, tmp_path / "data"
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_make_dev_serves_the_demo_login_then_stops_everything_on_ctrl_c(dev_stack):
+    process, port, data_dir = dev_stack
+
+    status, body = wait_for(port, "demo.localhost", "/accounts/login/", timeout=120)
+    assert status == 200
+    assert b"Sign in to Demo Agency" in body
+    status, _ = get(port, "localhost", "/signup/")
+    assert status == 200
+    assert (data_dir / "postgres" / "postmaster.pid").exists()
+    redis_port = int((data_dir / "redis" / "port").read_text())
+    assert redis_answers(redis_port)
+
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=60)
+
+    assert process.returncode == 0, output
+    assert "demo.localhost" in output and "owner@demo.example" in output
+    assert not (data_dir / "postgres" / "postmaster.pid").exists()
+    assert not redis_answers(redis_port)
+    with pytest.raises(OSError):
+        get(port, "localhost", "/signup/")
+    assert not leftover_processes(data_dir, port)
+
+
+def leftover_processes(data_dir: Path, port: int) -> list[str]:
+    """Worker, beat or web processes of this stack that are still alive."""
+    import psutil
+
+    marks = (f"dev-worker-{port}", str(data_dir / "celerybeat-schedule"), f"127.0.0.1:{port}")
+    leftovers = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        cmdline = " ".join(proc.info["cmdline"] or [])
+        if proc.info["status"] != psutil.STATUS_ZOMBIE and any(m in cmdline for m in marks):
+            leftovers.append(cmdline)
+    return leftovers
