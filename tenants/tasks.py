@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from celery import current_app, shared_task
+from django.db import connection
 from django.utils import timezone
 
-from tenants.members.models import Invitation, LoginHandoff
+from tenants.members.models import Invitation, LoginHandoff, Role, User
 from tenants.services import active_tenants
 from tenants.tasking import tenant_task
 
@@ -26,3 +27,10 @@ def purge_expired_tokens(tenant) -> dict:
         accepted_at__isnull=True, expires_at__lt=now - timedelta(days=30)
     ).delete()
     return {"account": tenant.slug, "handoffs": handoffs, "invitations": invitations}
+
+
+@tenant_task
+def ping_account(tenant) -> dict:
+    """Proves a worker reaches this account's schema: what it sees there (for ops and tests)."""
+    owners = User.objects.filter(role=Role.ACCOUNT_OWNER).values_list("email", flat=True)
+    return {"schema": connection.schema_name, "account": tenant.slug, "owners": sorted(owners)}

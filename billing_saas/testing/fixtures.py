@@ -74,19 +74,46 @@ def root_client(accounts, db) -> Client:
     return Client(HTTP_HOST=settings.BASE_DOMAIN)
 
 
+def database_url_for_processes() -> str:
+    """The URL of the test database, for server and worker processes started by tests."""
+    import urllib.parse
+
+    settings_dict = connection.settings_dict
+    host = urllib.parse.quote(settings_dict["HOST"], safe="")
+    return (f"postgresql://{settings_dict['USER']}@{host}:{settings_dict['PORT']}"
+            f"/{settings_dict['NAME']}")
+
+
 @pytest.fixture
-def running_worker(transactional_db_free):
-    """A real Celery worker (in a thread) consuming from the test run's Redis."""
-    from celery.contrib.testing.worker import start_worker
+def running_worker(accounts, django_db_blocker):
+    """A real Celery worker process on the test database and the test run's Redis.
+
+    It sees committed rows only (the session accounts), like a production worker.
+    """
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
 
     from billing_saas.celery import app
 
-    with start_worker(app, perform_ping_check=False, shutdown_timeout=20) as worker:
-        yield worker
-
-
-@pytest.fixture
-def transactional_db_free(accounts, django_db_blocker):
-    """Database access for threads (such as a worker) that read committed rows only."""
+    name = f"test-worker-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
-        yield
+        database_url = database_url_for_processes()
+    env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "billing_saas", "worker", "--pool", "solo",
+         "--hostname", f"{name}@%h", "--loglevel", "WARNING", "--without-mingle",
+         "--without-gossip"],
+        cwd=Path(__file__).resolve().parents[2], env=env,
+    )
+    deadline = time.monotonic() + 60
+    while not any(name in node for reply in app.control.ping(timeout=0.5) for node in reply):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the test Celery worker did not start")
+    yield process
+    process.terminate()
+    process.wait(timeout=30)

@@ -30,5 +30,4 @@ class AcceptInvitationForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "language"]
-        widgets = {"language": forms.Select(choices=[("", _("Account default")), ("en", "English"), ("fr", "Français")])}
+        fields = ["full_name"]

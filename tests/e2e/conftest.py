@@ -8,10 +8,11 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
+
+from billing_saas.testing.fixtures import database_url_for_processes
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
 # between browser steps are ordinary blocking calls.
@@ -25,12 +26,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _database_url(settings_dict) -> str:
-    host = urllib.parse.quote(settings_dict["HOST"], safe="")
-    return (f"postgresql://{settings_dict['USER']}@{host}:{settings_dict['PORT']}"
-            f"/{settings_dict['NAME']}")
 
 
 class LiveApp:
@@ -47,10 +42,8 @@ class LiveApp:
 @pytest.fixture(scope="session")
 def live_app(accounts):
     """runserver on a free port, reading and writing the test database (committed rows)."""
-    from django.db import connection
-
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=_database_url(connection.settings_dict),
+    env = dict(os.environ, DATABASE_URL=database_url_for_processes(),
                EMAIL_BACKEND="notifications.backends.OutboxEmailBackend", DEV_OUTBOX="1",
                APP_ENV="development", PYTHONUNBUFFERED="1")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -72,6 +65,7 @@ def live_app(accounts):
     process.terminate()
     process.wait(timeout=20)
     log.close()
+    time.sleep(0.5)  # let PostgreSQL end the server's sessions before the test database is dropped
 
 
 def _chromium_path() -> str:
