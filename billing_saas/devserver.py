@@ -28,8 +28,9 @@ class DevStack:
         self.port = port
         self.host = host
         self.data_dir = data_dir
-        self.env = dict(os.environ, DATA_DIR=str(data_dir), APP_ENV="development",
-                        PYTHONUNBUFFERED="1")
+        self.env = dict(
+            os.environ, DATA_DIR=str(data_dir), APP_ENV="development", PYTHONUNBUFFERED="1"
+        )
         self.children: list[subprocess.Popen] = []
         self.started_postgres = False
         self.started_redis = False
@@ -69,10 +70,26 @@ class DevStack:
             web.append("--noreload")
         self.spawn("web", *web)
         celery = [sys.executable, "-m", "celery", "-A", "billing_saas"]
-        self.spawn("worker", *celery, "worker", "--loglevel", "INFO", "--concurrency", "2",
-                   "--hostname", f"dev-worker-{self.port}@%h")
-        self.spawn("beat", *celery, "beat", "--loglevel", "INFO", "--schedule",
-                   str(self.data_dir / "celerybeat-schedule"))
+        self.spawn(
+            "worker",
+            *celery,
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--hostname",
+            f"dev-worker-{self.port}@%h",
+        )
+        self.spawn(
+            "beat",
+            *celery,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(self.data_dir / "celerybeat-schedule"),
+        )
 
     def print_welcome(self) -> None:
         from tenants.demo import DEMO_EMPLOYEE, DEMO_OWNER, DEMO_PASSWORD
@@ -127,8 +144,9 @@ class DevStack:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    parser.add_argument("--data-dir", type=Path,
-                        default=Path(os.environ.get("DATA_DIR", BASE_DIR / ".data")))
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(os.environ.get("DATA_DIR", BASE_DIR / ".data"))
+    )
     parser.add_argument("--no-reload", action="store_true", help="disable runserver's autoreload")
     args = parser.parse_args(argv)
 

@@ -33,8 +33,9 @@ def _database():
 def _broker():
     import redis
 
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=1,
-                                  socket_connect_timeout=1)
+    client = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_timeout=1, socket_connect_timeout=1
+    )
     try:
         client.ping()
     finally:
@@ -53,8 +54,11 @@ def _workers():
 @never_cache
 def healthz(request):
     checks = {"database": _check(_database), "broker": _check(_broker)}
-    checks["worker"] = _check(_workers) if checks["broker"]["ok"] else {
-        "ok": False, "error": "broker unreachable"}
+    checks["worker"] = (
+        _check(_workers) if checks["broker"]["ok"] else {"ok": False, "error": "broker unreachable"}
+    )
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

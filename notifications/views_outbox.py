@@ -24,12 +24,16 @@ def outbox(request):
 def message(request, pk):
     item = get_object_or_404(OutboxMessage, pk=pk)
     attachments = [
-        {"index": i, "name": part.get_filename() or f"attachment-{i}",
-         "type": part.get_content_type()}
+        {
+            "index": i,
+            "name": part.get_filename() or f"attachment-{i}",
+            "type": part.get_content_type(),
+        }
         for i, part in enumerate(_attachments(item))
     ]
-    return render(request, "notifications/outbox_message.html",
-                  {"item": item, "attachments": attachments})
+    return render(
+        request, "notifications/outbox_message.html", {"item": item, "attachments": attachments}
+    )
 
 
 @xframe_options_sameorigin
@@ -37,7 +41,9 @@ def message_html(request, pk):
     """The HTML part alone, shown in a sandboxed iframe with scripts disabled."""
     item = get_object_or_404(OutboxMessage, pk=pk)
     response = HttpResponse(item.body_html or "<p>(no HTML part)</p>")
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src * data:; style-src 'unsafe-inline'"
+    )
     return response
 
 
@@ -47,8 +53,12 @@ def attachment(request, pk, index):
     if index >= len(parts):
         raise Http404
     part = parts[index]
-    response = HttpResponse(part.get_content() if part.get_content_maintype() != "text"
-                            else part.get_content().encode(), content_type="application/octet-stream")
+    response = HttpResponse(
+        part.get_content()
+        if part.get_content_maintype() != "text"
+        else part.get_content().encode(),
+        content_type="application/octet-stream",
+    )
     filename = (part.get_filename() or f"attachment-{index}").replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

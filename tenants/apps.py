@@ -11,5 +11,12 @@ class TenantsConfig(AppConfig):
         from tenants import periodic_jobs  # noqa: F401  (registers housekeeping jobs)
 
         add_menu_entry(MenuEntry(_("Dashboard"), "dashboard", "home", order=0))
-        add_menu_entry(MenuEntry(_("Employees"), "members:employees", "users",
-                                 visible_to=lambda user: user.is_billing_admin, order=900))
+        add_menu_entry(
+            MenuEntry(
+                _("Employees"),
+                "members:employees",
+                "users",
+                visible_to=lambda user: user.is_billing_admin,
+                order=900,
+            )
+        )

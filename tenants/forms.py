@@ -7,13 +7,15 @@ from tenants.subdomains import validate_subdomain
 class SignUpForm(forms.Form):
     company_name = forms.CharField(label=_("Company name"), max_length=120)
     subdomain = forms.CharField(
-        label=_("Subdomain"), max_length=40,
+        label=_("Subdomain"),
+        max_length=40,
         help_text=_("Your account's address. Lowercase letters, digits and hyphens."),
     )
     owner_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Work email"))
     password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(render_value=False),
+        label=_("Password"),
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("At least 10 characters; not a common or all-numeric password."),
     )
 

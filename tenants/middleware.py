@@ -18,8 +18,12 @@ class AccountMiddleware(TenantMainMiddleware):
         if response is not None:
             return response
         if not request.tenant.is_active:
-            return render(request, "tenants/unknown_account.html",
-                          {"hostname": request.tenant.domain_url}, status=404)
+            return render(
+                request,
+                "tenants/unknown_account.html",
+                {"hostname": request.tenant.domain_url},
+                status=404,
+            )
         return None
 
 

@@ -68,7 +68,9 @@ def create_account(data: NewAccount, *, allow_reserved: bool = False) -> tuple[T
             Domain.objects.create(domain=tenant.host, tenant=tenant, is_primary=True)
             with schema_context(tenant.schema_name):
                 owner = User.objects.create_user(
-                    data.email, data.password, full_name=data.owner_name.strip(),
+                    data.email,
+                    data.password,
+                    full_name=data.owner_name.strip(),
                     role=Role.ACCOUNT_OWNER,
                 )
     except IntegrityError:

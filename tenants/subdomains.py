@@ -35,6 +35,9 @@ def validate_subdomain(value: str) -> str:
             code="invalid_subdomain",
         )
     if value in RESERVED_SUBDOMAINS:
-        raise ValidationError(_("“%(value)s” is reserved. Please choose another subdomain."),
-                              code="reserved_subdomain", params={"value": value})
+        raise ValidationError(
+            _("“%(value)s” is reserved. Please choose another subdomain."),
+            code="reserved_subdomain",
+            params={"value": value},
+        )
     return value

@@ -1,4 +1,4 @@
-"""Absolute URLs on an account's subdomain or the root domain, keeping the request's scheme and port."""
+"""Absolute URLs on an account's subdomain or the root domain, keeping scheme and port."""
 
 from django.conf import settings
 

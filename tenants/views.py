@@ -36,7 +36,9 @@ def signup(request):
                 token = create_login_handoff(owner)
             path = reverse("members:welcome", kwargs={"token": token}, urlconf=TENANT_URLCONF)
             return redirect(account_url(tenant, path, request))
-    return render(request, "tenants/signup.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "tenants/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -45,6 +47,8 @@ def find_account(request):
     if request.method == "POST" and form.is_valid():
         tenant = Tenant.objects.filter(slug=form.cleaned_data["subdomain"], is_active=True).first()
         if tenant is not None:
-            return redirect(account_url(tenant, reverse("members:login", urlconf=TENANT_URLCONF), request))
+            return redirect(
+                account_url(tenant, reverse("members:login", urlconf=TENANT_URLCONF), request)
+            )
         form.add_error("subdomain", _("No account uses this subdomain."))
     return render(request, "tenants/find_account.html", {"form": form})

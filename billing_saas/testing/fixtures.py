@@ -1,4 +1,4 @@
-"""Fixtures and helpers shared by every test: two accounts, their members, clients on their hosts."""
+"""Fixtures and helpers shared by every test: two accounts, members, clients on their hosts."""
 
 from __future__ import annotations
 
@@ -23,9 +23,15 @@ def accounts(django_db_setup, django_db_blocker) -> dict[str, Tenant]:
         for slug in ("alpha", "beta"):
             tenant = Tenant.objects.filter(slug=slug).first()
             if tenant is None:
-                tenant, _ = create_account(NewAccount(
-                    f"{slug.title()} Studio", slug, f"{slug.title()} Owner",
-                    f"owner@{slug}.example", PASSWORD))
+                tenant, _ = create_account(
+                    NewAccount(
+                        f"{slug.title()} Studio",
+                        slug,
+                        f"{slug.title()} Owner",
+                        f"owner@{slug}.example",
+                        PASSWORD,
+                    )
+                )
             created[slug] = tenant
         connection.set_schema_to_public()
     return created
@@ -54,7 +60,13 @@ def owner_of(tenant: Tenant) -> User:
 
 def make_member(tenant: Tenant, email: str, role: str = Role.EMPLOYEE, **extra) -> User:
     with schema_context(tenant.schema_name):
-        return User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email.split("@")[0].title()), role=role, **extra)
+        return User.objects.create_user(
+            email,
+            PASSWORD,
+            full_name=extra.pop("full_name", email.split("@")[0].title()),
+            role=role,
+            **extra,
+        )
 
 
 def client_on(tenant_or_host, user: User | None = None) -> Client:
@@ -80,8 +92,10 @@ def database_url_for_processes() -> str:
 
     settings_dict = connection.settings_dict
     host = urllib.parse.quote(settings_dict["HOST"], safe="")
-    return (f"postgresql://{settings_dict['USER']}@{host}:{settings_dict['PORT']}"
-            f"/{settings_dict['NAME']}")
+    return (
+        f"postgresql://{settings_dict['USER']}@{host}:{settings_dict['PORT']}"
+        f"/{settings_dict['NAME']}"
+    )
 
 
 @pytest.fixture
@@ -104,10 +118,24 @@ def running_worker(accounts, django_db_blocker):
         database_url = database_url_for_processes()
     env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "billing_saas", "worker", "--pool", "solo",
-         "--hostname", f"{name}@%h", "--loglevel", "WARNING", "--without-mingle",
-         "--without-gossip"],
-        cwd=Path(__file__).resolve().parents[2], env=env,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "billing_saas",
+            "worker",
+            "--pool",
+            "solo",
+            "--hostname",
+            f"{name}@%h",
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
     )
     deadline = time.monotonic() + 60
     while not any(name in node for reply in app.control.ping(timeout=0.5) for node in reply):

@@ -53,12 +53,27 @@ def redis_answers(port: int) -> bool:
 @pytest.fixture
 def dev_stack(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "EMAIL_BACKEND"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DATA_DIR", "EMAIL_BACKEND"}
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "billing_saas.devserver", "--port", str(port),
-         "--data-dir", str(tmp_path / "data"), "--no-reload"],
-        cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "billing_saas.devserver",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--no-reload",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process, port, tmp_path / "data"
     if process.poll() is None:

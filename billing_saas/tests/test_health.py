@@ -17,8 +17,10 @@ def test_healthz_is_503_when_no_worker_answers(accounts, db):
     response = client_on("localhost").get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["checks"]["worker"] == {"ok": False,
-                                                   "error": "RuntimeError: no Celery worker answered"}
+    assert response.json()["checks"]["worker"] == {
+        "ok": False,
+        "error": "RuntimeError: no Celery worker answered",
+    }
 
 
 def test_healthz_is_503_when_the_broker_is_unreachable(accounts, db, settings):

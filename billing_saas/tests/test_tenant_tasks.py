@@ -40,8 +40,9 @@ def test_beat_runs_one_dispatcher_per_registered_job():
 
 def test_the_dispatcher_queues_the_job_once_per_active_account(accounts, db, monkeypatch):
     queued = []
-    monkeypatch.setattr(current_app, "send_task",
-                        lambda name, args: queued.append((name, tuple(args))))
+    monkeypatch.setattr(
+        current_app, "send_task", lambda name, args: queued.append((name, tuple(args)))
+    )
 
     count = dispatch_to_accounts.apply(args=["tenants.tasks.purge_expired_tokens"]).get()
 

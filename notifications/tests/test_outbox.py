@@ -14,10 +14,13 @@ def outbox_backend(settings):
 
 
 def send_sample(subject="Invoice #12345", attachment=True):
-    message = EmailMultiAlternatives(subject, "Pay here: https://pay.example/abc",
-                                     "billing@alpha.example", ["client@example.com"])
-    message.attach_alternative("<p>Pay <a href='https://pay.example/abc'>here</a></p>",
-                               "text/html")
+    message = EmailMultiAlternatives(
+        subject,
+        "Pay here: https://pay.example/abc",
+        "billing@alpha.example",
+        ["client@example.com"],
+    )
+    message.attach_alternative("<p>Pay <a href='https://pay.example/abc'>here</a></p>", "text/html")
     if attachment:
         message.attach("invoice.pdf", b"%PDF-1.4 sample", "application/pdf")
     message.send()

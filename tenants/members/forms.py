@@ -7,7 +7,10 @@ from tenants.members.models import Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class InviteForm(forms.Form):
@@ -22,7 +25,8 @@ class RoleForm(forms.Form):
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     password = forms.CharField(
-        label=_("Choose a password"), widget=forms.PasswordInput,
+        label=_("Choose a password"),
+        widget=forms.PasswordInput,
         help_text=password_validation.password_validators_help_text_html(),
     )
 

@@ -22,9 +22,7 @@ class Role(models.TextChoices):
     EMPLOYEE = "employee", _("Employee")
 
 
-BILLING_ADMIN_ROLES = frozenset(
-    {Role.ACCOUNT_OWNER, Role.SUPERUSER, Role.ADMIN_MANAGE_EMPLOYEES}
-)
+BILLING_ADMIN_ROLES = frozenset({Role.ACCOUNT_OWNER, Role.SUPERUSER, Role.ADMIN_MANAGE_EMPLOYEES})
 
 
 class UserManager(BaseUserManager):
@@ -94,8 +92,9 @@ def hash_token(token: str) -> str:
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True,
-                           expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class Invitation(models.Model):
@@ -109,8 +108,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="invitations")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -143,3 +143,6 @@ class LoginHandoff(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in handoff for user {self.user_id}"

@@ -2,8 +2,8 @@
 
 from django_tenants.utils import schema_context
 
-from tenants.members.models import User
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
+from tenants.members.models import User
 
 
 def test_unknown_host_gets_a_clear_404_page(accounts, db):

@@ -43,14 +43,22 @@ class LiveApp:
 def live_app(accounts):
     """runserver on a free port, reading and writing the test database (committed rows)."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=database_url_for_processes(),
-               EMAIL_BACKEND="notifications.backends.OutboxEmailBackend", DEV_OUTBOX="1",
-               APP_ENV="development", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url_for_processes(),
+        EMAIL_BACKEND="notifications.backends.OutboxEmailBackend",
+        DEV_OUTBOX="1",
+        APP_ENV="development",
+        PYTHONUNBUFFERED="1",
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "live-server.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:
@@ -69,8 +77,11 @@ def live_app(accounts):
 
 
 def _chromium_path() -> str:
-    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
-        "chromium-browser")
+    path = (
+        os.environ.get("CHROMIUM_PATH")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not path:
         pytest.fail("Debian's chromium is needed for browser tests: `make test` installs it.")
     return path
@@ -83,9 +94,16 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=_chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield browser
         browser.close()

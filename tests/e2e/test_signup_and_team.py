@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import PASSWORD
 
+
 def unique(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
 

@@ -9,7 +9,6 @@ from tenants.models import Tenant
 from tenants.services import NewAccount, create_account, ensure_public_tenant
 
 
-
 class Command(BaseCommand):
     help = "Create the demo account and its users if they do not exist (safe to run again)."
 
@@ -18,13 +17,15 @@ class Command(BaseCommand):
         tenant = Tenant.objects.filter(slug=DEMO_SUBDOMAIN).first()
         if tenant is None:
             tenant, _owner = create_account(
-                NewAccount(DEMO_COMPANY, DEMO_SUBDOMAIN, DEMO_OWNER[0], DEMO_OWNER[1],
-                           DEMO_PASSWORD),
+                NewAccount(
+                    DEMO_COMPANY, DEMO_SUBDOMAIN, DEMO_OWNER[0], DEMO_OWNER[1], DEMO_PASSWORD
+                ),
                 allow_reserved=True,
             )
             self.stdout.write(self.style.SUCCESS(f"Created demo account {tenant.host}"))
         with schema_context(tenant.schema_name):
             if not User.objects.filter(email=DEMO_EMPLOYEE[1]).exists():
-                User.objects.create_user(DEMO_EMPLOYEE[1], DEMO_PASSWORD,
-                                         full_name=DEMO_EMPLOYEE[0], role=Role.EMPLOYEE)
+                User.objects.create_user(
+                    DEMO_EMPLOYEE[1], DEMO_PASSWORD, full_name=DEMO_EMPLOYEE[0], role=Role.EMPLOYEE
+                )
         self.stdout.write(f"Demo account ready at {tenant.host}")
