@@ -52,14 +52,20 @@ def invite(actor: User, email: str, role: str, accept_url_for) -> Invitation:
     if User.objects.filter(email__iexact=email).exists():
         raise MemberError(_("%(email)s is already a member of this account.") % {"email": email})
     token, token_hash = new_token()
+    now = timezone.now()
     try:
         with transaction.atomic():
+            # An expired invitation is no longer listed, so no one could revoke it: close it
+            # here, or it would block a new invitation to the same address.
+            Invitation.objects.filter(
+                email=email, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now
+            ).update(revoked_at=now)
             invitation = Invitation.objects.create(
                 email=email,
                 role=role,
                 token_hash=token_hash,
                 invited_by=actor,
-                expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+                expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
             )
     except IntegrityError:
         raise MemberError(
@@ -97,7 +103,9 @@ def find_open_invitation(token: str) -> Invitation:
     """The invitation for ``token``, or a MemberError saying why it cannot be used."""
     invitation = Invitation.objects.filter(token_hash=hash_token(token)).first()
     if invitation is None or invitation.revoked_at:
-        raise MemberError(_("This invitation link is not valid. Ask your administrator for a new one."))
+        raise MemberError(
+            _("This invitation link is not valid. Ask your administrator for a new one.")
+        )
     if invitation.accepted_at:
         raise MemberError(_("This invitation was already accepted. Sign in instead."))
     if invitation.is_expired:
@@ -139,6 +147,8 @@ def change_role(actor: User, member: User, role: str) -> User:
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.is_owner and not actor.is_owner:
         raise PermissionDenied(_("Only an Account Owner can change an Account Owner's role."))
+    if member.pk == actor.pk and not actor.is_owner:
+        raise PermissionDenied(_("Ask an Account Owner to change your own role."))
     _require_may_assign(actor, role)
     if member.is_owner and role != Role.ACCOUNT_OWNER and not _active_owner_count_excluding(member):
         raise MemberError(_("The account must keep at least one active Account Owner."))
@@ -152,11 +162,13 @@ def change_role(actor: User, member: User, role: str) -> User:
 def set_active(actor: User, member: User, active: bool) -> User:
     _require_admin(actor)
     member = User.objects.select_for_update().get(pk=member.pk)
+    if member.is_owner and not actor.is_owner:
+        raise PermissionDenied(
+            _("Only an Account Owner can deactivate or reactivate an Account Owner.")
+        )
     if not active:
         if member.pk == actor.pk:
             raise MemberError(_("You cannot deactivate yourself."))
-        if member.is_owner and not actor.is_owner:
-            raise PermissionDenied(_("Only an Account Owner can deactivate an Account Owner."))
         if member.is_owner and not _active_owner_count_excluding(member):
             raise MemberError(_("The account must keep at least one active Account Owner."))
     member.is_active = active
@@ -197,4 +209,3 @@ def redeem_login_handoff(token: str) -> User | None:
     handoff.used_at = timezone.now()
     handoff.save(update_fields=["used_at"])
     return handoff.user
-

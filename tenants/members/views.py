@@ -66,20 +66,24 @@ def accept_invitation(request, token):
     try:
         invitation = services.find_open_invitation(token)
     except ValidationError as exc:
-        return render(request, "members/invitation_invalid.html", {"reason": exc.messages[0]},
-                      status=410)
+        return render(
+            request, "members/invitation_invalid.html", {"reason": exc.messages[0]}, status=410
+        )
     form = AcceptInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.accept_invitation(token, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error("password" if exc.code != "invalid" else None, exc)
+        except services.MemberError as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:  # the password validators' messages
+            form.add_error("password", exc)
         else:
             login(request, user, backend=AUTH_BACKEND)
             messages.success(request, _("Welcome aboard, %(name)s!") % {"name": user.full_name})
             return redirect("dashboard")
-    return render(request, "members/accept_invitation.html",
-                  {"form": form, "invitation": invitation})
+    return render(
+        request, "members/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
 
 
 @login_required
@@ -100,8 +104,11 @@ def profile(request):
             update_session_auth_hash(request, password_form.user)
             messages.success(request, _("Your password was changed."))
             return redirect("members:profile")
-    return render(request, "members/profile.html",
-                  {"profile_form": profile_form, "password_form": password_form})
+    return render(
+        request,
+        "members/profile.html",
+        {"profile_form": profile_form, "password_form": password_form},
+    )
 
 
 @billing_admin_required
@@ -111,7 +118,9 @@ def employees(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.invite(
-                request.user, form.cleaned_data["email"], form.cleaned_data["role"],
+                request.user,
+                form.cleaned_data["email"],
+                form.cleaned_data["role"],
                 accept_url_for=lambda token: request.build_absolute_uri(
                     reverse("members:accept_invitation", kwargs={"token": token})
                 ),
@@ -124,15 +133,22 @@ def employees(request):
     query = request.GET.get("q", "").strip()
     members = User.objects.all()
     if query:
-        members = members.filter(full_name__icontains=query) | members.filter(email__icontains=query)
+        members = members.filter(full_name__icontains=query) | members.filter(
+            email__icontains=query
+        )
     page = Paginator(members.order_by("full_name", "email"), 25).get_page(request.GET.get("page"))
-    return render(request, "members/employees.html", {
-        "form": form,
-        "page": page,
-        "query": query,
-        "invitations": Invitation.objects.pending().select_related("invited_by"),
-        "role_form": RoleForm(),
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "members/employees.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "invitations": Invitation.objects.pending().select_related("invited_by"),
+            "role_form": RoleForm(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _member_action(request, pk, action):
@@ -156,8 +172,14 @@ def change_role(request, pk):
 
     def act(member):
         services.change_role(request.user, member, form.cleaned_data["role"])
-        messages.success(request, _("%(name)s is now %(role)s.") % {
-            "name": member, "role": dict(RoleForm.base_fields["role"].choices)[form.cleaned_data["role"]]})
+        messages.success(
+            request,
+            _("%(name)s is now %(role)s.")
+            % {
+                "name": member,
+                "role": dict(RoleForm.base_fields["role"].choices)[form.cleaned_data["role"]],
+            },
+        )
 
     return _member_action(request, pk, act)
 
@@ -187,5 +209,7 @@ def reactivate(request, pk):
 def revoke_invitation(request, pk):
     invitation = get_object_or_404(Invitation, pk=pk)
     services.revoke_invitation(request.user, invitation)
-    messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+    )
     return redirect("members:employees")
