@@ -160,3 +160,15 @@ def stop_redis(data_dir: Path) -> None:
 
 def remove(data_dir: Path) -> None:
     shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def development_encryption_key(data_dir: Path) -> str:
+    """A Fernet key generated once per development data directory."""
+    from cryptography.fernet import Fernet
+
+    path = Path(data_dir) / "connector-encryption.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()

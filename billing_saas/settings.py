@@ -215,6 +215,17 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Billing <billing@localhost>")
 
+# --- Payment-platform connectors ----------------------------------------------------------
+# Fernet keys (comma-separated, newest first) that encrypt platform credentials at rest.
+# Deliberately separate from SECRET_KEY; development keeps a generated key under DATA_DIR.
+CONNECTOR_ENCRYPTION_KEYS = [key for key in env("CONNECTOR_ENCRYPTION_KEYS").split(",") if key]
+if not CONNECTOR_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production needs CONNECTOR_ENCRYPTION_KEYS.")
+    from billing_saas.embedded_services import development_encryption_key
+
+    CONNECTOR_ENCRYPTION_KEYS = [development_encryption_key(DATA_DIR)]
+
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -15,7 +17,7 @@ PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture(scope="session")
-def accounts(django_db_setup, django_db_blocker) -> dict[str, Tenant]:
+def accounts(django_db_setup, django_db_blocker) -> Iterator[dict[str, Tenant]]:
     """Two accounts (alpha, beta), each with an owner, committed once for the whole run."""
     with django_db_blocker.unblock():
         ensure_public_tenant()
@@ -34,7 +36,14 @@ def accounts(django_db_setup, django_db_blocker) -> dict[str, Tenant]:
                 )
             created[slug] = tenant
         connection.set_schema_to_public()
-    return created
+    yield created
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        # Servers and workers started by tests may leave sessions PostgreSQL has not ended
+        # yet; end them so the test database can be dropped.
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture

@@ -73,7 +73,6 @@ def live_app(accounts):
     process.terminate()
     process.wait(timeout=20)
     log.close()
-    time.sleep(0.5)  # let PostgreSQL end the server's sessions before the test database is dropped
 
 
 def _chromium_path() -> str:
