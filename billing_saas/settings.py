@@ -89,6 +89,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "tenants.members",
     "notifications",
+    "connectors",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
