@@ -1,0 +1,1 @@
+"""An offline Stripe: the part of Stripe's API, Connect OAuth and hosted pages the app uses."""
