@@ -82,6 +82,7 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "tenants.members",
     "notifications",
+    "connectors.routing",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -220,12 +221,29 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Billing <billing@localhost>")
 # Fernet keys (comma-separated, newest first) that encrypt platform credentials at rest.
 # Deliberately separate from SECRET_KEY; development keeps a generated key under DATA_DIR.
 CONNECTOR_ENCRYPTION_KEYS = [key for key in env("CONNECTOR_ENCRYPTION_KEYS").split(",") if key]
+
 if not CONNECTOR_ENCRYPTION_KEYS:
     if PRODUCTION:
         raise ImproperlyConfigured("Production needs CONNECTOR_ENCRYPTION_KEYS.")
     from billing_saas.embedded_services import development_encryption_key
 
     CONNECTOR_ENCRYPTION_KEYS = [development_encryption_key(DATA_DIR)]
+
+# --- Stripe (Connect platform) ----------------------------------------------------------
+# Our platform's keys, per mode; connected accounts are reached with the Stripe-Account
+# header. STRIPE_API_BASE / STRIPE_CONNECT_BASE point the SDK at the offline emulator.
+STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY")
+STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY")
+STRIPE_TEST_CLIENT_ID = env("STRIPE_TEST_CLIENT_ID")
+STRIPE_LIVE_CLIENT_ID = env("STRIPE_LIVE_CLIENT_ID")
+STRIPE_TEST_WEBHOOK_SECRET = env("STRIPE_TEST_WEBHOOK_SECRET")
+STRIPE_LIVE_WEBHOOK_SECRET = env("STRIPE_LIVE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env("STRIPE_API_BASE")
+STRIPE_CONNECT_BASE = env("STRIPE_CONNECT_BASE")
+STRIPE_NETWORK_RETRIES = envint("STRIPE_NETWORK_RETRIES", "2")
+STRIPE_TIMEOUT_SECONDS = envint("STRIPE_TIMEOUT_SECONDS", "30")
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
+OAUTH_STATE_VALID_MINUTES = envint("OAUTH_STATE_VALID_MINUTES", "15")
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-in/", views.find_account, name="find_account"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("connectors.urls_public")),
 ]
 if settings.DEV_OUTBOX:
     urlpatterns.append(path("dev/outbox/", include("notifications.urls_outbox")))

@@ -9,6 +9,7 @@ from tenants.dashboard import dashboard
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("tenants.members.urls")),
+    path("settings/payments/", include("connectors.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -104,61 +104,144 @@ class PaymentLink:
 
 
 @dataclass(frozen=True)
-class WebhookEvent:
-    """A platform event, normalised; ``event_id`` is unique per platform account."""
+class PaymentInfo:
+    """Money received, as the platform reports it; ``remote_payment_id`` is unique."""
 
-    event_id: str
-    kind: EventKind
-    remote_invoice_id: str
-    occurred_at: datetime
-    amount: Money | None = None
-    payment_method: str = ""
-    remote_payment_id: str = ""
-    account_ref: str = ""
+    remote_payment_id: str
+    amount: Money
+    paid_at: datetime
+    method: str = ""
 
 
 @dataclass(frozen=True)
-class OnboardingStart:
-    redirect_url: str
-    state: str
+class InboundPayload:
+    """A verified webhook event, before it is routed to an account and normalised."""
+
+    event_id: str
+    event_type: str
+    account_ref: str
+    livemode: bool
+    payload: dict
 
 
-class PaymentPlatform(abc.ABC):
-    """One connected platform account of one tenant."""
+@dataclass(frozen=True)
+class WebhookEvent:
+    """A platform event, normalised for billing.
+
+    ``status`` is the remote object's state as of the event (events may arrive late or out of
+    order, so consumers only ever move state forward); ``kind`` says what happened, if it
+    matters to billing.
+    """
+
+    event_id: str
+    object_kind: str  # "invoice" or "payment_link"
+    remote_id: str
+    occurred_at: datetime
+    kind: EventKind | None = None
+    status: RemoteStatus | None = None
+    amount_due: Money | None = None
+    amount_paid: Money | None = None
+    payment: PaymentInfo | None = None
+    failure_message: str = ""
+    local_ref: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectedAccount:
+    """What onboarding yields: the platform account and the credentials to reach it."""
+
+    remote_account_id: str
+    display_name: str
+    livemode: bool
+    secrets: dict[str, str] = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
+    ready: bool = True
+
+
+class PlatformApp(abc.ABC):
+    """Our application as registered with a platform: onboarding and webhook verification.
+
+    Unlike ``PaymentPlatform`` it is not bound to one tenant: OAuth callbacks and webhooks
+    arrive before we know whose they are.
+    """
 
     name: str = ""
 
     @abc.abstractmethod
-    def start_onboarding(self, return_url: str) -> OnboardingStart: ...
+    def is_configured(self, mode: str) -> bool: ...
 
     @abc.abstractmethod
-    def finish_onboarding(self, params: dict[str, str], expected_state: str) -> dict: ...
+    def authorize_url(self, mode: str, state: str, redirect_uri: str, prefill: dict) -> str: ...
 
     @abc.abstractmethod
-    def disconnect(self) -> None: ...
+    def finish_authorization(self, mode: str, params: dict[str, str]) -> ConnectedAccount:
+        """Exchange the callback's code; raises ``PlatformError`` with a clear message."""
 
     @abc.abstractmethod
-    def ensure_customer(self, client: ClientRef) -> str: ...
+    def verify_webhook(self, mode: str, body: bytes, headers: dict) -> list[InboundPayload]:
+        """Check the signature on the raw body; raises ``WebhookRejected`` if it fails."""
+
+
+class WebhookRejected(Exception):
+    """A webhook that must not be trusted (bad signature, stale, malformed)."""
+
+
+class PaymentPlatform(abc.ABC):
+    """One connected platform account of one tenant.
+
+    Every method either does what it says or raises ``PlatformError``. Methods that create
+    something take an ``idempotency_key`` derived from our own rows, so a retry (network,
+    worker crash, double click) never creates a second invoice, link or reminder.
+    """
+
+    name: str = ""
 
     @abc.abstractmethod
-    def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice: ...
+    def disconnect(self) -> None:
+        """Revoke our access on the platform; local history stays."""
 
     @abc.abstractmethod
-    def pay_url(self, remote_invoice_id: str) -> str: ...
+    def ensure_customer(self, client: ClientRef) -> str:
+        """The platform's customer id for this client, created once and then reused."""
+
+    @abc.abstractmethod
+    def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice:
+        """Create, fill and finalise the platform invoice; our own email carries the link."""
+
+    @abc.abstractmethod
+    def pay_url(self, remote_invoice_id: str) -> str:
+        """The current pay page (platform URLs expire; this one is fresh)."""
 
     @abc.abstractmethod
     def create_payment_link(
-        self, request: InvoiceRequest, success_url: str, cancel_url: str
+        self,
+        request: InvoiceRequest,
+        success_url: str,
+        cancel_url: str,
+        expires_at: datetime | None = None,
     ) -> PaymentLink: ...
 
     @abc.abstractmethod
-    def send_reminder(self, remote_invoice_id: str) -> None: ...
+    def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None: ...
 
     @abc.abstractmethod
-    def void(self, remote_invoice_id: str) -> RemoteInvoice: ...
+    def void(self, remote_invoice_id: str) -> RemoteInvoice:
+        """Cancel: void a finalised invoice, delete a draft; refuse a paid one."""
+
+    @abc.abstractmethod
+    def payable_after_local_delete(self, remote_invoice_id: str) -> bool:
+        """Whether the client could still pay if we only deleted our side (the UI warns)."""
 
     @abc.abstractmethod
     def fetch_invoice(self, remote_invoice_id: str) -> RemoteInvoice: ...
 
     @abc.abstractmethod
-    def parse_webhook(self, body: bytes, headers: dict[str, str]) -> list[WebhookEvent]: ...
+    def fetch_payment_link(self, remote_id: str) -> RemoteInvoice: ...
+
+    @abc.abstractmethod
+    def normalise(self, payload: dict) -> WebhookEvent | None:
+        """A verified event's payload as a ``WebhookEvent``; ``None`` when billing ignores it."""
+
+    @abc.abstractmethod
+    def recent_events(self, since: datetime) -> list[InboundPayload]:
+        """Events since ``since``, for reconciliation after lost webhooks."""

@@ -78,8 +78,11 @@ class EmulatorApp:
         length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
         body = environ["wsgi.input"].read(length).decode() if length else ""
         query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        headers = {key[5:].replace("_", "-").lower(): value
-                   for key, value in environ.items() if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").lower(): value
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        }
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
         try:
@@ -94,8 +97,11 @@ class EmulatorApp:
         else:
             data = payload.encode()
             content_type = content_type or "text/html; charset=utf-8"
-        response_headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
-                            ("Request-Id", "req_" + secrets.token_hex(7))]
+        response_headers = [
+            ("Content-Type", content_type),
+            ("Content-Length", str(len(data))),
+            ("Request-Id", "req_" + secrets.token_hex(7)),
+        ]
         response_headers += list(extra.items())
         start_response(f"{status} {HTTPStatus(status).phrase}", response_headers)
         return [data]
@@ -107,17 +113,24 @@ class EmulatorApp:
             return self.oauth(method, path, query, body, headers)
         if path.startswith("/_emulator/"):
             return self.control(method, path, json.loads(body or "{}"))
-        return pages.handle(self.state, method, path, dict(query), dict(parse_qsl(body)),
-                            self.client_ids)
+        return pages.handle(
+            self.state, method, path, dict(query), dict(parse_qsl(body)), self.client_ids
+        )
 
     # ---- the REST API ---------------------------------------------------------------------
     def api(self, method, path, query, body, headers):
         livemode = self._authenticate(headers)
         params = decode_params(query + parse_qsl(body, keep_blank_values=True))
         account_id = headers.get("stripe-account")
-        self.requests.append({"method": method, "path": path, "account": account_id,
-                              "idempotency_key": headers.get("idempotency-key"),
-                              "params": params})
+        self.requests.append(
+            {
+                "method": method,
+                "path": path,
+                "account": account_id,
+                "idempotency_key": headers.get("idempotency-key"),
+                "params": params,
+            }
+        )
         fault = self._fault(method, path)
         if fault and fault.kind == "error_500":
             raise StripeError(500, "An unexpected error occurred (emulated).", type="api_error")
@@ -130,8 +143,7 @@ class EmulatorApp:
                 extra = {"Idempotent-Replayed": "true", "Idempotency-Key": key}
             else:
                 try:
-                    status, payload = 200, self.dispatch(method, path, params, account_id,
-                                                         livemode)
+                    status, payload = 200, self.dispatch(method, path, params, account_id, livemode)
                 except StripeError as error:
                     status, payload = error.status, error.body
                 self._remember(account_id, key, method, path, params, status, payload)
@@ -163,15 +175,20 @@ class EmulatorApp:
             return None
         fingerprint = _fingerprint(method, path, params)
         if saved["fingerprint"] != fingerprint:
-            raise StripeError(400, "Keys for idempotent requests can only be used with the same "
-                              "parameters they were first used with.", type="idempotency_error")
+            raise StripeError(
+                400,
+                "Keys for idempotent requests can only be used with the same "
+                "parameters they were first used with.",
+                type="idempotency_error",
+            )
         return saved["status"], saved["payload"]
 
     def _remember(self, account_id, key, method, path, params, status, payload):
         if not key or status >= 500:
             return
         self._idempotency_store(account_id)[key] = {
-            "fingerprint": _fingerprint(method, path, params), "status": status,
+            "fingerprint": _fingerprint(method, path, params),
+            "status": status,
             "payload": payload,
         }
         self.state.save()
@@ -201,8 +218,13 @@ class EmulatorApp:
         if parts == ["customers"]:
             if method == "POST":
                 return public(state.create_customer(data, params, livemode))
-            return self._list(data, "customer", params, url,
-                              lambda c: not params.get("email") or c["email"] == params["email"])
+            return self._list(
+                data,
+                "customer",
+                params,
+                url,
+                lambda c: not params.get("email") or c["email"] == params["email"],
+            )
         if parts[:1] == ["customers"] and len(parts) == 2:
             customer = state.get(data, "customer", parts[1], "cus_")
             if method == "POST":
@@ -215,9 +237,16 @@ class EmulatorApp:
         if parts == ["invoices"]:
             if method == "POST":
                 return public(state.create_invoice(data, params, livemode))
-            return self._list(data, "invoice", params, url, lambda i: (
-                (not params.get("customer") or i["customer"] == params["customer"])
-                and (not params.get("status") or i["status"] == params["status"])))
+            return self._list(
+                data,
+                "invoice",
+                params,
+                url,
+                lambda i: (
+                    (not params.get("customer") or i["customer"] == params["customer"])
+                    and (not params.get("status") or i["status"] == params["status"])
+                ),
+            )
         if parts[:1] == ["invoices"] and len(parts) >= 2:
             invoice_id = parts[1]
             action = parts[2] if len(parts) == 3 else None
@@ -229,14 +258,19 @@ class EmulatorApp:
             if method == "POST" and action is None:
                 invoice = state.get(data, "invoice", invoice_id, "in_")
                 if invoice["status"] != "draft" and set(params) - {"metadata"}:
-                    raise StripeError(400, "Finalized invoices can't be updated in this way",
-                                      code="invoice_not_editable")
+                    raise StripeError(
+                        400,
+                        "Finalized invoices can't be updated in this way",
+                        code="invoice_not_editable",
+                    )
                 invoice["metadata"].update(params.pop("metadata", None) or {})
-                invoice.update({k: v for k, v in params.items()
-                                if k in ("description", "footer")})
+                invoice.update({k: v for k, v in params.items() if k in ("description", "footer")})
                 return public(invoice)
-            actions = {"finalize": state.finalize_invoice, "send": state.send_invoice,
-                       "void": state.void_invoice}
+            actions = {
+                "finalize": state.finalize_invoice,
+                "send": state.send_invoice,
+                "void": state.void_invoice,
+            }
             if method == "POST" and action in actions:
                 return public(actions[action](data, invoice_id))
         if parts == ["invoiceitems"] and method == "POST":
@@ -265,8 +299,11 @@ class EmulatorApp:
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
 
     def _list(self, data, object_type, params, url, keep):
-        rows = [public(o) for o in data.objects.values()
-                if o.get("object") == object_type and not o.get("deleted") and keep(o)]
+        rows = [
+            public(o)
+            for o in data.objects.values()
+            if o.get("object") == object_type and not o.get("deleted") and keep(o)
+        ]
         rows.sort(key=lambda o: o["created"], reverse=True)
         limit = min(int(params.get("limit") or 10), 100)
         return list_object(rows[:limit], url, has_more=len(rows) > limit)
@@ -284,8 +321,9 @@ class EmulatorApp:
         if path == "/oauth/authorize" and method == "GET":
             return pages.handle(self.state, method, path, dict(query), {}, self.client_ids)
         if path == "/oauth/authorize" and method == "POST":
-            return pages.handle(self.state, method, path, dict(query), dict(parse_qsl(body)),
-                                self.client_ids)
+            return pages.handle(
+                self.state, method, path, dict(query), dict(parse_qsl(body)), self.client_ids
+            )
         livemode = self._authenticate(headers)
         params = dict(parse_qsl(body))
         if path == "/oauth/token" and method == "POST":
@@ -311,9 +349,11 @@ class EmulatorApp:
             self.faults.append(Fault(payload))
             return 200, "json", {"faults": len(self.faults)}, {}
         if path == "/_emulator/oauth/code" and method == "POST":
-            code = state.authorize(bool(payload.get("livemode")),
-                                   payload.get("business_name", "Emulated business"),
-                                   payload.get("email", ""))
+            code = state.authorize(
+                bool(payload.get("livemode")),
+                payload.get("business_name", "Emulated business"),
+                payload.get("email", ""),
+            )
             return 200, "json", {"code": code}, {}
         if path == "/_emulator/pay" and method == "POST":
             account, object_id = payload["account"], payload["id"]
@@ -327,8 +367,9 @@ class EmulatorApp:
 
 
 def _fingerprint(method, path, params) -> str:
-    return hashlib.sha256(f"{method} {path} {urlencode(sorted(_flat(params)))}".encode()
-                          ).hexdigest()
+    return hashlib.sha256(
+        f"{method} {path} {urlencode(sorted(_flat(params)))}".encode()
+    ).hexdigest()
 
 
 def _flat(value, prefix=""):

@@ -105,19 +105,33 @@ def oauth_consent(state, method, query, form, client_ids):
     separator = "&" if "?" in redirect_uri else "?"
     if method == "POST":
         if form.get("decision") == "deny":
-            return redirect(redirect_uri + separator + urlencode({
-                "error": "access_denied", "error_description": "The user denied your request",
-                "state": state_value}))
-        code = state.authorize(livemode, form.get("business_name") or "My business",
-                               form.get("email", ""))
-        return redirect(redirect_uri + separator + urlencode(
-            {"code": code, "scope": "read_write", "state": state_value}))
+            return redirect(
+                redirect_uri
+                + separator
+                + urlencode(
+                    {
+                        "error": "access_denied",
+                        "error_description": "The user denied your request",
+                        "state": state_value,
+                    }
+                )
+            )
+        code = state.authorize(
+            livemode, form.get("business_name") or "My business", form.get("email", "")
+        )
+        return redirect(
+            redirect_uri
+            + separator
+            + urlencode({"code": code, "scope": "read_write", "state": state_value})
+        )
     email = html.escape(query.get("stripe_user[email]", ""))
     name = html.escape(query.get("stripe_user[business_name]", ""))
-    return page("Connect with Stripe", f"""
+    return page(
+        "Connect with Stripe",
+        f"""
       <h1>Connect your Stripe account</h1>
       <p class="muted">billing_saas would like to create invoices and payment links on your
-      Stripe account ({'live' if livemode else 'test'} mode).</p>
+      Stripe account ({"live" if livemode else "test"} mode).</p>
       <form method="post">
         <label for="business_name">Business name</label>
         <input id="business_name" name="business_name" value="{name}" required>
@@ -126,7 +140,8 @@ def oauth_consent(state, method, query, form, client_ids):
         <button type="submit" name="decision" value="allow">Connect my Stripe account</button>
         <button type="submit" name="decision" value="deny" class="secondary"
                 formnovalidate>Deny access</button>
-      </form>""")
+      </form>""",
+    )
 
 
 def onboarding(state, method, account_id, token, form):
@@ -140,16 +155,19 @@ def onboarding(state, method, account_id, token, form):
         link["used"] = True
         state.complete_onboarding(account_id, form.get("business_name", ""))
         return redirect(link["return_url"])
-    return page("Activate your account", f"""
+    return page(
+        "Activate your account",
+        f"""
       <h1>Activate your Stripe account</h1>
-      <p class="muted">Country: {html.escape(account.get('country') or '')}.
+      <p class="muted">Country: {html.escape(account.get("country") or "")}.
       Tell us about your business to start accepting payments.</p>
       <form method="post">
         <label for="business_name">Business name</label>
         <input id="business_name" name="business_name" required
-               value="{html.escape(account['business_profile'].get('name') or '')}">
+               value="{html.escape(account["business_profile"].get("name") or "")}">
         <button type="submit">Agree and submit</button>
-      </form>""")
+      </form>""",
+    )
 
 
 def hosted_invoice(state, method, account_id, invoice_id, query, form):
@@ -158,21 +176,31 @@ def hosted_invoice(state, method, account_id, invoice_id, query, form):
     if not invoice or invoice.get("deleted") or invoice.get("status") == "draft":
         return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
     if not state.hosted_link_valid(invoice, query.get("s", "")):
-        return page("Link expired", "<h1>This invoice link has expired</h1><p class='muted'>Ask "
-                    "the sender for a new link.</p>", 410)
+        return page(
+            "Link expired",
+            "<h1>This invoice link has expired</h1><p class='muted'>Ask "
+            "the sender for a new link.</p>",
+            410,
+        )
     summary = f"""
-      <h1>{html.escape(invoice.get('account_name') or 'Invoice')}</h1>
-      <p class="muted">Invoice {html.escape(invoice.get('number') or '')}</p>
-      <p class="amount">{money(invoice['amount_due'], invoice['currency'])}</p>
-      <dl><dt>Due</dt><dd>{day(invoice.get('due_date'))}</dd>
-      <dt>For</dt><dd>{html.escape(invoice.get('description') or '')}</dd>
-      <dt>To</dt><dd>{html.escape(invoice.get('customer_email') or '')}</dd></dl>"""
+      <h1>{html.escape(invoice.get("account_name") or "Invoice")}</h1>
+      <p class="muted">Invoice {html.escape(invoice.get("number") or "")}</p>
+      <p class="amount">{money(invoice["amount_due"], invoice["currency"])}</p>
+      <dl><dt>Due</dt><dd>{day(invoice.get("due_date"))}</dd>
+      <dt>For</dt><dd>{html.escape(invoice.get("description") or "")}</dd>
+      <dt>To</dt><dd>{html.escape(invoice.get("customer_email") or "")}</dd></dl>"""
     if invoice["status"] == "void":
-        return page("Invoice void", summary + '<p class="error" role="status">This invoice has '
-                    "been voided and can no longer be paid.</p>")
+        return page(
+            "Invoice void",
+            summary + '<p class="error" role="status">This invoice has '
+            "been voided and can no longer be paid.</p>",
+        )
     if invoice["status"] == "paid":
-        return page("Invoice paid", summary + '<p class="ok" role="status">Paid on '
-                    f"{day(invoice['status_transitions']['paid_at'])}. Thank you!</p>")
+        return page(
+            "Invoice paid",
+            summary + '<p class="ok" role="status">Paid on '
+            f"{day(invoice['status_transitions']['paid_at'])}. Thank you!</p>",
+        )
     error = ""
     if method == "POST":
         try:
@@ -196,11 +224,15 @@ def checkout(state, method, session_id, form):
     if session is None:
         return page("Not found", "<h1>Checkout session not found</h1>", 404)
     summary = f"""
-      <h1>{html.escape(session.get('_description') or 'Payment')}</h1>
-      <p class="amount">{money(session['amount_total'], session['currency'])}</p>"""
+      <h1>{html.escape(session.get("_description") or "Payment")}</h1>
+      <p class="amount">{money(session["amount_total"], session["currency"])}</p>"""
     if session["status"] == "expired":
-        return page("Expired", summary + '<p class="error" role="status">This checkout session '
-                    "has expired. Ask the sender for a new payment link.</p>", 410)
+        return page(
+            "Expired",
+            summary + '<p class="error" role="status">This checkout session '
+            "has expired. Ask the sender for a new payment link.</p>",
+            410,
+        )
     if session["status"] == "complete":
         return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
     error = ""
@@ -211,8 +243,7 @@ def checkout(state, method, session_id, form):
             error = failure.body["error"]["message"]
         else:
             if intent["status"] == "succeeded":
-                return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}",
-                                                               session_id))
+                return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
             error = intent["last_payment_error"]["message"]
     cancel = session.get("cancel_url")
     back = f'<p><a href="{html.escape(cancel)}">Cancel and go back</a></p>' if cancel else ""

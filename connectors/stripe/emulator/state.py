@@ -104,15 +104,21 @@ class StripeState:
                 email=params.get("email"),
                 created=self.now(),
                 default_currency=_default_currency(params.get("country") or "US"),
-                business_profile={"name": (params.get("business_profile") or {}).get("name"),
-                                  "url": (params.get("business_profile") or {}).get("url")},
+                business_profile={
+                    "name": (params.get("business_profile") or {}).get("name"),
+                    "url": (params.get("business_profile") or {}).get("url"),
+                },
                 metadata=params.get("metadata") or {},
                 charges_enabled=onboarded,
                 payouts_enabled=onboarded,
                 details_submitted=onboarded,
                 capabilities={},
-                settings={"dashboard": {"display_name": (params.get("business_profile") or {})
-                                        .get("name") or params.get("email")}},
+                settings={
+                    "dashboard": {
+                        "display_name": (params.get("business_profile") or {}).get("name")
+                        or params.get("email")
+                    }
+                },
             )
             account["livemode"] = livemode
             self.accounts[account["id"]] = AccountData(account=account)
@@ -121,8 +127,9 @@ class StripeState:
 
     def account_data(self, account_id: str | None) -> AccountData:
         if not account_id:
-            raise StripeError(400, "This emulator serves connected accounts only: "
-                                   "send the Stripe-Account header.")
+            raise StripeError(
+                400, "This emulator serves connected accounts only: send the Stripe-Account header."
+            )
         data = self.accounts.get(account_id)
         if data is None or not data.connected:
             raise StripeError(
@@ -144,8 +151,9 @@ class StripeState:
         with self.lock:
             account = self.public_account(account_id)
             account.update(details_submitted=True, charges_enabled=True, payouts_enabled=True)
-            account["business_profile"]["name"] = business_name or account["business_profile"][
-                "name"]
+            account["business_profile"]["name"] = (
+                business_name or account["business_profile"]["name"]
+            )
             account["settings"]["dashboard"]["display_name"] = business_name
             self.emit(account_id, "account.updated", account)
             return account
@@ -160,8 +168,12 @@ class StripeState:
         expires = self.now() + ACCOUNT_LINK_TTL
         with self.lock:
             self.account_links[token] = {**params, "expires_at": expires}
-        return build("account_link", created=self.now(), expires_at=expires,
-                     url=f"{self.public_url}/setup/{account_id}/{token}")
+        return build(
+            "account_link",
+            created=self.now(),
+            expires_at=expires,
+            url=f"{self.public_url}/setup/{account_id}/{token}",
+        )
 
     # ---- OAuth ----------------------------------------------------------------------------
     def authorize(self, livemode: bool, business_name: str, email: str) -> str:
@@ -175,8 +187,11 @@ class StripeState:
     def issue_code(self, account_id: str, livemode: bool) -> str:
         code = "ac_" + secrets.token_urlsafe(24)
         with self.lock:
-            self.oauth_codes[code] = {"account": account_id, "livemode": livemode,
-                                      "expires_at": self.now() + OAUTH_CODE_TTL}
+            self.oauth_codes[code] = {
+                "account": account_id,
+                "livemode": livemode,
+                "expires_at": self.now() + OAUTH_CODE_TTL,
+            }
         return code
 
     def exchange_code(self, code: str, livemode: bool) -> dict:
@@ -185,8 +200,10 @@ class StripeState:
             if grant is None or grant["expires_at"] < self.now():
                 raise OAuthError("invalid_grant", f"Authorization code does not exist: {code}")
             if grant["livemode"] != livemode:
-                raise OAuthError("invalid_grant", "Authorization code provided does not match "
-                                 "the mode of the API key used.")
+                raise OAuthError(
+                    "invalid_grant",
+                    "Authorization code provided does not match the mode of the API key used.",
+                )
             data = self.accounts[grant["account"]]
             data.connected = True
             self.save()
@@ -206,8 +223,11 @@ class StripeState:
             data = self.accounts.get(account_id)
             if data is None or not data.connected:
                 raise OAuthError("invalid_client", f"No such user: {account_id}")
-            self.emit(account_id, "account.application.deauthorized",
-                      {"id": "ca_emulator", "object": "application", "name": "billing_saas"})
+            self.emit(
+                account_id,
+                "account.application.deauthorized",
+                {"id": "ca_emulator", "object": "application", "name": "billing_saas"},
+            )
             data.connected = False
             self.save()
             return {"stripe_user_id": account_id}
@@ -275,8 +295,12 @@ class StripeState:
             next_invoice_sequence=1,
             preferred_locales=params.get("preferred_locales") or [],
             tax_exempt="none",
-            invoice_settings={"custom_fields": None, "default_payment_method": None,
-                              "footer": None, "rendering_options": None},
+            invoice_settings={
+                "custom_fields": None,
+                "default_payment_method": None,
+                "footer": None,
+                "rendering_options": None,
+            },
         )
         self.store(data, customer, livemode)
         self.emit(data.account["id"], "customer.created", customer)
@@ -290,8 +314,12 @@ class StripeState:
             raise StripeError(400, "Invalid collection_method", param="collection_method")
         due_date = _int(params.get("due_date"), "due_date")
         if method == "send_invoice" and not due_date and not params.get("days_until_due"):
-            raise StripeError(400, "Missing required param: due_date or days_until_due.",
-                              code="parameter_missing", param="due_date")
+            raise StripeError(
+                400,
+                "Missing required param: due_date or days_until_due.",
+                code="parameter_missing",
+                param="due_date",
+            )
         if params.get("days_until_due"):
             due_date = self.now() + 86400 * _int(params["days_until_due"], "days_until_due")
         invoice = build(
@@ -299,8 +327,13 @@ class StripeState:
             id=new_id("invoice"),
             account_country=data.account.get("country"),
             account_name=data.account["business_profile"].get("name"),
-            amount_due=0, amount_paid=0, amount_remaining=0, amount_overpaid=0, amount_shipping=0,
-            attempt_count=0, attempted=False,
+            amount_due=0,
+            amount_paid=0,
+            amount_remaining=0,
+            amount_overpaid=0,
+            amount_shipping=0,
+            attempt_count=0,
+            attempted=False,
             auto_advance=_bool(params.get("auto_advance", False)),
             billing_reason="manual",
             collection_method=method,
@@ -314,12 +347,23 @@ class StripeState:
             metadata=params.get("metadata") or {},
             lines=list_object([], "/v1/invoices/pending/lines"),
             status="draft",
-            status_transitions={"finalized_at": None, "marked_uncollectible_at": None,
-                                "paid_at": None, "voided_at": None},
-            subtotal=0, subtotal_excluding_tax=0, total=0, total_excluding_tax=0,
-            starting_balance=0, issuer={"type": "self"},
-            payment_settings={"default_mandate": None, "payment_method_options": None,
-                              "payment_method_types": None},
+            status_transitions={
+                "finalized_at": None,
+                "marked_uncollectible_at": None,
+                "paid_at": None,
+                "voided_at": None,
+            },
+            subtotal=0,
+            subtotal_excluding_tax=0,
+            total=0,
+            total_excluding_tax=0,
+            starting_balance=0,
+            issuer={"type": "self"},
+            payment_settings={
+                "default_mandate": None,
+                "payment_method_options": None,
+                "payment_method_types": None,
+            },
         )
         invoice["lines"]["url"] = f"/v1/invoices/{invoice['id']}/lines"
         self.store(data, invoice, livemode)
@@ -330,8 +374,9 @@ class StripeState:
         customer = self.get(data, "customer", params.get("customer") or "", "cus_")
         amount = _int(params.get("amount"), "amount")
         if amount is None:
-            raise StripeError(400, "Missing required param: amount.", code="parameter_missing",
-                              param="amount")
+            raise StripeError(
+                400, "Missing required param: amount.", code="parameter_missing", param="amount"
+            )
         currency = (params.get("currency") or "").lower()
         if len(currency) != 3:
             raise StripeError(400, "Missing required param: currency.", param="currency")
@@ -339,42 +384,72 @@ class StripeState:
         if params.get("invoice"):
             invoice = self.get(data, "invoice", params["invoice"], "in_")
             if invoice["status"] != "draft":
-                raise StripeError(400, "You can only add invoice items to draft invoices.",
-                                  param="invoice")
+                raise StripeError(
+                    400, "You can only add invoice items to draft invoices.", param="invoice"
+                )
             if invoice["customer"] != customer["id"]:
                 raise StripeError(400, "The invoice belongs to another customer.", param="invoice")
             if invoice["currency"] != currency:
-                raise StripeError(400, f"The currency {currency} does not match the invoice's "
-                                  f"currency {invoice['currency']}.", param="currency")
+                raise StripeError(
+                    400,
+                    f"The currency {currency} does not match the invoice's "
+                    f"currency {invoice['currency']}.",
+                    param="currency",
+                )
         item = build(
             "invoiceitem",
             id=new_id("invoiceitem"),
-            amount=amount, currency=currency, customer=customer["id"], date=self.now(),
-            description=params.get("description"), discountable=True,
+            amount=amount,
+            currency=currency,
+            customer=customer["id"],
+            date=self.now(),
+            description=params.get("description"),
+            discountable=True,
             invoice=invoice["id"] if invoice else None,
-            metadata=params.get("metadata") or {}, quantity=1, proration=False,
+            metadata=params.get("metadata") or {},
+            quantity=1,
+            proration=False,
             period={"start": self.now(), "end": self.now()},
         )
         self.store(data, item, livemode)
         if invoice:
-            line = build("line_item", id=new_id("line_item"), amount=amount, currency=currency,
-                         description=item["description"], invoice=invoice["id"],
-                         livemode=livemode, metadata=item["metadata"], quantity=1,
-                         period=item["period"],
-                         parent={"type": "invoice_item_details",
-                                 "invoice_item_details": {"invoice_item": item["id"]}})
+            line = build(
+                "line_item",
+                id=new_id("line_item"),
+                amount=amount,
+                currency=currency,
+                description=item["description"],
+                invoice=invoice["id"],
+                livemode=livemode,
+                metadata=item["metadata"],
+                quantity=1,
+                period=item["period"],
+                parent={
+                    "type": "invoice_item_details",
+                    "invoice_item_details": {"invoice_item": item["id"]},
+                },
+            )
             invoice["lines"]["data"].append(line)
             total = sum(line["amount"] for line in invoice["lines"]["data"])
-            invoice.update(amount_due=total, amount_remaining=total, subtotal=total,
-                           subtotal_excluding_tax=total, total=total, total_excluding_tax=total)
+            invoice.update(
+                amount_due=total,
+                amount_remaining=total,
+                subtotal=total,
+                subtotal_excluding_tax=total,
+                total=total,
+                total_excluding_tax=total,
+            )
         self.save()
         return item
 
     def finalize_invoice(self, data: AccountData, invoice_id: str) -> dict:
         invoice = self.get(data, "invoice", invoice_id, "in_")
         if invoice["status"] != "draft":
-            raise StripeError(400, "This invoice is already finalized, you can't re-finalize a "
-                              "non-draft invoice.", code="invoice_not_editable")
+            raise StripeError(
+                400,
+                "This invoice is already finalized, you can't re-finalize a non-draft invoice.",
+                code="invoice_not_editable",
+            )
         customer = data.objects[invoice["customer"]]
         invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
         customer["next_invoice_sequence"] += 1
@@ -411,15 +486,20 @@ class StripeState:
 
     def hosted_link_valid(self, invoice: dict, token: str) -> bool:
         url = invoice.get("hosted_invoice_url") or ""
-        return bool(token) and url.endswith(f"?s={token}") and (
-            self._hosted_token_expiry(url) >= self.now()
+        return (
+            bool(token)
+            and url.endswith(f"?s={token}")
+            and (self._hosted_token_expiry(url) >= self.now())
         )
 
     def send_invoice(self, data: AccountData, invoice_id: str) -> dict:
         invoice = self.get(data, "invoice", invoice_id, "in_")
         if invoice["collection_method"] != "send_invoice":
-            raise StripeError(400, "You can only manually send an invoice if its collection "
-                              "method is 'send_invoice'.", param="collection_method")
+            raise StripeError(
+                400,
+                "You can only manually send an invoice if its collection method is 'send_invoice'.",
+                param="collection_method",
+            )
         if invoice["status"] == "draft":
             invoice = self.finalize_invoice(data, invoice_id)
         if invoice["status"] != "open":
@@ -430,8 +510,12 @@ class StripeState:
     def void_invoice(self, data: AccountData, invoice_id: str) -> dict:
         invoice = self.get(data, "invoice", invoice_id, "in_")
         if invoice["status"] not in ("open", "uncollectible"):
-            raise StripeError(400, "You can only pass in open or uncollectible invoices. This "
-                              f"invoice is {invoice['status']}.", code="invoice_not_open")
+            raise StripeError(
+                400,
+                "You can only pass in open or uncollectible invoices. This "
+                f"invoice is {invoice['status']}.",
+                code="invoice_not_open",
+            )
         previous = {"status": invoice["status"]}
         invoice["status"] = "void"
         invoice["status_transitions"]["voided_at"] = self.now()
@@ -441,8 +525,9 @@ class StripeState:
     def delete_invoice(self, data: AccountData, invoice_id: str) -> dict:
         invoice = self.get(data, "invoice", invoice_id, "in_")
         if invoice["status"] != "draft":
-            raise StripeError(400, "You can only delete draft invoices.",
-                              code="invoice_not_editable")
+            raise StripeError(
+                400, "You can only delete draft invoices.", code="invoice_not_editable"
+            )
         invoice["deleted"] = True
         self.emit(data.account["id"], "invoice.deleted", invoice)
         return build("deleted_invoice", id=invoice_id, deleted=True)
@@ -454,17 +539,29 @@ class StripeState:
             invoice = self.get(data, "invoice", invoice_id, "in_")
             if invoice["status"] != "open":
                 raise StripeError(400, "This invoice cannot be paid.", code="invoice_not_open")
-            intent = self._payment_intent(data, invoice["amount_remaining"], invoice["currency"],
-                                          invoice["customer"], f"Invoice {invoice['number']}",
-                                          {}, card)
-            payment = build("invoice_payment", id=new_id("invoice_payment"),
-                            amount_paid=None, amount_requested=invoice["amount_remaining"],
-                            created=self.now(), currency=invoice["currency"],
-                            invoice=invoice["id"], is_default=True,
-                            livemode=invoice["livemode"], status="open",
-                            payment={"type": "payment_intent",
-                                     "payment_intent": intent["id"]},
-                            status_transitions={"canceled_at": None, "paid_at": None})
+            intent = self._payment_intent(
+                data,
+                invoice["amount_remaining"],
+                invoice["currency"],
+                invoice["customer"],
+                f"Invoice {invoice['number']}",
+                {},
+                card,
+            )
+            payment = build(
+                "invoice_payment",
+                id=new_id("invoice_payment"),
+                amount_paid=None,
+                amount_requested=invoice["amount_remaining"],
+                created=self.now(),
+                currency=invoice["currency"],
+                invoice=invoice["id"],
+                is_default=True,
+                livemode=invoice["livemode"],
+                status="open",
+                payment={"type": "payment_intent", "payment_intent": intent["id"]},
+                status_transitions={"canceled_at": None, "paid_at": None},
+            )
             data.objects[payment["id"]] = payment
             invoice["attempt_count"] += 1
             invoice["attempted"] = True
@@ -482,8 +579,9 @@ class StripeState:
     def _mark_paid(self, data: AccountData, invoice: dict, intent: dict | None) -> dict:
         previous = {"status": invoice["status"], "amount_paid": invoice["amount_paid"]}
         paid = invoice["amount_paid"] + (intent["amount"] if intent else 0)
-        invoice.update(status="paid", amount_paid=paid,
-                       amount_remaining=max(invoice["amount_due"] - paid, 0))
+        invoice.update(
+            status="paid", amount_paid=paid, amount_remaining=max(invoice["amount_due"] - paid, 0)
+        )
         invoice["status_transitions"]["paid_at"] = self.now()
         self.emit(data.account["id"], "invoice.payment_succeeded", invoice, previous)
         self.emit(data.account["id"], "invoice.paid", invoice, previous)
@@ -494,33 +592,54 @@ class StripeState:
         intent = build(
             "payment_intent",
             id=new_id("payment_intent"),
-            amount=amount, amount_capturable=0, amount_received=0, capture_method="automatic",
-            confirmation_method="automatic", created=self.now(), currency=currency,
-            customer=customer, description=description, metadata=metadata or {},
-            payment_method_types=["card"], status="requires_payment_method",
+            amount=amount,
+            amount_capturable=0,
+            amount_received=0,
+            capture_method="automatic",
+            confirmation_method="automatic",
+            created=self.now(),
+            currency=currency,
+            customer=customer,
+            description=description,
+            metadata=metadata or {},
+            payment_method_types=["card"],
+            status="requires_payment_method",
         )
         intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
         self.store(data, intent, bool(data.account.get("livemode")))
         if number == SUCCESS_CARD:
             charge = build(
                 "charge",
-                id=new_id("charge"), amount=amount, amount_captured=amount, captured=True,
-                created=self.now(), currency=currency, customer=customer, paid=True,
-                payment_intent=intent["id"], status="succeeded", description=description,
-                payment_method_details={"type": "card", "card": {"brand": "visa",
-                                                                  "last4": number[-4:]}},
+                id=new_id("charge"),
+                amount=amount,
+                amount_captured=amount,
+                captured=True,
+                created=self.now(),
+                currency=currency,
+                customer=customer,
+                paid=True,
+                payment_intent=intent["id"],
+                status="succeeded",
+                description=description,
+                payment_method_details={
+                    "type": "card",
+                    "card": {"brand": "visa", "last4": number[-4:]},
+                },
                 outcome={"type": "authorized", "seller_message": "Payment complete."},
             )
             self.store(data, charge, bool(data.account.get("livemode")))
             intent.update(status="succeeded", amount_received=amount, latest_charge=charge["id"])
         elif number == DECLINE_CARD:
             intent["last_payment_error"] = {
-                "type": "card_error", "code": "card_declined", "decline_code": "generic_decline",
+                "type": "card_error",
+                "code": "card_declined",
+                "decline_code": "generic_decline",
                 "message": "Your card was declined.",
             }
         else:
             intent["last_payment_error"] = {
-                "type": "card_error", "code": "incorrect_number",
+                "type": "card_error",
+                "code": "incorrect_number",
                 "message": "Your card number is incorrect.",
             }
         return intent
@@ -541,39 +660,58 @@ class StripeState:
             price = item.get("price_data") or {}
             amount = _int(price.get("unit_amount"), f"line_items[{index}][price_data][unit_amount]")
             if amount is None or amount < 1:
-                raise StripeError(400, "unit_amount must be a positive integer",
-                                  param=f"line_items[{index}][price_data][unit_amount]")
+                raise StripeError(
+                    400,
+                    "unit_amount must be a positive integer",
+                    param=f"line_items[{index}][price_data][unit_amount]",
+                )
             currency = (price.get("currency") or "").lower()
             total += amount * (_int(item.get("quantity"), "quantity") or 1)
         expires_at = _int(params.get("expires_at"), "expires_at") or (
-            self.now() + CHECKOUT_DEFAULT_TTL)
+            self.now() + CHECKOUT_DEFAULT_TTL
+        )
         if not 1800 <= expires_at - self.now() <= CHECKOUT_DEFAULT_TTL:
-            raise StripeError(400, "expires_at must be between 30 minutes and 24 hours from "
-                              "now.", param="expires_at")
+            raise StripeError(
+                400,
+                "expires_at must be between 30 minutes and 24 hours from now.",
+                param="expires_at",
+            )
         session_id = new_id("checkout.session", livemode)
         session = build(
             "checkout.session",
-            id=session_id, amount_subtotal=total, amount_total=total,
-            cancel_url=params.get("cancel_url"), success_url=success_url,
+            id=session_id,
+            amount_subtotal=total,
+            amount_total=total,
+            cancel_url=params.get("cancel_url"),
+            success_url=success_url,
             client_reference_id=params.get("client_reference_id"),
-            created=self.now(), currency=currency, customer=params.get("customer"),
-            customer_email=params.get("customer_email"), expires_at=expires_at,
-            metadata=params.get("metadata") or {}, mode="payment",
-            payment_method_types=["card"], payment_status="unpaid", status="open",
+            created=self.now(),
+            currency=currency,
+            customer=params.get("customer"),
+            customer_email=params.get("customer_email"),
+            expires_at=expires_at,
+            metadata=params.get("metadata") or {},
+            mode="payment",
+            payment_method_types=["card"],
+            payment_status="unpaid",
+            status="open",
             url=f"{self.public_url}/c/pay/{session_id}",
         )
         session["_payment_intent_metadata"] = (params.get("payment_intent_data") or {}).get(
-            "metadata") or {}
-        session["_description"] = items[0].get("price_data", {}).get("product_data", {}).get(
-            "name")
+            "metadata"
+        ) or {}
+        session["_description"] = items[0].get("price_data", {}).get("product_data", {}).get("name")
         self.store(data, session, livemode)
         return session
 
     def expire_session(self, data: AccountData, session_id: str) -> dict:
         session = self.get(data, "checkout session", session_id, "cs_")
         if session["status"] != "open":
-            raise StripeError(400, f"Only Checkout Sessions with a status of 'open' can be "
-                              f"expired. This session has status '{session['status']}'.")
+            raise StripeError(
+                400,
+                f"Only Checkout Sessions with a status of 'open' can be "
+                f"expired. This session has status '{session['status']}'.",
+            )
         session.update(status="expired", url=None)
         self.emit(data.account["id"], "checkout.session.expired", session)
         return session
@@ -585,9 +723,15 @@ class StripeState:
             session = self.get(data, "checkout session", session_id, "cs_")
             if session["status"] != "open":
                 raise StripeError(400, "This Checkout Session is no longer active.")
-            intent = self._payment_intent(data, session["amount_total"], session["currency"],
-                                          session["customer"], session["_description"],
-                                          session["_payment_intent_metadata"], card)
+            intent = self._payment_intent(
+                data,
+                session["amount_total"],
+                session["currency"],
+                session["customer"],
+                session["_description"],
+                session["_payment_intent_metadata"],
+                card,
+            )
             session["payment_intent"] = intent["id"]
             if intent["status"] != "succeeded":
                 self.emit(account_id, "payment_intent.payment_failed", intent)
@@ -600,15 +744,21 @@ class StripeState:
     def sweep(self) -> None:
         """Expire checkout sessions whose time has come, as Stripe does on its own."""
         with self.lock:
-            for account_id, data in self.accounts.items():
+            for data in self.accounts.values():
                 for obj in list(data.objects.values()):
-                    if (obj.get("object") == "checkout.session" and obj["status"] == "open"
-                            and obj["expires_at"] <= self.now()):
+                    if (
+                        obj.get("object") == "checkout.session"
+                        and obj["status"] == "open"
+                        and obj["expires_at"] <= self.now()
+                    ):
                         self.expire_session(data, obj["id"])
 
     def invoice_payments(self, data: AccountData, invoice_id: str, url: str) -> dict:
-        payments = [o for o in data.objects.values()
-                    if o.get("object") == "invoice_payment" and o["invoice"] == invoice_id]
+        payments = [
+            o
+            for o in data.objects.values()
+            if o.get("object") == "invoice_payment" and o["invoice"] == invoice_id
+        ]
         return list_object(sorted(payments, key=lambda p: p["created"], reverse=True), url)
 
 
@@ -620,8 +770,9 @@ class OAuthError(Exception):
 
 def public(obj: dict) -> dict:
     """The object as the API returns it: internal fields (prefixed ``_``) removed."""
-    return {key: value for key, value in obj.items() if not key.startswith("_") and
-            key != "deleted"}
+    return {
+        key: value for key, value in obj.items() if not key.startswith("_") and key != "deleted"
+    }
 
 
 def _int(value, param: str) -> int | None:
@@ -639,4 +790,5 @@ def _bool(value) -> bool:
 
 def _default_currency(country: str) -> str:
     return {"US": "usd", "GB": "gbp", "JP": "jpy", "CA": "cad", "CH": "chf"}.get(
-        country.upper(), "eur")
+        country.upper(), "eur"
+    )

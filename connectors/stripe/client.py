@@ -1,0 +1,143 @@
+"""The official Stripe SDK, configured from settings, and Stripe's errors made ours."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import stripe
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from connectors.base import PlatformError
+
+log = logging.getLogger(__name__)
+
+
+def secret_key(mode: str) -> str:
+    return settings.STRIPE_LIVE_SECRET_KEY if mode == "live" else settings.STRIPE_TEST_SECRET_KEY
+
+
+def client_id(mode: str) -> str:
+    return settings.STRIPE_LIVE_CLIENT_ID if mode == "live" else settings.STRIPE_TEST_CLIENT_ID
+
+
+def webhook_secret(mode: str) -> str:
+    if mode == "live":
+        return settings.STRIPE_LIVE_WEBHOOK_SECRET
+    return settings.STRIPE_TEST_WEBHOOK_SECRET
+
+
+def is_configured(mode: str) -> bool:
+    return bool(secret_key(mode) and client_id(mode))
+
+
+def client_for(mode: str) -> stripe.StripeClient:
+    """A client on our platform's key for ``mode``; network retries use Stripe's backoff."""
+    key = secret_key(mode)
+    if not key:
+        raise PlatformError(
+            _("Stripe is not configured for %(mode)s mode on this server.") % {"mode": mode},
+            code="not_configured",
+            platform="stripe",
+        )
+    base_addresses = {}
+    if settings.STRIPE_API_BASE:
+        base_addresses["api"] = settings.STRIPE_API_BASE
+    if settings.STRIPE_CONNECT_BASE:
+        base_addresses["connect"] = settings.STRIPE_CONNECT_BASE
+    return stripe.StripeClient(
+        key,
+        client_id=client_id(mode) or None,
+        base_addresses=base_addresses,
+        max_network_retries=settings.STRIPE_NETWORK_RETRIES,
+        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
+    )
+
+
+@contextlib.contextmanager
+def translated_errors():
+    """Raise every SDK error as one ``PlatformError`` with a message fit for the side panel."""
+    try:
+        yield
+    except stripe.CardError as error:
+        raise PlatformError(
+            error.user_message or _("The card was declined."),
+            code=error.code or "card_error",
+            platform="stripe",
+        ) from error
+    except stripe.RateLimitError as error:
+        raise PlatformError(
+            _("Stripe is busy right now; we will try again."),
+            code="rate_limited",
+            retryable=True,
+            platform="stripe",
+        ) from error
+    except stripe.APIConnectionError as error:
+        raise PlatformError(
+            _("Stripe could not be reached; we will try again."),
+            code="unreachable",
+            retryable=True,
+            platform="stripe",
+        ) from error
+    except stripe.AuthenticationError as error:
+        raise PlatformError(
+            _("Stripe refused our credentials; the connection needs checking."),
+            code="authentication",
+            platform="stripe",
+        ) from error
+    except stripe.PermissionError as error:
+        raise PlatformError(
+            _("Stripe refused access to this account; reconnect Stripe."),
+            code="permission",
+            platform="stripe",
+        ) from error
+    except stripe.IdempotencyError as error:
+        raise PlatformError(
+            _("Stripe saw a conflicting retry of this operation."),
+            code="idempotency",
+            platform="stripe",
+        ) from error
+    except stripe.InvalidRequestError as error:
+        code = error.code or "invalid_request"
+        if code == "account_invalid":
+            message = _("Stripe no longer gives access to this account; reconnect Stripe.")
+        else:
+            message = error.user_message or str(error.error.message if error.error else error)
+        raise PlatformError(message, code=code, platform="stripe") from error
+    except stripe.StripeError as error:
+        log.warning("stripe error: %s", error)
+        retryable = (error.http_status or 500) >= 500
+        raise PlatformError(
+            _("Stripe reported an error: %(message)s")
+            % {"message": error.user_message or error.__class__.__name__},
+            code="api_error",
+            retryable=retryable,
+            platform="stripe",
+        ) from error
+
+
+class PlainApi:
+    """The SDK's services, answering plain dicts (Stripe's JSON) instead of StripeObjects.
+
+    Our code reads Stripe's answers as data; the SDK still does every request, retry,
+    idempotency header and error mapping.
+    """
+
+    def __init__(self, target):
+        self._target = target
+
+    def __getattr__(self, name):
+        value = getattr(self._target, name)
+        if callable(value):
+
+            def call(*args, **kwargs):
+                result = value(*args, **kwargs)
+                return result.to_dict() if hasattr(result, "to_dict") else result
+
+            return call
+        return PlainApi(value)
+
+
+def plain_api(mode: str) -> PlainApi:
+    return PlainApi(client_for(mode).v1)

@@ -1,0 +1,446 @@
+"""One tenant's connected Stripe account, driven through the official SDK.
+
+Every call runs on the connected account (``stripe_account``) with our platform key. Every
+POST carries an idempotency key derived from our own rows, never a random one, so a retry by
+the SDK, a crashed worker or a double click never creates a second invoice or charge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from connectors.base import (
+    ClientRef,
+    EventKind,
+    InboundPayload,
+    InvoiceRequest,
+    Money,
+    PaymentInfo,
+    PaymentLink,
+    PaymentPlatform,
+    PlatformError,
+    RemoteInvoice,
+    RemoteStatus,
+    WebhookEvent,
+)
+from connectors.money import from_minor_units, minor_units
+from connectors.stripe.app import StripeApp
+from connectors.stripe.client import plain_api, translated_errors
+
+INVOICE_STATUSES = {
+    "draft": RemoteStatus.DRAFT,
+    "open": RemoteStatus.OPEN,
+    "paid": RemoteStatus.PAID,
+    "void": RemoteStatus.VOID,
+    "uncollectible": RemoteStatus.UNCOLLECTIBLE,
+}
+CHECKOUT_TTL = timedelta(hours=24)
+
+
+def due_timestamp(due: date) -> int:
+    """Stripe wants a moment; we bill by day. Noon UTC keeps the same date in every zone
+    from UTC-11 to UTC+11, so the client sees the due date the provider chose."""
+    return int(datetime(due.year, due.month, due.day, 12, tzinfo=UTC).timestamp())
+
+
+def _when(timestamp) -> datetime:
+    return datetime.fromtimestamp(int(timestamp or time.time()), UTC)
+
+
+def _money(minor: int | None, currency: str) -> Money:
+    return Money(from_minor_units(int(minor or 0), currency), currency.upper())
+
+
+def _short_hash(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+class StripePlatform(PaymentPlatform):
+    name = "stripe"
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.mode = connection.mode
+        self.account_id = connection.remote_account_id
+
+    # ---- plumbing ---------------------------------------------------------------------------
+    @property
+    def api(self):
+        return plain_api(self.mode)
+
+    def _options(self, idempotency_key: str | None = None) -> dict:
+        options = {"stripe_account": self.account_id}
+        if idempotency_key:
+            options["idempotency_key"] = idempotency_key[:255]
+        return options
+
+    # ---- connection -------------------------------------------------------------------------
+    def disconnect(self) -> None:
+        StripeApp().deauthorize(self.mode, self.account_id)
+
+    # ---- customers --------------------------------------------------------------------------
+    def ensure_customer(self, client: ClientRef) -> str:
+        with translated_errors():
+            if client.remote_id:
+                try:
+                    customer = self.api.customers.retrieve(client.remote_id, {}, self._options())
+                    if not customer.get("deleted"):
+                        return customer["id"]
+                except Exception as error:  # noqa: BLE001 - a vanished customer is re-created
+                    if getattr(error, "http_status", None) != 404:
+                        raise
+            key = f"customer:{client.local_id}:{_short_hash(client.name, client.email)}"
+            customer = self.api.customers.create(
+                {
+                    "name": client.name,
+                    "email": client.email,
+                    "metadata": {"client_id": str(client.local_id)},
+                },
+                self._options(self._key(key)),
+            )
+        return customer["id"]
+
+    def _key(self, suffix: str) -> str:
+        return f"{self.connection.pk}:{suffix}"
+
+    # ---- invoices ---------------------------------------------------------------------------
+    def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice:
+        currency = request.total.currency.lower()
+        amount = minor_units(request.total.amount, request.total.currency)
+        if amount <= 0:
+            raise PlatformError(
+                _("The amount must be greater than zero."), code="amount", platform="stripe"
+            )
+        customer_id = self.ensure_customer(request.client)
+        key = request.idempotency_key
+        footer = ""
+        if request.attachment_links:
+            footer = _("Attachments: %(links)s") % {"links": " ".join(request.attachment_links)}
+        metadata = {
+            **request.metadata,
+            "request_id": str(request.local_id),
+            "number": request.number,
+        }
+        with translated_errors():
+            invoice = self.api.invoices.create(
+                {
+                    "customer": customer_id,
+                    "collection_method": "send_invoice",
+                    "due_date": due_timestamp(request.due_date),
+                    # Left on, Stripe would finalise (and may email) on its own an hour later.
+                    "auto_advance": False,
+                    "currency": currency,
+                    "description": request.description,
+                    "pending_invoice_items_behavior": "exclude",
+                    "metadata": metadata,
+                    **({"footer": footer[:5000]} if footer else {}),
+                },
+                self._options(f"{key}:invoice"),
+            )
+            self.api.invoice_items.create(
+                {
+                    "customer": customer_id,
+                    "invoice": invoice["id"],
+                    "amount": amount,
+                    "currency": currency,
+                    "description": request.description,
+                    "metadata": {"request_id": str(request.local_id)},
+                },
+                self._options(f"{key}:item"),
+            )
+            invoice = self.api.invoices.finalize_invoice(
+                invoice["id"], {"auto_advance": False}, self._options(f"{key}:finalize")
+            )
+        if invoice["amount_due"] != amount:
+            raise PlatformError(
+                _("Stripe's invoice total (%(remote)s) differs from ours; it needs checking.")
+                % {"remote": invoice["amount_due"]},
+                code="amount_mismatch",
+                platform="stripe",
+            )
+        return self._remote_invoice(invoice)
+
+    def _remote_invoice(self, invoice) -> RemoteInvoice:
+        currency = invoice["currency"]
+        due = invoice.get("due_date")
+        return RemoteInvoice(
+            remote_id=invoice["id"],
+            status=INVOICE_STATUSES.get(invoice["status"], RemoteStatus.OPEN),
+            amount_due=_money(invoice["amount_due"], currency),
+            amount_paid=_money(invoice["amount_paid"], currency),
+            pay_url=invoice.get("hosted_invoice_url") or "",
+            pay_url_expires_at=_when(due) + timedelta(days=30) if due else None,
+        )
+
+    def fetch_invoice(self, remote_invoice_id: str) -> RemoteInvoice:
+        with translated_errors():
+            invoice = self.api.invoices.retrieve(remote_invoice_id, {}, self._options())
+        return self._remote_invoice(invoice)
+
+    def pay_url(self, remote_invoice_id: str) -> str:
+        return self.fetch_invoice(remote_invoice_id).pay_url
+
+    def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None:
+        # In test mode Stripe emails nobody: our own reminder email is what the client sees.
+        with translated_errors():
+            self.api.invoices.send_invoice(
+                remote_invoice_id, {}, self._options(f"{idempotency_key}:send")
+            )
+
+    def void(self, remote_invoice_id: str) -> RemoteInvoice:
+        with translated_errors():
+            invoice = self.api.invoices.retrieve(remote_invoice_id, {}, self._options())
+            if invoice["status"] == "draft":
+                self.api.invoices.delete(remote_invoice_id, {}, self._options())
+                return RemoteInvoice(
+                    remote_id=remote_invoice_id,
+                    status=RemoteStatus.VOID,
+                    amount_due=_money(invoice["amount_due"], invoice["currency"]),
+                    amount_paid=_money(0, invoice["currency"]),
+                )
+            if invoice["status"] == "paid":
+                raise PlatformError(
+                    _("This invoice is already paid and cannot be canceled; refund it instead."),
+                    code="already_paid",
+                    platform="stripe",
+                )
+            if invoice["status"] == "void":
+                return self._remote_invoice(invoice)
+            invoice = self.api.invoices.void_invoice(
+                remote_invoice_id, {}, self._options(f"void:{remote_invoice_id}")
+            )
+        return self._remote_invoice(invoice)
+
+    def payable_after_local_delete(self, remote_invoice_id: str) -> bool:
+        return self.fetch_invoice(remote_invoice_id).status in (
+            RemoteStatus.OPEN, RemoteStatus.PARTIALLY_PAID)  # fmt: skip
+
+    # ---- one-off payment links (Checkout) ---------------------------------------------------
+    def create_payment_link(self, request: InvoiceRequest, success_url: str, cancel_url: str,
+                            expires_at: datetime | None = None) -> PaymentLink:  # fmt: skip
+        currency = request.total.currency.lower()
+        amount = minor_units(request.total.amount, request.total.currency)
+        customer_id = self.ensure_customer(request.client)
+        expires = expires_at or datetime.now(UTC) + CHECKOUT_TTL - timedelta(minutes=1)
+        metadata = {**request.metadata, "request_id": str(request.local_id)}
+        with translated_errors():
+            session = self.api.checkout.sessions.create(
+                {
+                    "mode": "payment",
+                    "customer": customer_id,
+                    "client_reference_id": str(request.local_id),
+                    "line_items": [
+                        {
+                            "quantity": 1,
+                            "price_data": {
+                                "currency": currency,
+                                "unit_amount": amount,
+                                "product_data": {"name": request.description},
+                            },
+                        }
+                    ],
+                    "success_url": success_url,
+                    "cancel_url": cancel_url,
+                    "expires_at": int(expires.timestamp()),
+                    "metadata": metadata,
+                    "payment_intent_data": {"metadata": metadata},
+                },
+                self._options(f"{request.idempotency_key}:checkout"),
+            )
+        return PaymentLink(
+            remote_id=session["id"], url=session["url"], expires_at=_when(session["expires_at"])
+        )
+
+    def fetch_payment_link(self, remote_id: str) -> RemoteInvoice:
+        with translated_errors():
+            session = self.api.checkout.sessions.retrieve(remote_id, {}, self._options())
+        return self._remote_session(session)
+
+    def _remote_session(self, session) -> RemoteInvoice:
+        status = {"open": RemoteStatus.OPEN, "expired": RemoteStatus.EXPIRED}.get(
+            session["status"], RemoteStatus.OPEN
+        )
+        if session["status"] == "complete" and session.get("payment_status") == "paid":
+            status = RemoteStatus.PAID
+        currency = session["currency"]
+        total = session.get("amount_total") or 0
+        return RemoteInvoice(
+            remote_id=session["id"],
+            status=status,
+            amount_due=_money(total, currency),
+            amount_paid=_money(total if status == RemoteStatus.PAID else 0, currency),
+            pay_url=session.get("url") or "",
+            pay_url_expires_at=_when(session["expires_at"]),
+        )
+
+    def expire_payment_link(self, remote_id: str) -> RemoteInvoice:
+        with translated_errors():
+            session = self.api.checkout.sessions.retrieve(remote_id, {}, self._options())
+            if session["status"] == "open":
+                session = self.api.checkout.sessions.expire(remote_id, {}, self._options())
+        return self._remote_session(session)
+
+    # ---- events -----------------------------------------------------------------------------
+    def recent_events(self, since: datetime) -> list[InboundPayload]:
+        events = []
+        with translated_errors():
+            params = {"created": {"gte": int(since.timestamp())}, "limit": 100}
+            while True:
+                page = self.api.events.list(params, self._options())
+                for data in page["data"]:
+                    events.append(
+                        InboundPayload(
+                            event_id=data["id"],
+                            event_type=data["type"],
+                            account_ref=data.get("account") or self.account_id,
+                            livemode=bool(data.get("livemode")),
+                            payload=data,
+                        )
+                    )
+                if not page.get("has_more") or not page["data"]:
+                    break
+                params["starting_after"] = page["data"][-1]["id"]
+        return list(reversed(events))  # oldest first, as they happened
+
+    def normalise(self, payload: dict) -> WebhookEvent | None:
+        event_type = payload.get("type", "")
+        obj = (payload.get("data") or {}).get("object") or {}
+        occurred = _when(payload.get("created"))
+        base = {"event_id": payload["id"], "occurred_at": occurred}
+        if event_type.startswith("invoice.") and obj.get("object") == "invoice":
+            return self._invoice_event(event_type, obj, base)
+        if event_type == "invoice_payment.paid":
+            return self._invoice_payment_event(obj, base)
+        if event_type.startswith("checkout.session."):
+            return self._checkout_event(event_type, obj, base)
+        if event_type == "payment_intent.payment_failed":
+            metadata = obj.get("metadata") or {}
+            error = obj.get("last_payment_error") or {}
+            if metadata.get("request_id"):
+                return WebhookEvent(
+                    **base,
+                    object_kind="payment_link",
+                    remote_id="",
+                    kind=EventKind.FAILED,
+                    local_ref=metadata["request_id"],
+                    failure_message=error.get("message") or "",
+                )
+        if event_type == "charge.refunded":
+            return None  # refunds arrive with payment requests' refund support
+        return None
+
+    def _invoice_event(self, event_type, invoice, base) -> WebhookEvent:
+        currency = invoice["currency"]
+        status = INVOICE_STATUSES.get(invoice.get("status"), None)
+        paid = int(invoice.get("amount_paid") or 0)
+        if status == RemoteStatus.OPEN and paid > 0:
+            status = RemoteStatus.PARTIALLY_PAID
+        kind = {
+            "invoice.paid": EventKind.PAID,
+            "invoice.voided": EventKind.VOIDED,
+            "invoice.payment_failed": EventKind.FAILED,
+            "invoice.marked_uncollectible": EventKind.FAILED,
+        }.get(event_type)
+        if event_type == "invoice.updated" and status == RemoteStatus.PARTIALLY_PAID:
+            kind = EventKind.PARTIALLY_PAID
+        failure = ""
+        if kind == EventKind.FAILED:
+            failure = self._failure_reason(invoice["id"])
+        return WebhookEvent(
+            **base,
+            object_kind="invoice",
+            remote_id=invoice["id"],
+            kind=kind,
+            status=status,
+            amount_due=_money(invoice.get("amount_due"), currency),
+            amount_paid=_money(paid, currency),
+            failure_message=failure,
+            local_ref=(invoice.get("metadata") or {}).get("request_id", ""),
+        )
+
+    def _failure_reason(self, invoice_id: str) -> str:
+        """Why the last attempt failed, from the invoice's latest payment attempt."""
+        try:
+            with translated_errors():
+                payments = self.api.invoice_payments.list(
+                    {"invoice": invoice_id, "limit": 1}, self._options()
+                )
+                if not payments["data"]:
+                    return ""
+                intent_id = (payments["data"][0].get("payment") or {}).get("payment_intent")
+                if not intent_id:
+                    return ""
+                intent = self.api.payment_intents.retrieve(intent_id, {}, self._options())
+        except PlatformError:
+            return _("The payment failed.")
+        error = intent.get("last_payment_error") or {}
+        return error.get("message") or _("The payment failed.")
+
+    def _invoice_payment_event(self, payment, base) -> WebhookEvent | None:
+        if payment.get("status") != "paid":
+            return None
+        currency = payment["currency"]
+        intent_id = (payment.get("payment") or {}).get("payment_intent") or ""
+        paid_at = (payment.get("status_transitions") or {}).get("paid_at")
+        return WebhookEvent(
+            **base,
+            object_kind="invoice",
+            remote_id=payment["invoice"],
+            payment=PaymentInfo(
+                remote_payment_id=intent_id or payment["id"],
+                amount=_money(payment.get("amount_paid"), currency),
+                paid_at=_when(paid_at),
+                method=self._method(intent_id),
+            ),
+        )
+
+    def _checkout_event(self, event_type, session, base) -> WebhookEvent | None:
+        remote = self._remote_session(session)
+        kind = {
+            "checkout.session.completed": EventKind.PAID,
+            "checkout.session.expired": EventKind.EXPIRED,
+        }.get(event_type)
+        if kind == EventKind.PAID and remote.status != RemoteStatus.PAID:
+            kind = None  # completed but paid later (async methods): wait for the payment
+        payment = None
+        if remote.status == RemoteStatus.PAID and session.get("payment_intent"):
+            payment = PaymentInfo(
+                remote_payment_id=session["payment_intent"],
+                amount=remote.amount_paid,
+                paid_at=base["occurred_at"],
+                method=self._method(session["payment_intent"]),
+            )
+        return WebhookEvent(
+            **base,
+            object_kind="payment_link",
+            remote_id=session["id"],
+            kind=kind,
+            status=remote.status,
+            amount_due=remote.amount_due,
+            amount_paid=remote.amount_paid,
+            payment=payment,
+            local_ref=(session.get("metadata") or {}).get("request_id", ""),
+        )
+
+    def _method(self, intent_id: str) -> str:
+        """'Visa •••• 4242' for the side panel; empty when Stripe cannot tell us now."""
+        if not intent_id:
+            return ""
+        try:
+            with translated_errors():
+                intent = self.api.payment_intents.retrieve(
+                    intent_id, {"expand": ["latest_charge"]}, self._options()
+                )
+        except PlatformError:
+            return ""
+        charge = intent.get("latest_charge")
+        if not isinstance(charge, dict):
+            charge = {}
+        card = ((charge or {}).get("payment_method_details") or {}).get("card") or {}
+        if card.get("brand"):
+            return f"{card['brand'].title()} •••• {card.get('last4', '')}"
+        return ""

@@ -1,0 +1,212 @@
+"""Payment platform settings on an account's subdomain: connect, onboard, disconnect."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from connectors import services
+from connectors.base import PlatformError
+from connectors.forms import ConnectStripeForm, NewStripeAccountForm
+from connectors.models import Connection
+from connectors.registry import app_for
+from tenants.members.permissions import billing_admin_required
+from tenants.urls_helpers import account_url
+
+log = logging.getLogger(__name__)
+SESSION_STATE = "connectors:oauth_state:{platform}"
+
+
+@billing_admin_required
+@require_GET
+def connections(request):
+    rows = Connection.objects.select_related("connected_by").exclude(
+        status=Connection.Status.DISCONNECTED
+    )
+    past = Connection.objects.filter(status=Connection.Status.DISCONNECTED)[:20]
+    stripe_app = app_for("stripe")
+    return render(
+        request,
+        "connectors/connections.html",
+        {
+            "connections": rows,
+            "past_connections": past,
+            "connect_form": ConnectStripeForm(),
+            "stripe_configured": stripe_app.is_configured("test")
+            or stripe_app.is_configured("live"),
+        },
+    )
+
+
+@billing_admin_required
+@require_POST
+def connect_stripe(request):
+    form = ConnectStripeForm(request.POST)
+    form.is_valid()
+    try:
+        url, state = services.authorization_url(
+            request.tenant,
+            request.user,
+            "stripe",
+            form.mode,
+            {"email": request.user.email, "business_name": request.tenant.name},
+        )
+    except services.OnboardingRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("connectors:connections")
+    request.session[SESSION_STATE.format(platform="stripe")] = state
+    return redirect(url)
+
+
+@billing_admin_required
+@require_GET
+def oauth_finish(request, platform):
+    """The platform's answer, forwarded here from the root-domain callback."""
+    if platform != "stripe":
+        return redirect("connectors:connections")
+    session_state = request.session.pop(SESSION_STATE.format(platform=platform), "")
+    params = {
+        key: request.GET.get(key, "")[:500]
+        for key in ("code", "state", "scope", "error", "error_description")
+    }
+    try:
+        connection = services.complete_authorization(
+            request.tenant, request.user, platform, params, session_state
+        )
+    except services.OnboardingRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("connectors:connections")
+    messages.success(
+        request,
+        _("Stripe account %(account)s connected (%(mode)s mode).")
+        % {"account": connection.remote_account_id, "mode": connection.get_mode_display()},
+    )
+    return redirect("connectors:connections")
+
+
+@billing_admin_required
+@require_http_methods(["GET", "POST"])
+def new_stripe_account(request):
+    form = NewStripeAccountForm(
+        request.POST or None, initial={"business_name": request.tenant.name}
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def urls_for(pk):
+            return tuple(
+                account_url(request.tenant, reverse(name, args=[pk]), request)
+                for name in ("connectors:onboarding_return", "connectors:onboarding_refresh")
+            )
+
+        try:
+            _connection, link = services.create_stripe_account(
+                request.tenant,
+                request.user,
+                mode=form.mode,
+                country=form.cleaned_data["country"],
+                business_name=form.cleaned_data["business_name"],
+                privacy_url=form.cleaned_data["privacy_url"],
+                terms_url=form.cleaned_data["terms_url"],
+                urls_for=urls_for,
+            )
+        except services.OnboardingRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            return redirect(link)
+    return render(request, "connectors/new_stripe_account.html", {"form": form})
+
+
+@billing_admin_required
+@require_GET
+def onboarding_return(request, pk):
+    connection = get_object_or_404(Connection, pk=pk, platform="stripe")
+    try:
+        ready = services.refresh_onboarding(connection)
+    except PlatformError as error:
+        messages.error(request, error.message)
+        return redirect("connectors:connections")
+    if ready:
+        messages.success(request, _("Your Stripe account is ready to take payments."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Stripe still needs some details before this account can "
+                "take payments. Use “Finish onboarding” to continue."
+            ),
+        )
+    return redirect("connectors:connections")
+
+
+@billing_admin_required
+@require_http_methods(["GET", "POST"])
+def onboarding_refresh(request, pk):
+    """Stripe's onboarding links expire within minutes: this mints a new one."""
+    connection = get_object_or_404(
+        Connection, pk=pk, platform="stripe", status=Connection.Status.ONBOARDING
+    )
+    from connectors.stripe.app import StripeApp
+
+    try:
+        link = StripeApp().onboarding_link(
+            connection.mode,
+            connection.remote_account_id,
+            account_url(
+                request.tenant, reverse("connectors:onboarding_return", args=[pk]), request
+            ),
+            account_url(
+                request.tenant, reverse("connectors:onboarding_refresh", args=[pk]), request
+            ),
+        )
+    except PlatformError as error:
+        messages.error(request, error.message)
+        return redirect("connectors:connections")
+    return redirect(link)
+
+
+@billing_admin_required
+@require_POST
+def disconnect(request, pk):
+    connection = get_object_or_404(
+        Connection.objects.exclude(status=Connection.Status.DISCONNECTED), pk=pk
+    )
+    try:
+        services.disconnect(connection)
+    except PlatformError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(platform)s account %(account)s disconnected. Its history stays here.")
+            % {
+                "platform": connection.get_platform_display(),
+                "account": connection.remote_account_id,
+            },
+        )
+    return redirect("connectors:connections")
+
+
+def oauth_callback_router(request, platform):
+    """Root domain: the platform returns here; send the browser to the account it came from.
+
+    Nothing is exchanged or stored here: the account's own page checks the state against the
+    session that started it and uses it up.
+    """
+    state = services.find_oauth_state(request.GET.get("state", ""))
+    if state is None or state.platform != platform:
+        return render(request, "connectors/callback_invalid.html", status=400)
+    query = urlencode(
+        {
+            key: request.GET.get(key, "")[:500]
+            for key in ("code", "state", "scope", "error", "error_description")
+            if key in request.GET
+        }
+    )
+    path = reverse("connectors:oauth_finish", urlconf="billing_saas.urls_tenant", args=[platform])
+    return redirect(account_url(state.tenant, f"{path}?{query}", request))
