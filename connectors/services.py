@@ -87,7 +87,9 @@ def consume_oauth_state(tenant, user, platform: str, state: str, session_state: 
         return row.mode
 
 
-def authorization_url(tenant, user, platform: str, mode: str, prefill: dict) -> tuple[str, str]:
+def authorization_url(
+    tenant, user, platform: str, mode: str, prefill: dict, redirect_uri: str
+) -> tuple[str, str]:
     app = app_for(platform)
     if not app.is_configured(mode):
         raise OnboardingRefused(
@@ -95,14 +97,7 @@ def authorization_url(tenant, user, platform: str, mode: str, prefill: dict) -> 
             % {"platform": platform, "mode": mode}
         )
     state = new_oauth_state(tenant, user, platform, mode)
-    redirect_uri = f"{settings.SITE_SCHEME}://{root_host()}/connect/{platform}/callback/"
     return app.authorize_url(mode, state, redirect_uri, prefill), state
-
-
-def root_host() -> str:
-    from tenants.urls_helpers import root_url
-
-    return root_url("").split("://", 1)[1].rstrip("/")
 
 
 # ---- saving connections ------------------------------------------------------------------

@@ -17,7 +17,7 @@ from connectors.forms import ConnectStripeForm, NewStripeAccountForm
 from connectors.models import Connection
 from connectors.registry import app_for
 from tenants.members.permissions import billing_admin_required
-from tenants.urls_helpers import account_url
+from tenants.urls_helpers import account_url, root_url
 
 log = logging.getLogger(__name__)
 SESSION_STATE = "connectors:oauth_state:{platform}"
@@ -56,6 +56,10 @@ def connect_stripe(request):
             "stripe",
             form.mode,
             {"email": request.user.email, "business_name": request.tenant.name},
+            redirect_uri=root_url(
+                reverse("connect_callback", urlconf="billing_saas.urls_public", args=["stripe"]),
+                request,
+            ),
         )
     except services.OnboardingRefused as refused:
         messages.error(request, refused.message)
