@@ -204,11 +204,11 @@ class EmulatorApp:
         expand = params.pop("expand", None) or []
 
         if parts == ["accounts"] and method == "POST":
-            return state.create_account(params, livemode, onboarded=False)
+            return public(state.create_account(params, livemode, onboarded=False))
         if parts[:1] == ["accounts"] and len(parts) == 2 and method == "GET":
-            return state.public_account(parts[1])
+            return public(state.public_account(parts[1]))
         if parts == ["account"] and method == "GET":
-            return state.account_data(account_id).account
+            return public(state.account_data(account_id).account)
         if parts == ["account_links"] and method == "POST":
             return state.create_account_link(params)
 

@@ -120,7 +120,7 @@ class StripeState:
                     }
                 },
             )
-            account["livemode"] = livemode
+            account["_livemode"] = livemode
             self.accounts[account["id"]] = AccountData(account=account)
             self.save()
             return account
@@ -253,7 +253,7 @@ class StripeState:
             created=self.now(),
             data={"object": json.loads(json.dumps(public(obj)))}
             | ({"previous_attributes": previous} if previous else {}),
-            livemode=bool(data.account.get("livemode")),
+            livemode=bool(data.account.get("_livemode")),
             pending_webhooks=1,
             request={"id": None, "idempotency_key": None},
             type=event_type,
@@ -606,7 +606,7 @@ class StripeState:
             status="requires_payment_method",
         )
         intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
-        self.store(data, intent, bool(data.account.get("livemode")))
+        self.store(data, intent, bool(data.account.get("_livemode")))
         if number == SUCCESS_CARD:
             charge = build(
                 "charge",
@@ -627,7 +627,7 @@ class StripeState:
                 },
                 outcome={"type": "authorized", "seller_message": "Payment complete."},
             )
-            self.store(data, charge, bool(data.account.get("livemode")))
+            self.store(data, charge, bool(data.account.get("_livemode")))
             intent.update(status="succeeded", amount_received=amount, latest_charge=charge["id"])
         elif number == DECLINE_CARD:
             intent["last_payment_error"] = {

@@ -1,0 +1,113 @@
+"""Every object type the emulator returns has the shape of Stripe's own example objects."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from connectors.stripe.emulator.server import TEST_SECRET_KEY
+
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "stripe" / (
+    "fixtures3.json"
+)
+# Fields Stripe adds to Connect events (the reference event is a platform event).
+CONNECT_EXTRAS = {"event": {"account"}}
+NESTED = {
+    "invoice": ["status_transitions", "lines"],
+    "checkout.session": [],
+    "invoice_payment": ["status_transitions"],
+}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    assert REFERENCE.exists(), f"Stripe's reference fixtures are expected at {REFERENCE}"
+    return json.loads(REFERENCE.read_text())["resources"]
+
+
+def call(emulator, method, path, account=None, data=None, key=None):
+    headers = {"Authorization": f"Bearer {TEST_SECRET_KEY}"}
+    if account:
+        headers["Stripe-Account"] = account
+    if key:
+        headers["Idempotency-Key"] = key
+    body = None
+    if data is not None:
+        from urllib.parse import urlencode
+
+        body = urlencode(data).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    request = urllib.request.Request(emulator.url + path, data=body, method=method,
+                                     headers=headers)
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def every_object(stripe_emulator) -> dict[str, dict]:
+    """Drive one of everything through the HTTP API and collect what came back, by type."""
+    seen: dict[str, dict] = {}
+
+    def keep(obj):
+        kind = obj["object"]
+        if kind == "invoice" and obj.get("deleted"):
+            kind = "deleted_invoice"
+        seen.setdefault(kind, obj)
+        return obj
+
+    account = keep(call(stripe_emulator, "POST", "/v1/accounts",
+                        data={"type": "standard", "country": "FR"}))
+    keep(call(stripe_emulator, "POST", "/v1/account_links", data={
+        "account": account["id"], "type": "account_onboarding",
+        "refresh_url": "https://x.test/r", "return_url": "https://x.test/b"}))
+    acct = account["id"]
+    customer = keep(call(stripe_emulator, "POST", "/v1/customers", acct,
+                         {"email": "c@x.test", "name": "C"}))
+    draft = call(stripe_emulator, "POST", "/v1/invoices", acct,
+                 {"customer": customer["id"], "collection_method": "send_invoice",
+                  "days_until_due": "5"})
+    keep(call(stripe_emulator, "DELETE", f"/v1/invoices/{draft['id']}", acct))
+    invoice = call(stripe_emulator, "POST", "/v1/invoices", acct,
+                   {"customer": customer["id"], "collection_method": "send_invoice",
+                    "days_until_due": "5", "currency": "eur"})
+    keep(call(stripe_emulator, "POST", "/v1/invoiceitems", acct,
+              {"customer": customer["id"], "invoice": invoice["id"], "amount": "500",
+               "currency": "eur"}))
+    invoice = keep(call(stripe_emulator, "POST", f"/v1/invoices/{invoice['id']}/finalize", acct,
+                        {}))
+    seen["line_item"] = invoice["lines"]["data"][0]
+    intent = stripe_emulator.state.pay_invoice(acct, invoice["id"], "4242424242424242")
+    keep(call(stripe_emulator, "GET", f"/v1/payment_intents/{intent['id']}", acct))
+    keep(call(stripe_emulator, "GET", f"/v1/charges/{intent['latest_charge']}", acct))
+    payments = call(stripe_emulator, "GET", f"/v1/invoice_payments?invoice={invoice['id']}",
+                    acct)
+    keep(payments["data"][0])
+    keep(call(stripe_emulator, "POST", "/v1/checkout/sessions", acct, {
+        "mode": "payment", "success_url": "https://x.test/ok",
+        "line_items[0][quantity]": "1", "line_items[0][price_data][currency]": "eur",
+        "line_items[0][price_data][unit_amount]": "700",
+        "line_items[0][price_data][product_data][name]": "Deposit"}))
+    events = call(stripe_emulator, "GET", "/v1/events?limit=3", acct)
+    keep(events["data"][0])
+    return seen
+
+
+def test_every_returned_object_has_stripes_fields(stripe_emulator, reference):
+    stripe_emulator.sender.paused = True
+    try:
+        returned = every_object(stripe_emulator)
+    finally:
+        stripe_emulator.sender.paused = False
+
+    assert set(returned) >= {
+        "account", "account_link", "customer", "invoice", "deleted_invoice", "invoiceitem",
+        "line_item", "payment_intent", "charge", "invoice_payment", "checkout.session", "event",
+    }  # fmt: skip
+    for kind, obj in returned.items():
+        expected = set(reference[kind])
+        actual = set(obj) - CONNECT_EXTRAS.get(kind, set())
+        assert actual == expected, f"{kind}: missing {expected - actual}, extra {actual - expected}"
+        for field in NESTED.get(kind, []):
+            assert set(obj[field]) == set(reference[kind][field]), f"{kind}.{field}"
