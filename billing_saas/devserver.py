@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -46,6 +47,43 @@ class DevStack:
             _log("starting embedded Redis")
             self.env["REDIS_URL"] = embedded_services.ensure_redis(self.data_dir / "redis")
             self.started_redis = True
+
+    def start_stripe_emulator(self) -> None:
+        """Without real Stripe keys, the app talks to the offline emulator (its own process)."""
+        if self.env.get("STRIPE_TEST_SECRET_KEY") or self.env.get("STRIPE_API_BASE"):
+            return
+        from connectors.stripe.emulator.server import app_settings
+
+        # A stable port keeps the hosted-page links the emulator saved valid across restarts.
+        port = int(self.env.get("STRIPE_EMULATOR_PORT") or 12111)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+            port = embedded_services.free_port()  # taken (another checkout's dev stack?)
+        except OSError:
+            pass
+        url = f"http://127.0.0.1:{port}"
+        _log(f"starting the Stripe emulator on {url}")
+        self.spawn(
+            "stripe-emulator",
+            sys.executable,
+            "-m",
+            "connectors.stripe.emulator",
+            "--port",
+            str(port),
+            "--webhook-url",
+            f"http://localhost:{self.port}/webhooks/stripe/test/",
+            "--state-file",
+            str(self.data_dir / "stripe-emulator.json"),
+        )
+        self.env.update(app_settings(url))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the Stripe emulator did not start")
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True)
@@ -105,6 +143,12 @@ class DevStack:
             f"    employee:     {DEMO_EMPLOYEE[1]} / {DEMO_PASSWORD}",
             f"  Dev outbox:     {demo}/dev/outbox/  (and {base}/dev/outbox/)",
             f"  Health:         {base}/healthz",
+            f"  Stripe:         {self.env.get('STRIPE_API_BASE') or 'your keys'}"
+            + (
+                "  (offline emulator; pay with 4242 4242 4242 4242)"
+                if self.env.get("STRIPE_TEST_SECRET_KEY") == "sk_test_emulator"
+                else ""
+            ),
             "  Ctrl-C stops everything.",
             "",
         ]
@@ -159,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     code = 0
     try:
         stack.start_services()
+        stack.start_stripe_emulator()
         stack.prepare()
         stack.start_processes(reload=not args.no_reload)
         stack.print_welcome()

@@ -10,8 +10,8 @@ import pytest
 
 from connectors.stripe.emulator.server import TEST_SECRET_KEY
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference" / "stripe" / (
-    "fixtures3.json"
+REFERENCE = (
+    Path(__file__).resolve().parents[3] / "shared" / "reference" / "stripe" / ("fixtures3.json")
 )
 # Fields Stripe adds to Connect events (the reference event is a platform event).
 CONNECT_EXTRAS = {"event": {"account"}}
@@ -40,8 +40,7 @@ def call(emulator, method, path, account=None, data=None, key=None):
 
         body = urlencode(data).encode()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-    request = urllib.request.Request(emulator.url + path, data=body, method=method,
-                                     headers=headers)
+    request = urllib.request.Request(emulator.url + path, data=body, method=method, headers=headers)
     with urllib.request.urlopen(request, timeout=5) as response:
         return json.loads(response.read())
 
@@ -57,38 +56,85 @@ def every_object(stripe_emulator) -> dict[str, dict]:
         seen.setdefault(kind, obj)
         return obj
 
-    account = keep(call(stripe_emulator, "POST", "/v1/accounts",
-                        data={"type": "standard", "country": "FR"}))
-    keep(call(stripe_emulator, "POST", "/v1/account_links", data={
-        "account": account["id"], "type": "account_onboarding",
-        "refresh_url": "https://x.test/r", "return_url": "https://x.test/b"}))
+    account = keep(
+        call(stripe_emulator, "POST", "/v1/accounts", data={"type": "standard", "country": "FR"})
+    )
+    keep(
+        call(
+            stripe_emulator,
+            "POST",
+            "/v1/account_links",
+            data={
+                "account": account["id"],
+                "type": "account_onboarding",
+                "refresh_url": "https://x.test/r",
+                "return_url": "https://x.test/b",
+            },
+        )
+    )
     acct = account["id"]
-    customer = keep(call(stripe_emulator, "POST", "/v1/customers", acct,
-                         {"email": "c@x.test", "name": "C"}))
-    draft = call(stripe_emulator, "POST", "/v1/invoices", acct,
-                 {"customer": customer["id"], "collection_method": "send_invoice",
-                  "days_until_due": "5"})
+    customer = keep(
+        call(stripe_emulator, "POST", "/v1/customers", acct, {"email": "c@x.test", "name": "C"})
+    )
+    draft = call(
+        stripe_emulator,
+        "POST",
+        "/v1/invoices",
+        acct,
+        {"customer": customer["id"], "collection_method": "send_invoice", "days_until_due": "5"},
+    )
     keep(call(stripe_emulator, "DELETE", f"/v1/invoices/{draft['id']}", acct))
-    invoice = call(stripe_emulator, "POST", "/v1/invoices", acct,
-                   {"customer": customer["id"], "collection_method": "send_invoice",
-                    "days_until_due": "5", "currency": "eur"})
-    keep(call(stripe_emulator, "POST", "/v1/invoiceitems", acct,
-              {"customer": customer["id"], "invoice": invoice["id"], "amount": "500",
-               "currency": "eur"}))
-    invoice = keep(call(stripe_emulator, "POST", f"/v1/invoices/{invoice['id']}/finalize", acct,
-                        {}))
+    invoice = call(
+        stripe_emulator,
+        "POST",
+        "/v1/invoices",
+        acct,
+        {
+            "customer": customer["id"],
+            "collection_method": "send_invoice",
+            "days_until_due": "5",
+            "currency": "eur",
+        },
+    )
+    keep(
+        call(
+            stripe_emulator,
+            "POST",
+            "/v1/invoiceitems",
+            acct,
+            {
+                "customer": customer["id"],
+                "invoice": invoice["id"],
+                "amount": "500",
+                "currency": "eur",
+            },
+        )
+    )
+    invoice = keep(
+        call(stripe_emulator, "POST", f"/v1/invoices/{invoice['id']}/finalize", acct, {})
+    )
     seen["line_item"] = invoice["lines"]["data"][0]
     intent = stripe_emulator.state.pay_invoice(acct, invoice["id"], "4242424242424242")
     keep(call(stripe_emulator, "GET", f"/v1/payment_intents/{intent['id']}", acct))
     keep(call(stripe_emulator, "GET", f"/v1/charges/{intent['latest_charge']}", acct))
-    payments = call(stripe_emulator, "GET", f"/v1/invoice_payments?invoice={invoice['id']}",
-                    acct)
+    payments = call(stripe_emulator, "GET", f"/v1/invoice_payments?invoice={invoice['id']}", acct)
     keep(payments["data"][0])
-    keep(call(stripe_emulator, "POST", "/v1/checkout/sessions", acct, {
-        "mode": "payment", "success_url": "https://x.test/ok",
-        "line_items[0][quantity]": "1", "line_items[0][price_data][currency]": "eur",
-        "line_items[0][price_data][unit_amount]": "700",
-        "line_items[0][price_data][product_data][name]": "Deposit"}))
+    keep(
+        call(
+            stripe_emulator,
+            "POST",
+            "/v1/checkout/sessions",
+            acct,
+            {
+                "mode": "payment",
+                "success_url": "https://x.test/ok",
+                "line_items[0][quantity]": "1",
+                "line_items[0][price_data][currency]": "eur",
+                "line_items[0][price_data][unit_amount]": "700",
+                "line_items[0][price_data][product_data][name]": "Deposit",
+            },
+        )
+    )
     events = call(stripe_emulator, "GET", "/v1/events?limit=3", acct)
     keep(events["data"][0])
     return seen

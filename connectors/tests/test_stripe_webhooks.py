@@ -234,3 +234,32 @@ def test_a_declined_card_leaves_the_invoice_open_with_the_reason(
         assert obj.status == "open"
         assert obj.last_failure == "Your card was declined."
         assert not RemotePayment.objects.exists()
+
+
+def test_the_endpoint_answers_at_once_and_leaves_the_work_to_a_task(
+    stripe_platform,
+    alpha_connection,
+    alpha,
+    root_client,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    from connectors import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.process_inbound_event, "delay", lambda *args: queued.append(args))
+    remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
+    paid = next(e for e in events if e["type"] == "invoice.paid")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_event(root_client, paid)
+
+    assert response.status_code == 200 and response.json() == {"received": True, "new": 1}
+    with schema_context(alpha.schema_name):
+        stored = InboundEvent.objects.get(event_id=paid["id"])
+        assert stored.processed_at is None  # nothing applied in the request itself
+    assert queued == [(alpha.schema_name, stored.pk)]
+
+    assert tasks.process_inbound_event(*queued[0]) == "applied"
+    with schema_context(alpha.schema_name):
+        assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"

@@ -14,6 +14,8 @@ import pytest
 
 from billing_saas.embedded_services import free_port
 from billing_saas.testing.fixtures import database_url_for_processes
+from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET, app_settings
+from connectors.stripe.emulator.webhooks import Endpoint
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
 # between browser steps are ordinary blocking calls.
@@ -35,11 +37,15 @@ class LiveApp:
 
 
 @pytest.fixture(scope="session")
-def live_app(accounts):
-    """runserver on a free port, reading and writing the test database (committed rows)."""
+def live_app(accounts, stripe_emulator):
+    """runserver on a free port, reading and writing the test database (committed rows).
+
+    It talks to the session's Stripe emulator, which delivers its webhooks back to it.
+    """
     port = free_port()
     env = dict(
         os.environ,
+        **app_settings(stripe_emulator.url),
         DATABASE_URL=database_url_for_processes(),
         EMAIL_BACKEND="notifications.backends.OutboxEmailBackend",
         DEV_OUTBOX="1",
@@ -64,7 +70,10 @@ def live_app(accounts):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"live server did not start; see {log.name}") from None
             time.sleep(0.2)
+    endpoint = Endpoint(f"http://localhost:{port}/webhooks/stripe/test/", TEST_WEBHOOK_SECRET)
+    stripe_emulator.sender.endpoints.append(endpoint)
     yield LiveApp(port)
+    stripe_emulator.sender.endpoints.remove(endpoint)
     process.terminate()
     process.wait(timeout=20)
     log.close()

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from connectors.stripe.emulator.seeding import connect_to_emulator
 from tenants.demo import DEMO_COMPANY, DEMO_EMPLOYEE, DEMO_OWNER, DEMO_PASSWORD, DEMO_SUBDOMAIN
 from tenants.members.models import Role, User
 from tenants.models import Tenant
@@ -28,4 +29,8 @@ class Command(BaseCommand):
                 User.objects.create_user(
                     DEMO_EMPLOYEE[1], DEMO_PASSWORD, full_name=DEMO_EMPLOYEE[0], role=Role.EMPLOYEE
                 )
+            owner = User.objects.get(email=DEMO_OWNER[1])
+        connection = connect_to_emulator(tenant, owner)
+        if connection is not None:
+            self.stdout.write(f"Demo account connected to emulated Stripe ({connection})")
         self.stdout.write(f"Demo account ready at {tenant.host}")
