@@ -79,6 +79,17 @@ def card_form(action: str, error: str = "", pay_label: str = "Pay") -> str:
     </form>"""
 
 
+def attempt(pay) -> tuple[bool, str]:
+    """Run a card payment: (paid, the message to show when not)."""
+    try:
+        intent = pay()
+    except StripeError as failure:
+        return False, failure.body["error"]["message"]
+    if intent["status"] == "succeeded":
+        return True, ""
+    return False, intent["last_payment_error"]["message"]
+
+
 def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
            client_ids: set[str]):  # fmt: skip
     parts = [part for part in path.split("/") if part]
@@ -203,14 +214,12 @@ def hosted_invoice(state, method, account_id, invoice_id, query, form):
         )
     error = ""
     if method == "POST":
-        try:
-            intent = state.pay_invoice(account_id, invoice_id, form.get("card", ""))
-        except StripeError as failure:
-            error = failure.body["error"]["message"]
-        else:
-            if intent["status"] == "succeeded":
-                return redirect(f"/i/{account_id}/{invoice_id}?s={query.get('s', '')}")
-            error = intent["last_payment_error"]["message"]
+        paid_url = f"/i/{account_id}/{invoice_id}?s={query.get('s', '')}"
+        done, error = attempt(
+            lambda: state.pay_invoice(account_id, invoice_id, form.get("card", ""))
+        )
+        if done:
+            return redirect(paid_url)
     return page("Pay invoice", summary + card_form("", error, "Pay invoice"))
 
 
@@ -237,14 +246,11 @@ def checkout(state, method, session_id, form):
         return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
     error = ""
     if method == "POST":
-        try:
-            intent = state.pay_session(account_id, session_id, form.get("card", ""))
-        except StripeError as failure:
-            error = failure.body["error"]["message"]
-        else:
-            if intent["status"] == "succeeded":
-                return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
-            error = intent["last_payment_error"]["message"]
+        done, error = attempt(
+            lambda: state.pay_session(account_id, session_id, form.get("card", ""))
+        )
+        if done:
+            return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
     cancel = session.get("cancel_url")
     back = f'<p><a href="{html.escape(cancel)}">Cancel and go back</a></p>' if cancel else ""
     return page("Checkout", summary + card_form("", error) + back)
