@@ -142,6 +142,7 @@ class WebhookEvent:
     amount_due: Money | None = None
     amount_paid: Money | None = None
     payment: PaymentInfo | None = None
+    refund: PaymentInfo | None = None  # the payment and its total refunded so far
     failure_message: str = ""
     local_ref: str = ""
 

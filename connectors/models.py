@@ -145,6 +145,7 @@ class RemotePayment(models.Model):
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField()
+    amount_refunded = models.DecimalField(max_digits=14, decimal_places=4, default=0)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -83,6 +83,8 @@ def _move_status(obj: RemoteObject, new: RemoteStatus | None) -> str:
 
 def apply(connection: Connection, event: WebhookEvent) -> Applied:
     """Apply one normalised event; safe to call again with the same or an older event."""
+    if event.refund is not None:
+        return _apply_refund(connection, event)
     if not event.remote_id and event.local_ref:
         # A failed attempt on a payment link names our request, not the platform's object.
         latest = (
@@ -168,3 +170,32 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
                 )
             )
     return result
+
+
+def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
+    """Refunds only ever grow a payment's refunded total (events carry the running total)."""
+    with transaction.atomic():
+        payment = (
+            RemotePayment.objects.select_for_update()
+            .select_related("remote_object")
+            .filter(connection=connection, remote_payment_id=event.refund.remote_payment_id)
+            .first()
+        )
+        if payment is None:
+            return Applied(None, note="refund of a payment we never recorded")
+        if event.refund.amount.amount <= payment.amount_refunded:
+            return Applied(payment.remote_object)
+        payment.amount_refunded = min(event.refund.amount.amount, payment.amount)
+        payment.save(update_fields=["amount_refunded"])
+        obj = payment.remote_object
+        changes = ["refund"]
+        transaction.on_commit(
+            lambda: remote_object_changed.send(
+                sender=RemoteObject,
+                remote_object=obj,
+                event=event,
+                payment=payment,
+                changes=changes,
+            )
+        )
+    return Applied(obj, changes, payment)

@@ -329,8 +329,18 @@ class StripePlatform(PaymentPlatform):
                     local_ref=metadata["request_id"],
                     failure_message=error.get("message") or "",
                 )
-        if event_type == "charge.refunded":
-            return None  # refunds arrive with payment requests' refund support
+        if event_type == "charge.refunded" and obj.get("payment_intent"):
+            return WebhookEvent(
+                **base,
+                object_kind="invoice",
+                remote_id="",
+                kind=EventKind.REFUNDED,
+                refund=PaymentInfo(
+                    remote_payment_id=obj["payment_intent"],
+                    amount=_money(obj.get("amount_refunded"), obj["currency"]),
+                    paid_at=occurred,
+                ),
+            )
         return None
 
     def _invoice_event(self, event_type, invoice, base) -> WebhookEvent:

@@ -117,6 +117,15 @@ def every_object(stripe_emulator) -> dict[str, dict]:
     intent = stripe_emulator.state.pay_invoice(acct, invoice["id"], "4242424242424242")
     keep(call(stripe_emulator, "GET", f"/v1/payment_intents/{intent['id']}", acct))
     keep(call(stripe_emulator, "GET", f"/v1/charges/{intent['latest_charge']}", acct))
+    keep(
+        call(
+            stripe_emulator,
+            "POST",
+            "/v1/refunds",
+            acct,
+            {"payment_intent": intent["id"], "amount": "100"},
+        )
+    )
     payments = call(stripe_emulator, "GET", f"/v1/invoice_payments?invoice={invoice['id']}", acct)
     keep(payments["data"][0])
     keep(
@@ -150,6 +159,7 @@ def test_every_returned_object_has_stripes_fields(stripe_emulator, reference):
     assert set(returned) >= {
         "account", "account_link", "customer", "invoice", "deleted_invoice", "invoiceitem",
         "line_item", "payment_intent", "charge", "invoice_payment", "checkout.session", "event",
+        "refund",
     }  # fmt: skip
     for kind, obj in returned.items():
         expected = set(reference[kind])

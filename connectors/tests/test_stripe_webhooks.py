@@ -263,3 +263,33 @@ def test_the_endpoint_answers_at_once_and_leaves_the_work_to_a_task(
     assert tasks.process_inbound_event(*queued[0]) == "applied"
     with schema_context(alpha.schema_name):
         assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"
+
+
+def test_a_refund_is_recorded_on_its_payment_once(stripe_platform, alpha_connection, alpha,
+                                                  root_client):  # fmt: skip
+    remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
+    for event in events:
+        post_event(root_client, event)
+    process_all(alpha)
+    account = alpha_connection.remote_account_id
+    with schema_context(alpha.schema_name):
+        intent_id = RemotePayment.objects.get().remote_payment_id
+        api = platform_for(alpha_connection)
+        start = len(stripe_platform.state.accounts[account].events)
+        api.api.refunds.create(
+            {"payment_intent": intent_id, "amount": 5000}, api._options("refund:1")
+        )
+        api.api.refunds.create(
+            {"payment_intent": intent_id, "amount": 2500}, api._options("refund:2")
+        )
+    refunds = events_of(stripe_platform, account, start)
+    assert [e["type"] for e in refunds] == ["charge.refunded", "charge.refunded"]
+
+    for event in [refunds[1], refunds[0], refunds[1]]:  # out of order and duplicated
+        post_event(root_client, event)
+    process_all(alpha)
+
+    with schema_context(alpha.schema_name):
+        payment = RemotePayment.objects.get()
+        assert payment.amount_refunded == Decimal("75.00")
+        assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"

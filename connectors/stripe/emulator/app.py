@@ -287,6 +287,8 @@ class EmulatorApp:
         if parts[:1] == ["payment_intents"] and len(parts) == 2 and method == "GET":
             intent = state.get(data, "payment_intent", parts[1], "pi_")
             return self._expand(data, intent, expand)
+        if parts == ["refunds"] and method == "POST":
+            return public(state.refund(data, params, livemode))
         if parts[:1] == ["charges"] and len(parts) == 2 and method == "GET":
             return public(state.get(data, "charge", parts[1], "ch_"))
         if parts == ["events"] and method == "GET":

@@ -28,6 +28,7 @@ ID_PREFIXES = {
     "invoice_payment": "inpay",
     "account": "acct",
     "event": "evt",
+    "refund": "re",
 }
 
 _ALPHABET = string.ascii_letters + string.digits

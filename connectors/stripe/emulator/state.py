@@ -240,7 +240,8 @@ class StripeState:
         return obj
 
     def store(self, data: AccountData, obj: dict, livemode: bool) -> dict:
-        obj["livemode"] = livemode
+        if "livemode" in obj:  # not every Stripe object says its mode (refunds do not)
+            obj["livemode"] = livemode
         data.objects[obj["id"]] = obj
         return obj
 
@@ -752,6 +753,40 @@ class StripeState:
                         and obj["expires_at"] <= self.now()
                     ):
                         self.expire_session(data, obj["id"])
+
+    def refund(self, data: AccountData, params: dict, livemode: bool) -> dict:
+        intent = self.get(data, "payment_intent", params.get("payment_intent") or "", "pi_")
+        charge = data.objects.get(intent.get("latest_charge") or "")
+        if intent["status"] != "succeeded" or charge is None:
+            raise StripeError(
+                400,
+                "This PaymentIntent has no successful charge to refund.",
+                param="payment_intent",
+            )
+        left = charge["amount"] - (charge.get("amount_refunded") or 0)
+        amount = _int(params.get("amount"), "amount") or left
+        if not 0 < amount <= left:
+            raise StripeError(
+                400,
+                f"Refund amount ({amount}) is greater than unrefunded amount on charge ({left})",
+                param="amount",
+            )
+        refund = build(
+            "refund",
+            id=new_id("refund"),
+            amount=amount,
+            charge=charge["id"],
+            created=self.now(),
+            currency=charge["currency"],
+            payment_intent=intent["id"],
+            status="succeeded",
+            metadata=params.get("metadata") or {},
+        )
+        self.store(data, refund, livemode)
+        charge["amount_refunded"] = (charge.get("amount_refunded") or 0) + amount
+        charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        self.emit(data.account["id"], "charge.refunded", charge)
+        return refund
 
     def invoice_payments(self, data: AccountData, invoice_id: str, url: str) -> dict:
         payments = [
