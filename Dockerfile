@@ -24,6 +24,7 @@ RUN APP_ENV=production SECRET_KEY=build-only DATABASE_URL=postgresql://build@127
     REDIS_URL=redis://127.0.0.1:1/0 CONNECTOR_ENCRYPTION_KEYS=ZmFrZS1idWlsZC1rZXktZmFrZS1idWlsZC1rZXktMDA= \
     python manage.py collectstatic --noinput
 
+RUN mkdir -p /srv/media && chown app /srv/media
 USER app
 EXPOSE 8000
 CMD ["gunicorn", "billing_saas.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -30,7 +30,11 @@ class DevStack:
         self.host = host
         self.data_dir = data_dir
         self.env = dict(
-            os.environ, DATA_DIR=str(data_dir), APP_ENV="development", PYTHONUNBUFFERED="1"
+            os.environ,
+            DATA_DIR=str(data_dir),
+            APP_ENV="development",
+            PYTHONUNBUFFERED="1",
+            SITE_PORT=str(port),
         )
         self.children: list[subprocess.Popen] = []
         self.started_postgres = False

@@ -39,6 +39,7 @@ ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"] + [
     host for host in env("EXTRA_ALLOWED_HOSTS").split(",") if host
 ]
 SITE_SCHEME = env("SITE_SCHEME", "https" if PRODUCTION else "http")
+SITE_PORT = env("SITE_PORT")  # for links built outside a request (workers); empty = default
 
 # --- Databases and Redis: embedded servers unless URLs are given ------------------------
 DATABASE_URL = env("DATABASE_URL")
@@ -91,6 +92,7 @@ TENANT_APPS = [
     "tenants.members",
     "notifications",
     "connectors",
+    "payment_requests",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -216,6 +218,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Billing <billing@localhost>")
+
+# --- Uploaded files ----------------------------------------------------------------------
+# Attachments live under MEDIA_ROOT/tenants/<schema>/ and are only ever served by views
+# that check the account and the viewer (never by a public media URL).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
+ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+ATTACHMENT_MAX_FILES = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Payment-platform connectors ----------------------------------------------------------
 # Fernet keys (comma-separated, newest first) that encrypt platform credentials at rest.

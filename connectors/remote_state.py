@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from connectors.base import RemoteInvoice, RemoteStatus, WebhookEvent
 from connectors.models import Connection, RemoteObject, RemotePayment
 from connectors.signals import remote_object_changed
+from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
                 payment = None
         result = Applied(obj, changes, payment)
         if changes:
-            transaction.on_commit(
+            on_commit_here(
                 lambda: remote_object_changed.send(
                     sender=RemoteObject,
                     remote_object=obj,
@@ -189,7 +190,7 @@ def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
         payment.save(update_fields=["amount_refunded"])
         obj = payment.remote_object
         changes = ["refund"]
-        transaction.on_commit(
+        on_commit_here(
             lambda: remote_object_changed.send(
                 sender=RemoteObject,
                 remote_object=obj,

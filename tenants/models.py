@@ -34,6 +34,12 @@ class Tenant(TenantMixin):
         return self.schema_name == get_public_schema_name()
 
     @property
+    def tzinfo(self):
+        import zoneinfo
+
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
     def host(self) -> str:
         return f"{self.slug}.{settings.BASE_DOMAIN}"
 

@@ -4,8 +4,8 @@ from django.conf import settings
 
 
 def _scheme_and_port(request) -> tuple[str, str]:
-    if request is None:
-        return settings.SITE_SCHEME, ""
+    if request is None:  # emails sent by workers: the public port, if not the default one
+        return settings.SITE_SCHEME, f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
     host = request.get_host()
     port = ":" + host.rsplit(":", 1)[1] if ":" in host else ""
     return request.scheme, port

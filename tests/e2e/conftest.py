@@ -51,6 +51,7 @@ def live_app(accounts, stripe_emulator):
         DEV_OUTBOX="1",
         APP_ENV="development",
         PYTHONUNBUFFERED="1",
+        SITE_PORT=str(port),
     )
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / "live-server.log", "w")  # noqa: SIM115 - closed at teardown

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PaymentRequestsConfig(AppConfig):
+    name = "payment_requests"
+    verbose_name = _("Client Billing")
+
+    def ready(self):
+        from billing_saas.navigation import MenuEntry, add_menu_entry
+        from payment_requests import periodic_jobs, receivers  # noqa: F401
+        from payment_requests.access import has_billing_access
+
+        add_menu_entry(
+            MenuEntry(
+                _("Client Billing"),
+                "payment_requests:dashboard",
+                "billing",
+                visible_to=has_billing_access,
+                order=100,
+            )
+        )
+        add_menu_entry(
+            MenuEntry(
+                _("Clients"),
+                "payment_requests:clients",
+                "users",
+                visible_to=has_billing_access,
+                order=110,
+            )
+        )

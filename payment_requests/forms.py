@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from payment_requests.models import CURRENCIES, BillingSettings, Client, PaymentRequest
+from payment_requests.uploads import check_upload
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "company", "email", "phone", "address", "preferred_currency"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        if len(files) > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(
+                _("Attach at most %(count)s files.") % {"count": settings.ATTACHMENT_MAX_FILES}
+            )
+        checked = []
+        errors = []
+        for upload in files:
+            try:
+                checked.append((upload, check_upload(upload)))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class PaymentRequestForm(forms.ModelForm):
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.all(),
+        required=False,
+        label=_("Client"),
+        empty_label=_("— New client —"),
+    )
+    new_client_name = forms.CharField(label=_("New client's name"), max_length=200, required=False)
+    new_client_email = forms.EmailField(label=_("New client's email"), required=False)
+    new_client_company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    success_url = forms.URLField(
+        label=_("After payment, send the client to"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+    )
+    cancel_url = forms.URLField(
+        label=_("If the client cancels, send them to"),
+        required=False,
+        assume_scheme="https",
+        max_length=200,
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, images, text, CSV, Word or Excel; up to 10 MB each, 5 files."),
+    )
+
+    class Meta:
+        model = PaymentRequest
+        fields = [
+            "kind",
+            "description",
+            "client",
+            "amount",
+            "currency",
+            "due_date",
+            "billing_type",
+            "success_url",
+            "cancel_url",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.TextInput(attrs={"placeholder": _("Consulting – June 2024")}),
+        }
+
+    def __init__(self, *args, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = CURRENCIES
+        self.fields["amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+        self.locked = locked
+        if locked:
+            for name in PaymentRequest.LOCKED_FIELDS:
+                self.fields[name].disabled = True
+            for name in (
+                "new_client_name",
+                "new_client_email",
+                "new_client_company",
+                "attachments",
+            ):
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        if self.locked:
+            return data
+        if not data.get("client"):
+            if not data.get("new_client_name") or not data.get("new_client_email"):
+                self.add_error(
+                    "client", _("Choose a client or enter the new client's name and email.")
+                )
+        due = data.get("due_date")
+        if due and not self.instance.pk:
+            from django.utils import timezone
+
+            if due < timezone.localdate():
+                self.add_error("due_date", _("The due date cannot be in the past."))
+        return data
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = BillingSettings
+        fields = ["remind_before_days", "remind_after_days"]
+
+    def _clean_days(self, name):
+        value = self.cleaned_data[name]
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        if any(not part.isdigit() or not 0 < int(part) <= 90 for part in parts):
+            raise ValidationError(_("Enter days between 1 and 90, separated by commas."))
+        return ",".join(parts)
+
+    def clean_remind_before_days(self):
+        return self._clean_days("remind_before_days")
+
+    def clean_remind_after_days(self):
+        return self._clean_days("remind_after_days")

@@ -1,0 +1,313 @@
+"""Clients and the payment requests sent to them, in the provider account's own schema.
+
+A client is a person or company the provider bills; clients are not users of this app (they
+pay through emailed links and, later, the client portal). One payment request is one amount
+to collect; later, one invoice may gather many charges (automated invoicing).
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection as db_connection
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from connectors.models import Connection, RemoteObject, RemotePayment
+
+CURRENCIES = [
+    ("EUR", "EUR – Euro"), ("USD", "USD – US dollar"), ("GBP", "GBP – Pound sterling"),
+    ("CHF", "CHF – Swiss franc"), ("CAD", "CAD – Canadian dollar"),
+    ("AUD", "AUD – Australian dollar"), ("JPY", "JPY – Yen"), ("SEK", "SEK – Swedish krona"),
+    ("NOK", "NOK – Norwegian krone"), ("DKK", "DKK – Danish krone"),
+]  # fmt: skip
+
+
+class Client(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    preferred_currency = models.CharField(
+        _("preferred currency"), max_length=3, choices=CURRENCIES, default="EUR"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.company})" if self.company else self.name
+
+
+class PlatformCustomer(models.Model):
+    """The client's customer id on one connected platform account, created once."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="platform_ids")
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="+")
+    remote_id = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "connection"], name="one_customer_per_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} on {self.connection_id}: {self.remote_id}"
+
+
+class PaymentRequest(models.Model):
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice (after service)")
+        QUOTE = "quote", _("Quote (before service)")
+        PROPOSAL = "proposal", _("Proposal")
+        DEPOSIT = "deposit", _("Deposit")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent (pending)")
+        PAID = "paid", _("Paid")
+        OVERDUE = "overdue", _("Overdue")
+        EXPIRED = "expired", _("Expired")
+        CANCELED = "canceled", _("Canceled")
+        DELETED = "deleted", _("Deleted")
+
+    class BillingType(models.TextChoices):
+        INVOICE = "invoice", _("Invoice with a due date")
+        PAYMENT_LINK = "payment_link", _("One-off payment link (expires after 24 hours)")
+
+    OPEN_STATUSES = (Status.SENT, Status.OVERDUE)
+    LOCKED_FIELDS = ("amount", "currency", "client", "due_date", "billing_type")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
+    description = models.CharField(_("description"), max_length=300)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="requests", verbose_name=_("client")
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
+    due_date = models.DateField(_("due date"))
+    billing_type = models.CharField(
+        _("billing type"), max_length=20, choices=BillingType.choices, default=BillingType.INVOICE
+    )
+    success_url = models.URLField(_("after payment, send the client to"), blank=True)
+    cancel_url = models.URLField(_("if the client cancels, send them to"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    number = models.CharField(
+        _("invoice number"), max_length=30, unique=True, null=True, blank=True
+    )
+    connection = models.ForeignKey(
+        Connection, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    remote = models.OneToOneField(
+        RemoteObject,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payment_request",
+    )
+    send_attempt = models.PositiveIntegerField(default=1, editable=False)
+    last_error = models.TextField(_("platform error"), blank=True)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    first_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number or self.description
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_payable(self) -> bool:
+        return self.status in self.OPEN_STATUSES and self.deleted_at is None
+
+    @property
+    def platform_name(self) -> str:
+        return self.connection.get_platform_display() if self.connection else ""
+
+
+class StatusChange(models.Model):
+    class Source(models.TextChoices):
+        USER = "user", _("a team member")
+        PLATFORM = "platform", _("the payment platform")
+        SCHEDULE = "schedule", _("the daily schedule")
+        CLIENT = "client", _("the client")
+
+    request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return PaymentRequest.Status(self.to_status).label
+
+
+class RequestLink(models.Model):
+    """The emailed link: per request and recipient, stored hashed, revocable."""
+
+    request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="links")
+    recipient = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    first_viewed_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"link to {self.recipient}"
+
+
+class Payment(models.Model):
+    request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="payments")
+    remote_payment = models.OneToOneField(RemotePayment, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    method = models.CharField(max_length=100, blank=True)
+    paid_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_at"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class Reminder(models.Model):
+    """A reminder sent; automatic steps ("before-3", "after-7") are sent once per request."""
+
+    request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="reminders")
+    step = models.CharField(max_length=40)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "step"], name="one_reminder_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return self.step
+
+
+def attachment_path(instance, filename: str) -> str:
+    # Never the uploaded name: a random one under the account's own folder.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"tenants/{db_connection.schema_name}/attachments/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(
+        PaymentRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NumberSequence(models.Model):
+    """The account's invoice numbers: allocated only when a send succeeds, so no gaps."""
+
+    prefix = models.CharField(max_length=12, default="INV-")
+    next_value = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.next_value}"
+
+
+class BillingSettings(models.Model):
+    remind_before_days = models.CharField(
+        _("remind before the due date (days)"),
+        max_length=40,
+        default="3",
+        help_text=_("Comma-separated, e.g. 7,3"),
+    )
+    remind_after_days = models.CharField(
+        _("remind after the due date (days)"),
+        max_length=40,
+        default="1,7",
+    )
+
+    def __str__(self) -> str:
+        return "billing settings"
+
+    @classmethod
+    def current(cls) -> BillingSettings:
+        return cls.objects.order_by("pk").first() or cls.objects.create()
+
+    @staticmethod
+    def _days(value: str) -> list[int]:
+        return sorted({int(part) for part in value.split(",") if part.strip().isdigit()})
+
+    @property
+    def before_days(self) -> list[int]:
+        return self._days(self.remind_before_days)
+
+    @property
+    def after_days(self) -> list[int]:
+        return self._days(self.remind_after_days)
+
+
+class BillingAccess(models.Model):
+    """Employees given access to Client Billing (billing administrators always have it)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="billing_access"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"access for {self.user_id}"

@@ -1,0 +1,107 @@
+"""What the client sees behind the emailed link: no sign-in, the token is the key."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from connectors.base import PlatformError
+from connectors.registry import platform_for
+from payment_requests.models import Attachment, PaymentRequest, RequestLink
+from payment_requests.services import hash_token
+from payment_requests.views import _serve
+
+
+def _link(token: str) -> RequestLink:
+    if not token or len(token) > 100:
+        raise Http404
+    link = (
+        RequestLink.objects.select_related(
+            "request__client", "request__remote", "request__connection"
+        )
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None:
+        raise Http404
+    return link
+
+
+def _usable(link: RequestLink) -> bool:
+    return link.revoked_at is None and link.request.is_payable
+
+
+@never_cache
+@require_GET
+def public_link(request, token):
+    link = _link(token)
+    item = link.request
+    if not request.user.is_authenticated:  # staff previews do not count as the client's view
+        now = timezone.now()
+        RequestLink.objects.filter(pk=link.pk).update(
+            views=F("views") + 1, first_viewed_at=link.first_viewed_at or now
+        )
+        PaymentRequest.objects.filter(pk=item.pk, first_viewed_at__isnull=True).update(
+            first_viewed_at=now
+        )
+    return render(
+        request,
+        "payment_requests/public_link.html",
+        {
+            "item": item,
+            "token": token,
+            "usable": _usable(link),
+            "attachments": item.attachments.all() if link.revoked_at is None else [],
+            "account_name": request.tenant.name,
+            "error": "",
+        },
+    )
+
+
+@never_cache
+@require_GET
+def go_pay(request, token):
+    """To the platform's pay page, as it is now (platform links expire and are refreshed)."""
+    link = _link(token)
+    item = link.request
+    if not _usable(link) or item.remote is None:
+        return redirect("payment_requests:public_link", token=token)
+    try:
+        if item.remote.kind == "invoice":
+            url = platform_for(item.connection).pay_url(item.remote.remote_id)
+        else:
+            url = item.remote.pay_url
+    except PlatformError as error:
+        return render(
+            request,
+            "payment_requests/public_link.html",
+            {
+                "item": item,
+                "token": token,
+                "usable": False,
+                "attachments": [],
+                "account_name": request.tenant.name,
+                "error": error.message,
+            },
+            status=502,
+        )
+    if not url:
+        return redirect("payment_requests:public_link", token=token)
+    return redirect(url)
+
+
+@require_GET
+def public_attachment(request, token, attachment_pk):
+    link = _link(token)
+    if link.revoked_at is not None:
+        raise Http404
+    return _serve(get_object_or_404(Attachment, pk=attachment_pk, request=link.request))
+
+
+@require_GET
+def thanks(request):
+    return render(request, "payment_requests/thanks.html", {"account_name": request.tenant.name})

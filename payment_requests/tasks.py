@@ -1,0 +1,11 @@
+from django.utils import timezone
+
+from payment_requests.services import run_daily_schedule
+from tenants.tasking import tenant_task
+
+
+@tenant_task
+def daily_schedule(tenant) -> dict:
+    """Overdue switch and reminders, counted in days of the account's own time zone."""
+    today = timezone.localdate(timezone.now(), tenant.tzinfo)
+    return {"account": tenant.slug, "day": today.isoformat(), **run_daily_schedule(today)}

@@ -1,0 +1,273 @@
+"""A payment request from creation to paid, canceled or deleted, against emulated Stripe."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from billing_saas.testing.fixtures import client_on, owner_of
+from connectors import inbox
+from connectors.models import InboundEvent
+from connectors.stripe.emulator.app import Fault
+from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
+from connectors.stripe.emulator.webhooks import sign
+from payment_requests import services
+from payment_requests.models import Payment, PaymentRequest
+from payment_requests.tests.conftest import make_client, make_request
+
+
+def deliver_new_events(emulator, connection, tenant, since):
+    """What Stripe's webhooks would do: post the account's new events, then the worker runs."""
+    root = client_on("localhost")
+    for event in emulator.state.accounts[connection.remote_account_id].events[since:]:
+        body = json.dumps(event)
+        response = root.post(
+            "/webhooks/stripe/test/",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(body, TEST_WEBHOOK_SECRET),
+        )
+        assert response.status_code == 200
+    with schema_context(tenant.schema_name):
+        for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
+            "pk", flat=True
+        ):
+            inbox.process(pk)
+
+
+def event_count(emulator, connection):
+    return len(emulator.state.accounts[connection.remote_account_id].events)
+
+
+def send(tenant, pk, captured):
+    with captured(execute=True), schema_context(tenant.schema_name):
+        return services.send_request(pk, actor=owner_of(tenant))
+
+
+def link_from(mail):
+    return next(word for word in mail.body.split() if "/pay/" in word)
+
+
+@pytest.fixture
+def sent_request(alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks):
+    make_client(alpha)
+    draft = make_request(alpha)
+    item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
+    return item
+
+
+def test_creating_and_sending_from_the_form(
+    alpha_billing, alpha, owner_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    due = (timezone.localdate() + timedelta(days=10)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            "/billing/requests/new/",
+            {
+                "kind": "invoice",
+                "description": "Website redesign",
+                "client": "",
+                "new_client_name": "Bo Buyer",
+                "new_client_email": "bo@buyer.test",
+                "amount": "1250.50",
+                "currency": "EUR",
+                "due_date": due,
+                "billing_type": "invoice",
+                "action": "send",
+            },
+        )
+    assert response.status_code == 302
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.status == "sent" and item.number == "INV-00001"
+        assert item.client.email == "bo@buyer.test"
+        assert item.remote.remote_id.startswith("in_")
+    (mail,) = mailoutbox
+    assert mail.to == ["bo@buyer.test"]
+    assert "1,250.50" in mail.body and "Website redesign" in mail.body
+    assert "/pay/" in link_from(mail) and alpha.host in link_from(mail)
+    html = mail.alternatives[0][0]
+    assert "1,250.50" in html and "View and pay" in html
+    dashboard = owner_client.get(response["Location"]).content.decode()
+    assert "INV-00001" in dashboard and "Sent (pending)" in dashboard
+    assert item.remote.remote_id in dashboard
+
+
+def test_client_pays_through_the_emailed_link(
+    stripe_platform,
+    alpha_billing,
+    alpha,
+    sent_request,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    anonymous = client_on(alpha)
+    link = urlsplit(link_from(mailoutbox[0])).path
+    page = anonymous.get(link)
+    assert "150.00" in page.content.decode() and "Pay now" in page.content.decode()
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().first_viewed_at is not None
+
+    go = anonymous.get(link + "go/")
+    assert go.status_code == 302 and go["Location"].startswith(stripe_platform.url + "/i/")
+    since = event_count(stripe_platform, alpha_billing)
+    paid = requests.post(go["Location"], data={"card": "4242424242424242"}, timeout=5)
+    assert "Thank you" in paid.text
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_new_events(stripe_platform, alpha_billing, alpha, since)
+
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.status == "paid" and item.amount_paid == Decimal("150.00")
+        (payment,) = Payment.objects.all()
+        assert payment.method == "Visa •••• 4242"
+    confirmations = mailoutbox[1:]
+    assert sorted(m.to[0] for m in confirmations) == ["ana@client.test", alpha.owner_email]
+    assert all("150.00" in m.subject for m in confirmations)
+    assert "paid" in anonymous.get(link).content.decode()
+
+
+def test_staff_previews_do_not_count_as_the_clients_view(
+    alpha, sent_request, owner_client, mailoutbox
+):
+    owner_client.get(urlsplit(link_from(mailoutbox[0])).path)
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().first_viewed_at is None
+
+
+def test_a_declined_card_leaves_it_unpaid_with_the_reason(
+    stripe_platform,
+    alpha_billing,
+    alpha,
+    sent_request,
+    owner_client,
+    django_capture_on_commit_callbacks,
+):
+    since = event_count(stripe_platform, alpha_billing)
+    stripe_platform.state.pay_invoice(
+        alpha_billing.remote_account_id, sent_request.remote.remote_id, "4000000000000002"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_new_events(stripe_platform, alpha_billing, alpha, since)
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.status == "sent"
+        assert item.last_error == "Payment failed: Your card was declined."
+    assert "Your card was declined." in owner_client.get("/billing/").content.decode()
+
+
+def test_cancel_voids_the_invoice_and_the_old_link_takes_no_payment(
+    stripe_platform,
+    alpha_billing,
+    alpha,
+    sent_request,
+    owner_client,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/billing/requests/{sent_request.pk}/cancel/")
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().status == "canceled"
+    remote = stripe_platform.state.accounts[alpha_billing.remote_account_id].objects[
+        sent_request.remote.remote_id
+    ]
+    assert remote["status"] == "void"
+    assert mailoutbox[-1].subject.endswith("canceled a payment request")
+
+    link = urlsplit(link_from(mailoutbox[0])).path
+    anonymous = client_on(alpha)
+    page = anonymous.get(link).content.decode()
+    assert "canceled (void)" in page and "Pay now" not in page
+    assert anonymous.get(link + "go/")["Location"].endswith(link)
+    hosted = requests.get(remote["hosted_invoice_url"], timeout=5).text
+    assert "voided" in hosted
+
+
+def test_delete_of_a_payable_request_warns_and_needs_confirmation(
+    alpha, sent_request, owner_client
+):
+    page = owner_client.post(f"/billing/requests/{sent_request.pk}/delete/", follow=True)
+    assert "deleting it does not cancel it" in page.content.decode()
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().deleted_at is None
+
+    owner_client.post(f"/billing/requests/{sent_request.pk}/delete/", {"confirm_open": "yes"})
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.status == "deleted" and item.deleted_at is not None
+    assert "Consulting" not in owner_client.get("/billing/").content.decode()
+    assert "Consulting" in owner_client.get("/billing/?status=deleted").content.decode()
+
+
+def test_locked_fields_cannot_be_changed_by_a_crafted_post(alpha, sent_request, owner_client):
+    other = make_client(alpha, email="eve@client.test", name="Eve")
+    owner_client.post(
+        f"/billing/requests/{sent_request.pk}/edit/",
+        {
+            "kind": "invoice",
+            "description": "Renamed",
+            "client": other.pk,
+            "amount": "1.00",
+            "currency": "USD",
+            "due_date": "2030-01-01",
+            "billing_type": "invoice",
+        },
+    )
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.description == "Renamed"
+        assert (item.amount, item.currency, item.client.email) == (
+            Decimal("150.00"),
+            "EUR",
+            "ana@client.test",
+        )
+        with pytest.raises(services.ActionRefused):
+            services.update_draft(item.pk, actor=None, amount=Decimal("1.00"))
+
+
+def test_a_platform_refusal_keeps_the_draft_with_the_error_and_a_retry_works(
+    stripe_platform, alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_client(alpha)
+    first = make_request(alpha)
+    second = make_request(alpha, description="Second")
+    stripe_platform.app.faults.append(
+        Fault({"path": "/v1/customers", "kind": "error_500", "times": 3})
+    )
+    with pytest.raises(services.ActionRefused):
+        send(alpha, first.pk, django_capture_on_commit_callbacks)
+    with schema_context(alpha.schema_name):
+        failed = PaymentRequest.objects.get(pk=first.pk)
+        assert failed.status == "draft" and failed.number is None
+        assert "Stripe" in failed.last_error
+    assert mailoutbox == []
+
+    assert send(alpha, second.pk, django_capture_on_commit_callbacks).number == "INV-00001"
+    assert send(alpha, first.pk, django_capture_on_commit_callbacks).number == "INV-00002"
+    assert len(mailoutbox) == 2
+
+
+def test_sending_twice_sends_once(
+    alpha_billing, alpha, sent_request, mailoutbox, django_capture_on_commit_callbacks
+):
+    again = send(alpha, sent_request.pk, django_capture_on_commit_callbacks)
+    assert again.number == sent_request.number
+    assert len(mailoutbox) == 1
+
+
+def test_a_reminder_emails_the_client_with_the_due_date(
+    alpha, sent_request, owner_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/billing/requests/{sent_request.pk}/remind/")
+    reminder = mailoutbox[-1]
+    assert reminder.subject.startswith("Reminder:")
+    assert sent_request.due_date.strftime("%Y") in reminder.subject
