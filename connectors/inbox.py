@@ -81,7 +81,9 @@ def process(event_pk: int) -> str:
     """Apply one stored event in the current schema; idempotent. Returns the outcome."""
     with transaction.atomic():
         event = (
-            InboundEvent.objects.select_for_update().select_related("connection").get(pk=event_pk)
+            InboundEvent.objects.select_for_update(of=("self",))
+            .select_related("connection")
+            .get(pk=event_pk)
         )
         if event.processed_at is not None:
             return event.outcome

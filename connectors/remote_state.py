@@ -177,7 +177,7 @@ def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
     """Refunds only ever grow a payment's refunded total (events carry the running total)."""
     with transaction.atomic():
         payment = (
-            RemotePayment.objects.select_for_update()
+            RemotePayment.objects.select_for_update(of=("self",))
             .select_related("remote_object")
             .filter(connection=connection, remote_payment_id=event.refund.remote_payment_id)
             .first()

@@ -69,7 +69,9 @@ def _move(request: PaymentRequest, to: str, source: str, actor=None, note: str =
 
 
 def _lock(pk: int) -> PaymentRequest:
-    return PaymentRequest.objects.select_for_update().select_related("client").get(pk=pk)
+    return (
+        PaymentRequest.objects.select_for_update(of=("self",)).select_related("client").get(pk=pk)
+    )
 
 
 def hash_token(token: str) -> str:
@@ -208,6 +210,8 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
         token = _new_link(request)
         url = _link_url(request, token, request_host)
         on_commit_here(lambda: _email_request(request.pk, url))
+        # Events the worker applied before this commit could not find the request yet.
+        on_commit_here(lambda: apply_remote_change(obj))
     return request
 
 
@@ -391,7 +395,7 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
 
     with transaction.atomic():
         request = (
-            PaymentRequest.objects.select_for_update()
+            PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("client")
             .filter(remote=remote_object)
             .first()

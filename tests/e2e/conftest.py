@@ -71,12 +71,39 @@ def live_app(accounts, stripe_emulator):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"live server did not start; see {log.name}") from None
             time.sleep(0.2)
+    # The worker that applies webhooks and sends emails, on the same settings as the server.
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "billing_saas",
+            "worker",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "4",
+            "--hostname",
+            f"e2e-worker-{port}@%h",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     endpoint = Endpoint(f"http://localhost:{port}/webhooks/stripe/test/", TEST_WEBHOOK_SECRET)
     stripe_emulator.sender.endpoints.append(endpoint)
     yield LiveApp(port)
     stripe_emulator.sender.endpoints.remove(endpoint)
-    process.terminate()
-    process.wait(timeout=20)
+    for child in (process, worker):
+        child.terminate()
+    for child in (process, worker):
+        child.wait(timeout=30)
     log.close()
 
 

@@ -1,0 +1,114 @@
+"""The whole Client Billing flow in Chromium, against the Stripe emulator and a real worker."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from playwright.sync_api import expect
+
+from notifications.models import OutboxMessage
+from tenants.models import Tenant
+from tests.e2e.test_signup_and_team import sign_up, unique
+
+PAID_WAIT = 30_000  # webhook → worker → dashboard poll
+
+
+def connect_stripe(page):
+    page.get_by_role("link", name="Payment platforms").click()
+    page.get_by_role("button", name="Connect with Stripe").click()
+    page.get_by_role("button", name="Connect my Stripe account").click()
+    expect(page.get_by_text("connected (Test mode)")).to_be_visible()
+
+
+def create_and_send(page, description, amount, client_name, client_email):
+    page.get_by_role("link", name="Client Billing", exact=True).click()
+    page.get_by_role("link", name="Create a payment request").click()
+    page.get_by_label("Description").fill(description)
+    if client_email:
+        page.get_by_label("New client's name").fill(client_name)
+        page.get_by_label("New client's email").fill(client_email)
+    else:
+        page.get_by_label("Client", exact=True).select_option(label=client_name)
+    page.get_by_label("Amount").fill(amount)
+    page.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Send payment request").click()
+    expect(page.get_by_text(re.compile(r"Payment request INV-\d+ sent to"))).to_be_visible()
+
+
+def emails(slug, subject_contains):
+    tenant = Tenant.objects.get(slug=slug)
+    with schema_context(tenant.schema_name):
+        return list(
+            OutboxMessage.objects.filter(subject__contains=subject_contains).order_by("created_at")
+        )
+
+
+def emailed_link(slug, client_email):
+    tenant = Tenant.objects.get(slug=slug)
+    with schema_context(tenant.schema_name):
+        mail = (
+            OutboxMessage.objects.filter(to__contains=[client_email]).order_by("created_at").first()
+        )
+    return re.search(r"http://\S+/pay/\S+/", mail.body_text).group(0)
+
+
+def test_request_sent_paid_by_the_client_and_shown_paid_without_reload(page, browser, live_app):
+    slug = unique("agency")
+    sign_up(page, live_app, slug, "Ivy Owner", f"ivy@{slug}.example")
+    connect_stripe(page)
+    create_and_send(page, "Consulting – June 2024", "1250.50", "Carl Client", "carl@client.test")
+
+    row = page.locator("tr[data-request]").first
+    expect(row).to_contain_text("1,250.50")
+    expect(row).to_contain_text("Sent (pending)")
+    page.screenshot(path="test-artifacts/billing-dashboard-sent.png", full_page=True)
+
+    # The client, in their own browser, opens the emailed link and pays with 4242.
+    client = browser.new_context().new_page()
+    client.goto(emailed_link(slug, "carl@client.test"))
+    expect(client.get_by_text("1,250.50")).to_be_visible()
+    client.screenshot(path="test-artifacts/client-link.png", full_page=True)
+    client.get_by_role("link", name="Pay now").click()
+    client.get_by_label("Card number").fill("4242 4242 4242 4242")
+    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
+    client.get_by_label("CVC").fill("123")
+    client.get_by_role("button", name="Pay invoice").click()
+    expect(client.get_by_text("Thank you!")).to_be_visible()
+
+    # The dashboard, never reloaded, turns Paid when the webhook has been applied.
+    expect(row).to_contain_text("Paid", timeout=PAID_WAIT)
+    page.screenshot(path="test-artifacts/billing-dashboard-paid.png", full_page=True)
+    receipts = emails(slug, "1,250.50")
+    assert sorted(m.to[0] for m in receipts if "received" in m.subject or "paid" in m.subject) == [
+        "carl@client.test",
+        f"ivy@{slug}.example",
+    ]
+
+    row.get_by_role("link").first.click()
+    panel = page.get_by_role("complementary", name="Payment request details")
+    expect(panel).to_contain_text("Visa •••• 4242")
+    expect(panel).to_contain_text(re.compile(r"in_\w+"))
+    page.screenshot(path="test-artifacts/billing-side-panel.png", full_page=True)
+
+
+def test_a_declined_card_leaves_the_request_unpaid_with_the_reason(page, browser, live_app):
+    slug = unique("studio")
+    sign_up(page, live_app, slug, "Jo Owner", f"jo@{slug}.example")
+    connect_stripe(page)
+    create_and_send(page, "Logo design", "300", "Dee Client", "dee@client.test")
+
+    client = browser.new_context().new_page()
+    client.goto(emailed_link(slug, "dee@client.test"))
+    client.get_by_role("link", name="Pay now").click()
+    client.get_by_label("Card number").fill("4000 0000 0000 0002")
+    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
+    client.get_by_label("CVC").fill("123")
+    client.get_by_role("button", name="Pay invoice").click()
+    expect(client.get_by_role("alert")).to_have_text("Your card was declined.")
+
+    row = page.locator("tr[data-request]").first
+    expect(row).to_contain_text("Payment failed: Your card was declined.", timeout=PAID_WAIT)
+    expect(row).to_contain_text("Sent (pending)")
