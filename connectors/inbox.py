@@ -83,8 +83,12 @@ def process(event_pk: int) -> str:
         event = (
             InboundEvent.objects.select_for_update(of=("self",))
             .select_related("connection")
-            .get(pk=event_pk)
+            .filter(pk=event_pk)
+            .first()
         )
+        if event is None:  # never committed (its request failed), or purged since
+            log.warning("inbound event %s not found in this account; nothing to do", event_pk)
+            return "missing"
         if event.processed_at is not None:
             return event.outcome
         event.attempts += 1

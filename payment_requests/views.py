@@ -314,7 +314,7 @@ def clients(request):
         rows = rows.filter(
             Q(name__icontains=query) | Q(company__icontains=query) | Q(email__icontains=query)
         )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "payment_requests/clients.html", {"page": page, "query": query})
 
 

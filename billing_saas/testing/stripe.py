@@ -29,6 +29,7 @@ def stripe_platform(settings, stripe_emulator):
     stripe_emulator.sender.paused = False
     yield stripe_emulator
     stripe_emulator.app.faults.clear()
+    stripe_emulator.sender.paused = False
 
 
 def connect_stripe(emulator, tenant, *, mode="test", business_name="Studio"):

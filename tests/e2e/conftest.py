@@ -107,6 +107,13 @@ def live_app(accounts, stripe_emulator):
     log.close()
 
 
+@pytest.fixture(autouse=True)
+def _stripe_delivers_webhooks(stripe_emulator):
+    """Whatever earlier tests did to the session's emulator, browser tests get webhooks."""
+    stripe_emulator.sender.paused = False
+    stripe_emulator.app.faults.clear()
+
+
 def _chromium_path() -> str:
     path = (
         os.environ.get("CHROMIUM_PATH")

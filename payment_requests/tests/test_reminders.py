@@ -1,0 +1,119 @@
+"""Automatic reminders and the overdue switch, day by day in the account's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from payment_requests import services, tasks
+from payment_requests.models import PaymentRequest, Reminder
+from payment_requests.tests.conftest import make_client, make_request
+
+
+def mark_sent(tenant, item, due):
+    with schema_context(tenant.schema_name):
+        PaymentRequest.objects.filter(pk=item.pk).update(status="sent", due_date=due)
+
+
+def steps(tenant):
+    with schema_context(tenant.schema_name):
+        return list(Reminder.objects.order_by("sent_at").values_list("step", flat=True))
+
+
+def test_the_schedule_is_kept_across_days_and_never_repeats(
+    alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_client(alpha)
+    item = make_request(alpha)
+    due = date(2027, 5, 20)
+    mark_sent(alpha, item, due)
+    sent_on = {}
+    with schema_context(alpha.schema_name):
+        for offset in range(-6, 12):
+            day = due + timedelta(days=offset)
+            for _run in range(3):  # the job runs hourly: later runs that day send nothing
+                before = len(mailoutbox)
+                with django_capture_on_commit_callbacks(execute=True):
+                    services.run_daily_schedule(day)
+                if len(mailoutbox) > before:
+                    sent_on[day] = sent_on.get(day, 0) + len(mailoutbox) - before
+            if day == due:
+                assert PaymentRequest.objects.get().status == "sent"
+            if day == due + timedelta(days=1):
+                assert PaymentRequest.objects.get().status == "overdue"
+
+    assert steps(alpha) == ["before-3", "after-1", "after-7"]
+    assert sent_on == {
+        due - timedelta(days=3): 1,
+        due + timedelta(days=1): 1,
+        due + timedelta(days=7): 1,
+    }
+    assert all(mail.subject.startswith("Reminder:") for mail in mailoutbox)
+
+
+def test_paid_and_canceled_requests_get_no_reminder(alpha, mailoutbox):
+    make_client(alpha)
+    due = date(2027, 5, 20)
+    for status in ("paid", "canceled", "draft"):
+        item = make_request(alpha, description=status)
+        with schema_context(alpha.schema_name):
+            PaymentRequest.objects.filter(pk=item.pk).update(status=status, due_date=due)
+    with schema_context(alpha.schema_name):
+        services.run_daily_schedule(due - timedelta(days=3))
+    assert steps(alpha) == []
+
+
+@pytest.mark.parametrize(
+    ("zone", "due"),
+    [
+        ("Europe/Paris", date(2027, 3, 29)),
+        ("Europe/Paris", date(2027, 10, 31)),
+        ("America/New_York", date(2027, 3, 15)),
+        ("America/New_York", date(2027, 11, 8)),
+    ],
+)
+def test_a_daylight_saving_change_neither_skips_nor_doubles(alpha, zone, due, monkeypatch):
+    """Hourly runs for two weeks around a clock change: each step once, on the right local day."""
+    alpha.time_zone = zone
+    alpha.save(update_fields=["time_zone"])
+    make_client(alpha)
+    item = make_request(alpha)
+    mark_sent(alpha, item, due)
+    moment = datetime.combine(due - timedelta(days=6), datetime.min.time(), UTC)
+    end = datetime.combine(due + timedelta(days=9), datetime.min.time(), UTC)
+    sent_on_local_day = {}
+    while moment < end:
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        report = tasks.daily_schedule(alpha.schema_name)
+        if report["reminders"]:
+            local_day = moment.astimezone(ZoneInfo(zone)).date().isoformat()
+            sent_on_local_day[local_day] = sent_on_local_day.get(local_day, 0) + report["reminders"]
+        moment += timedelta(hours=1)
+    assert steps(alpha) == ["before-3", "after-1", "after-7"]
+    assert sent_on_local_day == {
+        (due - timedelta(days=3)).isoformat(): 1,
+        (due + timedelta(days=1)).isoformat(): 1,
+        (due + timedelta(days=7)).isoformat(): 1,
+    }
+
+
+def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
+    page = owner_client.post(
+        "/billing/settings/", {"remind_before_days": "7, 1", "remind_after_days": "x"}
+    )
+    assert "between 1 and 90" in page.content.decode()
+    owner_client.post(
+        "/billing/settings/", {"remind_before_days": "7, 1", "remind_after_days": "2"}
+    )
+    make_client(alpha)
+    item = make_request(alpha)
+    due = date(2027, 6, 10)
+    mark_sent(alpha, item, due)
+    with schema_context(alpha.schema_name):
+        for offset in range(-8, 4):
+            services.run_daily_schedule(due + timedelta(days=offset))
+    assert steps(alpha) == ["before-7", "before-1", "after-2"]
