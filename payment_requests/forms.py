@@ -123,7 +123,23 @@ class PaymentRequestForm(forms.ModelForm):
         return data
 
 
+def _time_zones():
+    import zoneinfo
+
+    return [
+        (zone, zone.replace("_", " "))
+        for zone in sorted(zoneinfo.available_timezones())
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    ]
+
+
 class SettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Account time zone"),
+        choices=_time_zones,
+        help_text=_("Due dates, reminders and “paid this month” follow this time zone."),
+    )
+
     class Meta:
         model = BillingSettings
         fields = ["remind_before_days", "remind_after_days"]

@@ -28,6 +28,7 @@ from payment_requests.models import (
     PaymentRequest,
 )
 from tenants.members.permissions import billing_admin_required
+from tenants.models import Tenant
 
 Status = PaymentRequest.Status
 PAGE_SIZE = 25
@@ -360,9 +361,14 @@ def access(request):
 @billing_admin_required
 @require_http_methods(["GET", "POST"])
 def billing_settings(request):
-    form = SettingsForm(request.POST or None, instance=BillingSettings.current())
+    form = SettingsForm(
+        request.POST or None,
+        instance=BillingSettings.current(),
+        initial={"time_zone": request.tenant.time_zone},
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
+        Tenant.objects.filter(pk=request.tenant.pk).update(time_zone=form.cleaned_data["time_zone"])
         messages.success(request, _("Reminder schedule saved."))
         return redirect("payment_requests:settings")
     return render(request, "payment_requests/settings.html", {"form": form})

@@ -5,3 +5,7 @@ DEMO_COMPANY = "Demo Agency"
 DEMO_PASSWORD = "demo-pass-2024"
 DEMO_OWNER = ("Olivia Owner", "owner@demo.example")
 DEMO_EMPLOYEE = ("Eric Employee", "employee@demo.example")
+DEMO_CLIENTS = (
+    ("Camille Martin", "Atelier Martin", "camille@atelier-martin.example", "EUR"),
+    ("Jordan Lee", "Northwind Traders", "jordan@northwind.example", "USD"),
+)

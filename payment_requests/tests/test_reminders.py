@@ -103,12 +103,17 @@ def test_a_daylight_saving_change_neither_skips_nor_doubles(alpha, zone, due, mo
 
 def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
     page = owner_client.post(
-        "/billing/settings/", {"remind_before_days": "7, 1", "remind_after_days": "x"}
+        "/billing/settings/",
+        {"remind_before_days": "7, 1", "remind_after_days": "x", "time_zone": "Europe/Paris"},
     )
     assert "between 1 and 90" in page.content.decode()
-    owner_client.post(
-        "/billing/settings/", {"remind_before_days": "7, 1", "remind_after_days": "2"}
+    saved = owner_client.post(
+        "/billing/settings/",
+        {"remind_before_days": "7, 1", "remind_after_days": "2", "time_zone": "America/New_York"},
     )
+    assert saved.status_code == 302
+    alpha.refresh_from_db()
+    assert alpha.time_zone == "America/New_York"
     make_client(alpha)
     item = make_request(alpha)
     due = date(2027, 6, 10)

@@ -271,3 +271,52 @@ def test_a_reminder_emails_the_client_with_the_due_date(
     reminder = mailoutbox[-1]
     assert reminder.subject.startswith("Reminder:")
     assert sent_request.due_date.strftime("%Y") in reminder.subject
+
+
+def test_a_one_off_payment_link_is_paid_through_checkout(
+    stripe_platform, alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_client(alpha)
+    draft = make_request(
+        alpha, billing_type="payment_link", success_url="https://studio.example/thanks"
+    )
+    item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
+    assert item.remote.kind == "payment_link" and item.remote.remote_id.startswith("cs_test_")
+
+    go = client_on(alpha).get(urlsplit(link_from(mailoutbox[0])).path + "go/")
+    assert go["Location"].startswith(stripe_platform.url + "/c/pay/cs_test_")
+    since = event_count(stripe_platform, alpha_billing)
+    answer = requests.post(
+        go["Location"], data={"card": "4242424242424242"}, allow_redirects=False, timeout=5
+    )
+    assert answer.headers["Location"] == "https://studio.example/thanks"
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_new_events(stripe_platform, alpha_billing, alpha, since)
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().status == "paid"
+        assert Payment.objects.get().amount == Decimal("150.00")
+
+
+def test_an_unpaid_payment_link_expires_after_24_hours(
+    stripe_platform,
+    alpha_billing,
+    alpha,
+    mailoutbox,
+    owner_client,
+    django_capture_on_commit_callbacks,
+):
+    make_client(alpha)
+    draft = make_request(alpha, billing_type="payment_link")
+    send(alpha, draft.pk, django_capture_on_commit_callbacks)
+    since = event_count(stripe_platform, alpha_billing)
+    stripe_platform.state.advance_clock(24 * 3600 + 60)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            deliver_new_events(stripe_platform, alpha_billing, alpha, since)
+    finally:
+        stripe_platform.state.clock_offset = 0
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().status == "expired"
+    page = client_on(alpha).get(urlsplit(link_from(mailoutbox[0])).path).content.decode()
+    assert "expired" in page and "Pay now" not in page
+    assert "Expired" in owner_client.get("/billing/").content.decode()

@@ -4,7 +4,15 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from connectors.stripe.emulator.seeding import connect_to_emulator
-from tenants.demo import DEMO_COMPANY, DEMO_EMPLOYEE, DEMO_OWNER, DEMO_PASSWORD, DEMO_SUBDOMAIN
+from payment_requests.models import BillingAccess, Client
+from tenants.demo import (
+    DEMO_CLIENTS,
+    DEMO_COMPANY,
+    DEMO_EMPLOYEE,
+    DEMO_OWNER,
+    DEMO_PASSWORD,
+    DEMO_SUBDOMAIN,
+)
 from tenants.members.models import Role, User
 from tenants.models import Tenant
 from tenants.services import NewAccount, create_account, ensure_public_tenant
@@ -30,6 +38,13 @@ class Command(BaseCommand):
                     DEMO_EMPLOYEE[1], DEMO_PASSWORD, full_name=DEMO_EMPLOYEE[0], role=Role.EMPLOYEE
                 )
             owner = User.objects.get(email=DEMO_OWNER[1])
+            employee = User.objects.get(email=DEMO_EMPLOYEE[1])
+            BillingAccess.objects.get_or_create(user=employee, defaults={"granted_by": owner})
+            for name, company, email, currency in DEMO_CLIENTS:
+                Client.objects.get_or_create(
+                    email=email,
+                    defaults={"name": name, "company": company, "preferred_currency": currency},
+                )
         connection = connect_to_emulator(tenant, owner)
         if connection is not None:
             self.stdout.write(f"Demo account connected to emulated Stripe ({connection})")
