@@ -237,30 +237,38 @@ def send(request, pk):
     return _send_and_report(request, pk)
 
 
-@billing_access_required
-@require_POST
-def remind(request, pk):
+def _act(request, pk, action, success: str):
+    """Run one side-panel action; its refusal (or success) is shown on the panel."""
     get_object_or_404(PaymentRequest, pk=pk)
     try:
-        services.remind(pk, actor=request.user, request_host=request)
+        action()
     except services.ActionRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, _("Reminder sent."))
+        messages.success(request, success)
     return redirect(_panel_url(pk))
+
+
+@billing_access_required
+@require_POST
+def remind(request, pk):
+    return _act(
+        request,
+        pk,
+        lambda: services.remind(pk, actor=request.user, request_host=request),
+        _("Reminder sent."),
+    )
 
 
 @billing_access_required
 @require_POST
 def cancel(request, pk):
-    get_object_or_404(PaymentRequest, pk=pk)
-    try:
-        services.cancel_request(pk, actor=request.user)
-    except services.ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, _("Request canceled. The client can no longer pay it."))
-    return redirect(_panel_url(pk))
+    return _act(
+        request,
+        pk,
+        lambda: services.cancel_request(pk, actor=request.user),
+        _("Request canceled. The client can no longer pay it."),
+    )
 
 
 @billing_access_required
