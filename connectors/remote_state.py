@@ -161,15 +161,7 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
                 payment = None
         result = Applied(obj, changes, payment)
         if changes:
-            on_commit_here(
-                lambda: remote_object_changed.send(
-                    sender=RemoteObject,
-                    remote_object=obj,
-                    event=event,
-                    payment=payment,
-                    changes=changes,
-                )
-            )
+            _announce_after_commit(obj, event, payment, changes)
     return result
 
 
@@ -190,13 +182,13 @@ def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
         payment.save(update_fields=["amount_refunded"])
         obj = payment.remote_object
         changes = ["refund"]
-        on_commit_here(
-            lambda: remote_object_changed.send(
-                sender=RemoteObject,
-                remote_object=obj,
-                event=event,
-                payment=payment,
-                changes=changes,
-            )
-        )
+        _announce_after_commit(obj, event, payment, changes)
     return Applied(obj, changes, payment)
+
+
+def _announce_after_commit(obj, event, payment, changes) -> None:
+    on_commit_here(
+        lambda: remote_object_changed.send(
+            sender=RemoteObject, remote_object=obj, event=event, payment=payment, changes=changes
+        )
+    )

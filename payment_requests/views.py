@@ -164,16 +164,20 @@ def _save_new(request, form):
             )
         fields = {name: data[name] for name in form.Meta.fields if name != "client"}
         item = services.create_request(actor=request.user, client=client, **fields)
-        for upload, content_type in data.get("attachments") or []:
-            Attachment.objects.create(
-                request=item,
-                file=upload,
-                original_name=upload.name,
-                content_type=content_type,
-                size=upload.size,
-                uploaded_by=request.user,
-            )
+        _attach(item, data.get("attachments"), request.user)
     return item
+
+
+def _attach(item, checked_uploads, user) -> None:
+    for upload, content_type in checked_uploads or []:
+        Attachment.objects.create(
+            request=item,
+            file=upload,
+            original_name=upload.name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
 
 
 @billing_access_required
@@ -191,15 +195,7 @@ def edit_request(request, pk):
         }
         try:
             services.update_draft(pk, actor=request.user, **fields)
-            for upload, content_type in form.cleaned_data.get("attachments") or []:
-                Attachment.objects.create(
-                    request=item,
-                    file=upload,
-                    original_name=upload.name,
-                    content_type=content_type,
-                    size=upload.size,
-                    uploaded_by=request.user,
-                )
+            _attach(item, form.cleaned_data.get("attachments"), request.user)
         except services.ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
