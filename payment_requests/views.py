@@ -137,6 +137,18 @@ def new_request(request):
     initial = {"due_date": timezone.localdate() + timezone.timedelta(days=14)}
     if request.GET.get("client", "").isdigit():
         initial["client"] = int(request.GET["client"])
+    source = None
+    if request.GET.get("copy", "").isdigit():  # "cancel and recreate" starts from the old one
+        source = PaymentRequest.objects.filter(pk=int(request.GET["copy"])).first()
+    if source is not None:
+        initial.update(
+            kind=source.kind,
+            description=source.description,
+            client=source.client_id,
+            amount=source.amount,
+            currency=source.currency,
+            billing_type=source.billing_type,
+        )
     form = PaymentRequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -320,3 +320,10 @@ def test_an_unpaid_payment_link_expires_after_24_hours(
     page = client_on(alpha).get(urlsplit(link_from(mailoutbox[0])).path).content.decode()
     assert "expired" in page and "Pay now" not in page
     assert "Expired" in owner_client.get("/billing/").content.decode()
+
+
+def test_a_locked_request_can_be_recreated_from_a_copy(alpha, sent_request, owner_client):
+    panel = owner_client.get(f"/billing/?open={sent_request.pk}").content.decode()
+    assert "cancel this request and create a new one" in panel
+    form = owner_client.get(f"/billing/requests/new/?copy={sent_request.pk}").content.decode()
+    assert 'value="150.00"' in form and 'value="Consulting – June 2024"' in form
