@@ -3,6 +3,7 @@
 import pytest
 
 from billing_saas.testing.fixtures import *  # noqa: F401,F403
+from billing_saas.testing.quickbooks import *  # noqa: F401,F403
 from billing_saas.testing.stripe import *  # noqa: F401,F403
 
 

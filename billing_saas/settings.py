@@ -255,6 +255,16 @@ STRIPE_TIMEOUT_SECONDS = envint("STRIPE_TIMEOUT_SECONDS", "30")
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 OAUTH_STATE_VALID_MINUTES = envint("OAUTH_STATE_VALID_MINUTES", "15")
 
+# --- QuickBooks Online (Intuit app) -----------------------------------------------------
+# QUICKBOOKS_ENVIRONMENT is "sandbox", "production" or a discovery URL (the emulator's);
+# QUICKBOOKS_API_BASE overrides the accounting API's base URL (…/v3) for the emulator.
+QUICKBOOKS_CLIENT_ID = env("QUICKBOOKS_CLIENT_ID")
+QUICKBOOKS_CLIENT_SECRET = env("QUICKBOOKS_CLIENT_SECRET")
+QUICKBOOKS_ENVIRONMENT = env("QUICKBOOKS_ENVIRONMENT", "sandbox")
+QUICKBOOKS_API_BASE = env("QUICKBOOKS_API_BASE")
+QUICKBOOKS_WEBHOOK_VERIFIER = env("QUICKBOOKS_WEBHOOK_VERIFIER")
+QUICKBOOKS_MINOR_VERSION = 75
+
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -10,6 +10,10 @@ def app_for(platform: str) -> PlatformApp:
         from connectors.stripe.app import StripeApp
 
         return StripeApp()
+    if platform == "quickbooks":
+        from connectors.quickbooks.app import QuickBooksApp
+
+        return QuickBooksApp()
     raise LookupError(f"no connector for platform {platform!r}")
 
 
@@ -18,4 +22,8 @@ def platform_for(connection) -> PaymentPlatform:
         from connectors.stripe.platform import StripePlatform
 
         return StripePlatform(connection)
+    if connection.platform == "quickbooks":
+        from connectors.quickbooks.platform import QuickBooksPlatform
+
+        return QuickBooksPlatform(connection)
     raise LookupError(f"no connector for platform {connection.platform!r}")

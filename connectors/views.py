@@ -31,6 +31,7 @@ def connections(request):
     )
     past = Connection.objects.filter(status=Connection.Status.DISCONNECTED)[:20]
     stripe_app = app_for("stripe")
+    quickbooks_app = app_for("quickbooks")
     return render(
         request,
         "connectors/connections.html",
@@ -40,8 +41,35 @@ def connections(request):
             "connect_form": ConnectStripeForm(),
             "stripe_configured": stripe_app.is_configured("test")
             or stripe_app.is_configured("live"),
+            "quickbooks_configured": quickbooks_app.is_configured("test")
+            or quickbooks_app.is_configured("live"),
         },
     )
+
+
+CALLBACK_KEYS = ("code", "state", "scope", "error", "error_description", "realmId")
+
+
+def _callback_url(request, platform: str) -> str:
+    path = reverse("connect_callback", urlconf="billing_saas.urls_public", args=[platform])
+    return root_url(path, request)
+
+
+def _start_oauth(request, platform: str, mode: str, prefill: dict):
+    try:
+        url, state = services.authorization_url(
+            request.tenant,
+            request.user,
+            platform,
+            mode,
+            prefill,
+            redirect_uri=_callback_url(request, platform),
+        )
+    except (services.OnboardingRefused, PlatformError) as refused:
+        messages.error(request, refused.message)
+        return redirect("connectors:connections")
+    request.session[SESSION_STATE.format(platform=platform)] = state
+    return redirect(url)
 
 
 @billing_admin_required
@@ -49,36 +77,31 @@ def connections(request):
 def connect_stripe(request):
     form = ConnectStripeForm(request.POST)
     form.is_valid()
-    try:
-        url, state = services.authorization_url(
-            request.tenant,
-            request.user,
-            "stripe",
-            form.mode,
-            {"email": request.user.email, "business_name": request.tenant.name},
-            redirect_uri=root_url(
-                reverse("connect_callback", urlconf="billing_saas.urls_public", args=["stripe"]),
-                request,
-            ),
-        )
-    except services.OnboardingRefused as refused:
-        messages.error(request, refused.message)
-        return redirect("connectors:connections")
-    request.session[SESSION_STATE.format(platform="stripe")] = state
-    return redirect(url)
+    return _start_oauth(
+        request,
+        "stripe",
+        form.mode,
+        {"email": request.user.email, "business_name": request.tenant.name},
+    )
+
+
+@billing_admin_required
+@require_POST
+def connect_quickbooks(request):
+    from connectors.quickbooks.app import current_mode
+
+    return _start_oauth(request, "quickbooks", current_mode(), {})
 
 
 @billing_admin_required
 @require_GET
 def oauth_finish(request, platform):
     """The platform's answer, forwarded here from the root-domain callback."""
-    if platform != "stripe":
+    if platform not in ("stripe", "quickbooks"):
         return redirect("connectors:connections")
     session_state = request.session.pop(SESSION_STATE.format(platform=platform), "")
-    params = {
-        key: request.GET.get(key, "")[:500]
-        for key in ("code", "state", "scope", "error", "error_description")
-    }
+    params = {key: request.GET.get(key, "")[:500] for key in CALLBACK_KEYS}
+    params["redirect_uri"] = _callback_url(request, platform)
     try:
         connection = services.complete_authorization(
             request.tenant, request.user, platform, params, session_state
@@ -88,8 +111,12 @@ def oauth_finish(request, platform):
         return redirect("connectors:connections")
     messages.success(
         request,
-        _("Stripe account %(account)s connected (%(mode)s mode).")
-        % {"account": connection.remote_account_id, "mode": connection.get_mode_display()},
+        _("%(platform)s account %(account)s connected (%(mode)s mode).")
+        % {
+            "platform": connection.get_platform_display(),
+            "account": connection.remote_account_id,
+            "mode": connection.get_mode_display(),
+        },
     )
     return redirect("connectors:connections")
 
@@ -206,11 +233,7 @@ def oauth_callback_router(request, platform):
     if state is None or state.platform != platform:
         return render(request, "connectors/callback_invalid.html", status=400)
     query = urlencode(
-        {
-            key: request.GET.get(key, "")[:500]
-            for key in ("code", "state", "scope", "error", "error_description")
-            if key in request.GET
-        }
+        {key: request.GET.get(key, "")[:500] for key in CALLBACK_KEYS if key in request.GET}
     )
     path = reverse("connectors:oauth_finish", urlconf="billing_saas.urls_tenant", args=[platform])
     return redirect(account_url(state.tenant, f"{path}?{query}", request))

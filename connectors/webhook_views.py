@@ -21,6 +21,14 @@ def stripe_webhook(request, mode):
     return _receive(request, "stripe", mode)
 
 
+@csrf_exempt
+@require_POST
+def quickbooks_webhook(request):
+    from connectors.quickbooks.app import current_mode
+
+    return _receive(request, "quickbooks", current_mode())
+
+
 def _receive(request, platform: str, mode: str):
     if mode not in ("test", "live"):
         return JsonResponse({"error": "unknown endpoint"}, status=404)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from pathlib import Path
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
+from connectors.emulator_server import EmulatorServer
 from connectors.stripe.emulator.app import EmulatorApp
 from connectors.stripe.emulator.state import StripeState
 from connectors.stripe.emulator.webhooks import Endpoint, WebhookSender
@@ -18,50 +15,33 @@ CLIENT_ID = "ca_emulator"
 TEST_WEBHOOK_SECRET = "whsec_emulator_test"
 LIVE_WEBHOOK_SECRET = "whsec_emulator_live"
 
-log = logging.getLogger(__name__)
-
-
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        log.debug("stripe-emulator: " + format, *args)
-
 
 class StripeEmulator:
     """One emulated Stripe platform account, with its API keys, Connect app and endpoints."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
-                 webhook_endpoints: list[Endpoint] | None = None,
-                 state_file: Path | None = None):  # fmt: skip
-        self.server = make_server(
-            host,
-            port,
-            lambda e, s: self.app(e, s),
-            server_class=_ThreadingServer,
-            handler_class=_QuietHandler,
-        )
-        self.url = f"http://{host}:{self.server.server_port}"
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        webhook_endpoints: list[Endpoint] | None = None,
+        state_file: Path | None = None,
+    ):
+        self.http = EmulatorServer(lambda environ, start: self.app(environ, start), host, port)
+        self.server = self.http.server
+        self.url = self.http.url
         self.state = StripeState(self.url, state_file=state_file)
         self.sender = WebhookSender(webhook_endpoints or [])
         self.app = EmulatorApp(
             self.state, self.sender, {TEST_SECRET_KEY, LIVE_SECRET_KEY}, {CLIENT_ID}
         )
-        self._thread: threading.Thread | None = None
 
     def start(self) -> StripeEmulator:
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, daemon=True, name="stripe-emulator"
-        )
-        self._thread.start()
+        self.http.start()
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.stop()
 
 
 def app_settings(url: str) -> dict[str, str]:

@@ -1,0 +1,221 @@
+"""Intuit's libraries, configured from settings: OAuth (intuit-oauth), the accounting API
+(python-quickbooks), tokens that never lapse silently, and Intuit's rate limits respected."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+import requests
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+from intuitlib.client import AuthClient
+from intuitlib.enums import Scopes
+from intuitlib.exceptions import AuthClientError
+from quickbooks import QuickBooks
+
+from connectors.base import PlatformError
+from connectors.models import Connection
+
+log = logging.getLogger(__name__)
+
+SCOPES = [Scopes.ACCOUNTING, Scopes.PAYMENT]
+REFRESH_AHEAD_SECONDS = 300
+RATE_PER_MINUTE = 500  # Intuit: 500 requests per minute per company…
+MAX_CONCURRENT = 10  # …and 10 at a time
+RETRY_429 = (1, 2, 4, 8, 16)
+
+
+def is_configured() -> bool:
+    return bool(settings.QUICKBOOKS_CLIENT_ID and settings.QUICKBOOKS_CLIENT_SECRET)
+
+
+def auth_client(redirect_uri: str = "") -> AuthClient:
+    if not is_configured():
+        raise PlatformError(
+            _("QuickBooks is not configured on this server."),
+            code="not_configured",
+            platform="quickbooks",
+        )
+    try:
+        return AuthClient(
+            settings.QUICKBOOKS_CLIENT_ID,
+            settings.QUICKBOOKS_CLIENT_SECRET,
+            redirect_uri,
+            settings.QUICKBOOKS_ENVIRONMENT,
+        )
+    except Exception as error:  # noqa: BLE001 - discovery document unreachable
+        raise PlatformError(
+            _("Intuit could not be reached; try again in a moment."),
+            code="unreachable",
+            retryable=True,
+            platform="quickbooks",
+        ) from error
+
+
+def token_secrets(client: AuthClient) -> dict:
+    now = time.time()
+    return {
+        "access_token": client.access_token,
+        "refresh_token": client.refresh_token,
+        "access_expires_at": str(now + int(client.expires_in or 3600)),
+        "refresh_expires_at": str(now + int(client.x_refresh_token_expires_in or 0)),
+    }
+
+
+class NeedsReconnecting(PlatformError):
+    pass
+
+
+def access_token(connection: Connection) -> str:
+    """A valid access token, refreshed ahead of expiry by exactly one worker at a time.
+
+    The connection row is locked while refreshing, so concurrent callers wait and then use the
+    token the first one stored; the rotated refresh token is saved in the same transaction.
+    """
+    current = connection.secrets
+    if float(current.get("access_expires_at", 0)) > time.time() + REFRESH_AHEAD_SECONDS:
+        return current["access_token"]
+    lost = False
+    with transaction.atomic():
+        row = Connection.objects.select_for_update().get(pk=connection.pk)
+        current = row.secrets
+        if float(current.get("access_expires_at", 0)) > time.time() + REFRESH_AHEAD_SECONDS:
+            connection.encrypted_secrets = row.encrypted_secrets
+            return current["access_token"]
+        if row.status != Connection.Status.CONNECTED:
+            raise NeedsReconnecting(
+                _("QuickBooks needs reconnecting."),
+                code="needs_reconnecting",
+                platform="quickbooks",
+            )
+        client = auth_client()
+        try:
+            client.refresh(refresh_token=current.get("refresh_token"))
+        except AuthClientError as error:
+            content = error.content or b""
+            if b"invalid_grant" not in (
+                content if isinstance(content, bytes) else content.encode()
+            ):
+                raise PlatformError(
+                    _("Intuit could not refresh access; we will try again."),
+                    code="refresh_failed",
+                    retryable=True,
+                    platform="quickbooks",
+                ) from error
+            row.status = Connection.Status.NEEDS_RECONNECTING
+            row.save(update_fields=["status"])
+            lost = True
+        else:
+            row.secrets = token_secrets(client)
+            row.save(update_fields=["encrypted_secrets"])
+            connection.encrypted_secrets = row.encrypted_secrets
+            log.info("QuickBooks tokens refreshed for realm %s", row.remote_account_id)
+            return client.access_token
+    if lost:
+        connection.status = Connection.Status.NEEDS_RECONNECTING
+        _tell_billing_admins(connection)
+    raise NeedsReconnecting(
+        _(
+            "QuickBooks no longer accepts our access (it was revoked or expired). A billing "
+            "administrator needs to reconnect QuickBooks."
+        ),
+        code="invalid_grant",
+        platform="quickbooks",
+    )
+
+
+def _tell_billing_admins(connection: Connection) -> None:
+    from notifications.emails import send_templated_email
+    from tenants.members.models import User
+
+    admins = [user.email for user in User.objects.filter(is_active=True) if user.is_billing_admin]
+    if admins:
+        send_templated_email(
+            "connectors/emails/needs_reconnecting", to=admins, context={"connection": connection}
+        )
+
+
+class LimitedQuickBooks(QuickBooks):
+    """python-quickbooks with Intuit's per-company limits kept and 429 answers waited out."""
+
+    def process_request(self, request_type, url, headers="", params="", data=""):
+        for delay in (*RETRY_429, None):
+            with company_slot(self.company_id):
+                response = super().process_request(
+                    request_type, url, headers=headers, params=params, data=data
+                )
+            if response.status_code != 429 or delay is None:
+                return response
+            log.info("QuickBooks 429 for %s; waiting %ss", self.company_id, delay)
+            time.sleep(delay)
+        return response
+
+
+class company_slot:  # noqa: N801 - used as a context manager
+    """At most MAX_CONCURRENT requests in flight and RATE_PER_MINUTE per minute per company,
+    across every worker (counters in Redis); callers wait for a slot instead of failing."""
+
+    def __init__(self, realm: str):
+        self.realm = realm
+
+    def __enter__(self):
+        deadline = time.monotonic() + 120
+        while True:
+            minute = int(time.time() // 60)
+            rate_key = f"qbo:rate:{self.realm}:{minute}"
+            busy_key = f"qbo:busy:{self.realm}"
+            cache.add(rate_key, 0, 120)
+            cache.add(busy_key, 0, 60)
+            if cache.incr(busy_key) <= MAX_CONCURRENT:
+                if cache.incr(rate_key) <= RATE_PER_MINUTE:
+                    return self
+                cache.decr(busy_key)
+                time.sleep(max(0.05, 60 - time.time() % 60))
+            else:
+                cache.decr(busy_key)
+                time.sleep(0.02)
+            if time.monotonic() > deadline:
+                raise PlatformError(
+                    _("QuickBooks is busy; we will try again."),
+                    code="rate_limited",
+                    retryable=True,
+                    platform="quickbooks",
+                )
+
+    def __exit__(self, *exc):
+        cache.decr(f"qbo:busy:{self.realm}")
+        return False
+
+
+class BearerSession(requests.Session):
+    """What python-quickbooks needs from its session: ``access_token`` and ``request``.
+
+    Tokens are refreshed by ``access_token()`` above (with its lock), never by the session.
+    """
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.access_token = token
+
+
+def qb_client(connection: Connection) -> LimitedQuickBooks:
+    """An API client for the connection's company, with a valid access token."""
+    return client_with_token(connection.remote_account_id, access_token(connection))
+
+
+def client_with_token(realm: str, token: str) -> LimitedQuickBooks:
+    client = LimitedQuickBooks(company_id=realm, minorversion=settings.QUICKBOOKS_MINOR_VERSION)
+    client.session = BearerSession(token)
+    if settings.QUICKBOOKS_API_BASE:
+        client.api_url_v3 = client.sandbox_api_url_v3 = settings.QUICKBOOKS_API_BASE
+    else:
+        client.sandbox = settings.QUICKBOOKS_ENVIRONMENT == "sandbox"
+    return client
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

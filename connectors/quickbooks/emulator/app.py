@@ -1,0 +1,431 @@
+"""The QuickBooks emulator's HTTP surface: Intuit OAuth 2.0, the v3 accounting API, a hosted
+invoice page, signed webhooks (classic and CloudEvents) and a small test-control API."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import queue
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from decimal import Decimal
+from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode
+
+from connectors.quickbooks.emulator.state import (
+    OAuthFault,
+    QboFault,
+    QboState,
+    now_iso,
+    public,
+)
+
+VERBS = {"Create": "created", "Update": "updated", "Void": "voided", "Delete": "deleted"}
+SCOPES = {"com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment", "openid"}
+
+
+def sign(body: bytes, verifier: str) -> str:
+    return base64.b64encode(hmac.new(verifier.encode(), body, hashlib.sha256).digest()).decode()
+
+
+class Notifier:
+    """Batches entity changes for a moment and posts them, signed, like Intuit does.
+
+    One delivery may carry several companies. ``format`` is "classic" (eventNotifications)
+    or "cloudevents" (the format Intuit is moving to).
+    """
+
+    def __init__(self, verifier: str):
+        self.verifier = verifier
+        self.urls: list[str] = []
+        self.paused = False
+        self.format = "classic"
+        self.delivered: list[dict] = []
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=self._run, daemon=True, name="qbo-webhooks").start()
+
+    def notify(self, realm: str, kind: str, object_id: str, operation: str) -> None:
+        if not self.paused and self.urls:
+            self._queue.put((realm, kind, object_id, operation, now_iso()))
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            time.sleep(0.2)
+            while not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            body = json.dumps(self._payload(batch)).encode()
+            for url in list(self.urls):
+                self._post(url, body)
+
+    def _payload(self, batch):
+        if self.format == "cloudevents":
+            return [
+                {
+                    "specversion": "1.0",
+                    "id": str(uuid.uuid4()),
+                    "source": "intuit.quickbooks",
+                    "type": f"qbo.{kind.lower()}.{VERBS.get(operation, 'updated')}.v1",
+                    "datacontenttype": "application/json",
+                    "time": moment,
+                    "intuitentityid": object_id,
+                    "intuitaccountid": realm,
+                    "data": {},
+                }
+                for realm, kind, object_id, operation, moment in batch
+            ]
+        by_realm: dict[str, list] = {}
+        for realm, kind, object_id, operation, moment in batch:
+            by_realm.setdefault(realm, []).append(
+                {"name": kind, "id": object_id, "operation": operation, "lastUpdated": moment}
+            )
+        return {
+            "eventNotifications": [
+                {"realmId": realm, "dataChangeEvent": {"entities": entities}}
+                for realm, entities in by_realm.items()
+            ]
+        }
+
+    def _post(self, url: str, body: bytes) -> None:
+        request = urllib.request.Request(
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "intuit-signature": sign(body, self.verifier),
+                "User-Agent": "Intuit-Webhooks",
+            },
+        )
+        for attempt in range(3):
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = 0
+            self.delivered.append({"url": url, "status": status})
+            if 200 <= status < 300:
+                return
+            time.sleep(0.5 * (attempt + 1))
+
+
+class QboApp:
+    def __init__(self, state: QboState, notifier: Notifier):
+        self.state = state
+        self.notifier = notifier
+        state.on_change = lambda company, kind, obj, operation: notifier.notify(
+            company.realm_id, kind, obj["Id"], operation
+        )
+
+    def __call__(self, environ, start_response):
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO", "/")
+        length = min(int(environ.get("CONTENT_LENGTH") or 0), 1_000_000)
+        body = environ["wsgi.input"].read(length) if length else b""
+        query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        try:
+            status, content_type, payload, extra = self.route(method, path, query, body, auth)
+        except QboFault as fault:
+            status, content_type, payload, extra = fault.status, "json", fault.body, {}
+        except OAuthFault as fault:
+            status, content_type, payload, extra = fault.status, "json", fault.body, {}
+        data = json.dumps(payload).encode() if content_type == "json" else payload.encode()
+        headers = [
+            (
+                "Content-Type",
+                "application/json" if content_type == "json" else "text/html; charset=utf-8",
+            ),
+            ("Content-Length", str(len(data))),
+            ("intuit_tid", uuid.uuid4().hex),
+        ] + list(extra.items())
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [data]
+
+    def route(self, method, path, query, body, auth):
+        base = self.state.public_url
+        if path == "/.well-known/openid_configuration":
+            return (
+                200,
+                "json",
+                {
+                    "issuer": base,
+                    "authorization_endpoint": f"{base}/connect/oauth2",
+                    "token_endpoint": f"{base}/oauth2/v1/tokens/bearer",
+                    "revocation_endpoint": f"{base}/oauth2/v1/tokens/revoke",
+                    "userinfo_endpoint": f"{base}/v1/openid_connect/userinfo",
+                    "jwks_uri": f"{base}/oauth2/v1/keys",
+                },
+                {},
+            )
+        if path == "/connect/oauth2":
+            return self.consent(method, query, dict(parse_qsl(body.decode())))
+        if path == "/oauth2/v1/tokens/bearer" and method == "POST":
+            self._client_auth(auth)
+            return 200, "json", self.state.exchange(dict(parse_qsl(body.decode()))), {}
+        if path == "/oauth2/v1/tokens/revoke" and method == "POST":
+            self._client_auth(auth)
+            self.state.revoke(json.loads(body or b"{}").get("token", ""))
+            return 200, "json", {}, {}
+        if path.startswith("/v3/company/"):
+            return self.api(method, path, query, body, auth)
+        if path.startswith("/app/invoice/"):
+            return self.hosted_invoice(method, path, dict(parse_qsl(body.decode())))
+        if path.startswith("/_emulator/"):
+            return self.control(path, json.loads(body or b"{}"))
+        return 404, "html", "<h1>Not found</h1>", {}
+
+    def _client_auth(self, auth: str) -> None:
+        expected = base64.b64encode(
+            f"{self.state.client_id}:{self.state.client_secret}".encode()
+        ).decode()
+        if auth != f"Basic {expected}":
+            raise OAuthFault("invalid_client", 401)
+
+    # ---- consent page ---------------------------------------------------------------------
+    def consent(self, method, query, form):
+        if query.get("client_id") != self.state.client_id:
+            return 400, "html", "<h1>Invalid client_id</h1>", {}
+        if not SCOPES & set(query.get("scope", "").split()):
+            return 400, "html", "<h1>Invalid scope</h1>", {}
+        redirect_uri = query.get("redirect_uri", "")
+        if method == "POST":
+            separator = "&" if "?" in redirect_uri else "?"
+            if form.get("decision") == "deny":
+                target = (
+                    redirect_uri
+                    + separator
+                    + urlencode({"error": "access_denied", "state": query.get("state", "")})
+                )
+                return 302, "html", "", {"Location": target}
+            code, realm = self.state.consent(
+                form.get("company") or "Sandbox Company", form.get("email", ""), redirect_uri
+            )
+            target = (
+                redirect_uri
+                + separator
+                + urlencode({"code": code, "state": query.get("state", ""), "realmId": realm})
+            )
+            return 302, "html", "", {"Location": target}
+        return (
+            200,
+            "html",
+            page(
+                "Connect to QuickBooks",
+                """
+          <h1>Connect to QuickBooks</h1>
+          <p class="muted">billing_saas wants to create invoices and receive payments in your
+          QuickBooks company.</p>
+          <form method="post">
+            <label for="company">Company</label>
+            <input id="company" name="company" value="Sandbox Company" required>
+            <label for="email">Company email</label>
+            <input id="email" name="email" type="email">
+            <button name="decision" value="allow">Connect</button>
+            <button name="decision" value="deny" class="secondary" formnovalidate>Cancel</button>
+          </form>""",
+            ),
+            {},
+        )
+
+    # ---- accounting API -----------------------------------------------------------------------
+    def api(self, method, path, query, body, auth):
+        parts = path.strip("/").split("/")  # v3 company <realm> <entity> [<id>] [send]
+        if len(parts) < 4:
+            raise QboFault(404, "Unsupported operation", "500")
+        realm = parts[2]
+        if realm not in self.state.companies:
+            raise QboFault(401, "AuthenticationFailed", "3200", "Unknown company", "AUTHENTICATION")
+        company = self.state.authorize(realm, auth[7:] if auth.startswith("Bearer ") else "")
+        self.state.enter(company)
+        try:
+            request_id = query.get("requestid") if method == "POST" else None
+            if request_id and request_id in company.request_ids:
+                status, payload = company.request_ids[request_id]
+                return status, "json", payload, {}
+            try:
+                status, payload = 200, self.dispatch(company, method, parts[3:], query, body)
+            except QboFault as fault:
+                status, payload = fault.status, fault.body
+            if request_id and status < 500:
+                company.request_ids[request_id] = (status, payload)
+            return status, "json", payload, {}
+        finally:
+            self.state.leave(company)
+
+    def dispatch(self, company, method, parts, query, body):
+        state = self.state
+        entity = parts[0]
+        data = json.loads(body or b"{}") if method == "POST" and body else {}
+        if entity == "companyinfo":
+            return {
+                "CompanyInfo": {
+                    "Id": "1",
+                    "CompanyName": company.name,
+                    "LegalName": company.name,
+                    "Email": {"Address": company.email},
+                    "Country": "US",
+                    "SyncToken": "0",
+                },
+                "time": now_iso(),
+            }
+        if entity == "customer":
+            if method == "POST":
+                return {"Customer": public(state.save_customer(company, data)), "time": now_iso()}
+            return {"Customer": public(state.get(company, "Customer", parts[1])), "time": now_iso()}
+        if entity == "invoice":
+            if method == "POST" and len(parts) == 3 and parts[2] == "send":
+                invoice = state.send_invoice(company, parts[1], query.get("sendTo", ""))
+                return {"Invoice": self._invoice(company, invoice, True), "time": now_iso()}
+            if method == "POST" and query.get("operation") == "void":
+                invoice = state.void_invoice(company, data)
+                return {"Invoice": self._invoice(company, invoice, False), "time": now_iso()}
+            if method == "POST":
+                invoice = state.save_invoice(company, data)
+                return {
+                    "Invoice": self._invoice(
+                        company, invoice, query.get("include") == "invoiceLink"
+                    ),
+                    "time": now_iso(),
+                }
+            invoice = state.get(company, "Invoice", parts[1])
+            return {
+                "Invoice": self._invoice(company, invoice, query.get("include") == "invoiceLink"),
+                "time": now_iso(),
+            }
+        if entity == "payment" and len(parts) == 2:
+            return {"Payment": public(state.get(company, "Payment", parts[1])), "time": now_iso()}
+        if entity == "cdc":
+            since = _parse_time(query.get("changedSince", ""))
+            kinds = [k.strip() for k in query.get("entities", "").split(",") if k.strip()]
+            return state.changed_since(company, kinds, since)
+        raise QboFault(400, "Unsupported operation", "500", f"{method} {'/'.join(parts)}")
+
+    def _invoice(self, company, invoice, with_link: bool) -> dict:
+        result = public(invoice)
+        if with_link:
+            result["InvoiceLink"] = self.state.invoice_link(company, invoice)
+        return result
+
+    # ---- hosted invoice page -----------------------------------------------------------------
+    def hosted_invoice(self, method, path, form):
+        parts = path.strip("/").split("/")  # app invoice <realm> <id> <token>
+        if len(parts) != 5 or parts[2] not in self.state.companies:
+            return 404, "html", page("Not found", "<h1>Invoice not found</h1>"), {}
+        company = self.state.companies[parts[2]]
+        invoice = company.objects.get("Invoice", {}).get(parts[3])
+        if invoice is None or invoice.get("_link_token") != parts[4]:
+            return 404, "html", page("Not found", "<h1>Invoice not found</h1>"), {}
+        summary = (
+            f"<p class='muted'>{html.escape(company.name)} · Invoice "
+            f"{html.escape(invoice['DocNumber'])}</p>"
+            f"<p class='amount'>{invoice['TotalAmt']:,.2f} "
+            f"{html.escape(invoice['CurrencyRef']['value'])}</p>"
+            f"<p>Due {html.escape(invoice.get('DueDate') or '—')}</p>"
+        )
+        if invoice.get("PrivateNote") == "Voided":
+            return (
+                200,
+                "html",
+                page(
+                    "Voided",
+                    summary + "<p class='error' role='status'>This "
+                    "invoice has been voided and cannot be paid.</p>",
+                ),
+                {},
+            )
+        if float(invoice["Balance"]) <= 0:
+            return (
+                200,
+                "html",
+                page(
+                    "Paid",
+                    summary + "<p class='ok' role='status'>This invoice is paid. Thank you!</p>",
+                ),
+                {},
+            )
+        error = ""
+        if method == "POST":
+            card = "".join(ch for ch in form.get("card", "") if ch.isdigit())
+            if card == "4242424242424242":
+                self.state.pay_invoice(company.realm_id, invoice["Id"])
+                return 302, "html", "", {"Location": path}
+            error = (
+                "Your card was declined."
+                if card == "4000000000000002"
+                else "Check the card number."
+            )
+        failure = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
+        return (
+            200,
+            "html",
+            page(
+                "Pay invoice",
+                summary
+                + f"""
+          <form method="post">
+            <label for="card">Card number</label><input id="card" name="card" required>
+            <label for="exp">Expiry (MM / YY)</label><input id="exp" name="exp" required>
+            <label for="cvc">CVC</label><input id="cvc" name="cvc" required>
+            {failure}<button>Pay now</button>
+          </form>""",
+            ),
+            {},
+        )
+
+    # ---- test control -------------------------------------------------------------------------
+    def control(self, path, payload):
+        state = self.state
+        if path == "/_emulator/clock":
+            state.clock_offset += int(payload.get("advance", 0))
+            return 200, "json", {"now": state.now()}, {}
+        if path == "/_emulator/webhooks":
+            self.notifier.paused = bool(payload.get("paused", self.notifier.paused))
+            self.notifier.format = payload.get("format", self.notifier.format)
+            return 200, "json", {"paused": self.notifier.paused, "format": self.notifier.format}, {}
+        if path == "/_emulator/pay":
+            amount = payload.get("amount")
+            payment = state.pay_invoice(
+                payload["realm"], payload["invoice"], Decimal(str(amount)) if amount else None
+            )
+            return 200, "json", public(payment), {}
+        return 404, "json", {"error": "unknown control"}, {}
+
+
+def _parse_time(value: str) -> float:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise QboFault(400, "Invalid changedSince", "2010", value) from None
+
+
+STYLE = """body{font-family:system-ui,sans-serif;background:#f4f5f8;margin:0;color:#21262c}
+main{max-width:440px;margin:48px auto;background:#fff;border-radius:10px;padding:32px;
+box-shadow:0 2px 10px rgba(0,0,0,.08)}.muted{color:#6b6c72}.amount{font-size:2rem;
+font-weight:600}label{display:block;margin:12px 0 4px;font-size:.85rem}input{width:100%;
+box-sizing:border-box;padding:10px;border:1px solid #c1c4c8;border-radius:4px}
+button{margin-top:18px;width:100%;padding:12px;border:0;border-radius:4px;background:#2ca01c;
+color:#fff;font-weight:600;font-size:1rem}button.secondary{background:#fff;color:#393a3d;
+border:1px solid #c1c4c8}.error{background:#fdecea;color:#a41c1c;padding:10px;border-radius:4px}
+.ok{background:#e6f6ec;color:#1b6b3a;padding:10px;border-radius:4px}
+.badge{display:inline-block;padding:2px 8px;border-radius:10px;background:#e1f3dc;
+color:#1e6b12;font-size:.75rem;font-weight:600}"""
+
+
+def page(title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
+        f'<style>{STYLE}</style></head><body><main><p class="badge">QuickBooks emulator · '
+        f"sandbox</p>{body}</main></body></html>"
+    )
