@@ -264,6 +264,10 @@ QUICKBOOKS_ENVIRONMENT = env("QUICKBOOKS_ENVIRONMENT", "sandbox")
 QUICKBOOKS_API_BASE = env("QUICKBOOKS_API_BASE")
 QUICKBOOKS_WEBHOOK_VERIFIER = env("QUICKBOOKS_WEBHOOK_VERIFIER")
 QUICKBOOKS_MINOR_VERSION = 75
+# Intuit's limits per company: 500 requests a minute, 10 at a time (tests shrink the window).
+QUICKBOOKS_RATE_LIMIT = 500
+QUICKBOOKS_RATE_WINDOW_SECONDS = 60
+QUICKBOOKS_MAX_CONCURRENT = 10
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL

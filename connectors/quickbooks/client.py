@@ -24,8 +24,6 @@ log = logging.getLogger(__name__)
 
 SCOPES = [Scopes.ACCOUNTING, Scopes.PAYMENT]
 REFRESH_AHEAD_SECONDS = 300
-RATE_PER_MINUTE = 500  # Intuit: 500 requests per minute per company…
-MAX_CONCURRENT = 10  # …and 10 at a time
 RETRY_429 = (1, 2, 4, 8, 16)
 
 
@@ -156,25 +154,30 @@ class LimitedQuickBooks(QuickBooks):
 
 
 class company_slot:  # noqa: N801 - used as a context manager
-    """At most MAX_CONCURRENT requests in flight and RATE_PER_MINUTE per minute per company,
+    """At most QUICKBOOKS_MAX_CONCURRENT requests in flight and QUICKBOOKS_RATE_LIMIT per
+    window (Intuit: 10 at a time, 500 a minute) per company,
     across every worker (counters in Redis); callers wait for a slot instead of failing."""
 
     def __init__(self, realm: str):
         self.realm = realm
 
     def __enter__(self):
+        # Half-windows with a third of the allowance each: any sliding window of Intuit's
+        # length overlaps at most three of them, so it never sees more than the limit.
+        window = settings.QUICKBOOKS_RATE_WINDOW_SECONDS / 2
+        per_window = max(1, settings.QUICKBOOKS_RATE_LIMIT // 3)
         deadline = time.monotonic() + 120
         while True:
-            minute = int(time.time() // 60)
-            rate_key = f"qbo:rate:{self.realm}:{minute}"
+            slot = int(time.time() // window)
+            rate_key = f"qbo:rate:{self.realm}:{window}:{slot}"
             busy_key = f"qbo:busy:{self.realm}"
-            cache.add(rate_key, 0, 120)
+            cache.add(rate_key, 0, int(window * 2) + 1)
             cache.add(busy_key, 0, 60)
-            if cache.incr(busy_key) <= MAX_CONCURRENT:
-                if cache.incr(rate_key) <= RATE_PER_MINUTE:
+            if cache.incr(busy_key) <= settings.QUICKBOOKS_MAX_CONCURRENT:
+                if cache.incr(rate_key) <= per_window:
                     return self
                 cache.decr(busy_key)
-                time.sleep(max(0.05, 60 - time.time() % 60))
+                time.sleep(max(0.01, window - time.time() % window))
             else:
                 cache.decr(busy_key)
                 time.sleep(0.02)

@@ -283,3 +283,77 @@ def test_change_data_capture_repairs_a_missed_webhook(quickbooks_platform, alpha
     with schema_context(alpha.schema_name):
         assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"
         assert RemotePayment.objects.count() == 1
+
+
+def burst(platform, calls, threads=25):
+    errors = []
+    done = []
+
+    def work(count):
+        try:
+            with schema_context(platform.connection_schema):
+                for _ in range(count):
+                    platform.fetch_invoice(platform.invoice_id)
+                    done.append(1)
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            db.close()
+
+    workers = [threading.Thread(target=work, args=(calls // threads,)) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    return len(done), errors
+
+
+@pytest.fixture
+def fast_limits(settings, quickbooks_platform):
+    """Intuit's limits on a one-second window (instead of a minute), on both sides."""
+    state = quickbooks_platform.state
+    saved = (state.rate_limit, state.rate_window, state.max_concurrent)
+    state.rate_limit, state.rate_window, state.max_concurrent = 200, 1.0, 10
+    settings.QUICKBOOKS_RATE_LIMIT, settings.QUICKBOOKS_RATE_WINDOW_SECONDS = 200, 1
+    settings.QUICKBOOKS_MAX_CONCURRENT = 10
+    yield state
+    state.rate_limit, state.rate_window, state.max_concurrent = saved
+
+
+def committed_books(quickbooks_platform):
+    from payment_requests.tests.test_concurrency import in_thread
+    from tenants.services import NewAccount, create_account
+
+    slug = f"limit{uuid.uuid4().hex[:8]}"
+
+    def prepare():
+        tenant, _owner = create_account(
+            NewAccount("Limit Co", slug, "Lu Owner", f"lu@{slug}.example", "x-Very-long-pass-9")
+        )
+        connection = connect_quickbooks(quickbooks_platform, tenant, "Limit Books")
+        with schema_context(tenant.schema_name):
+            platform = platform_for(connection)
+            platform.invoice_id = platform.create_and_send_invoice(invoice_request()).remote_id
+        platform.connection_schema = tenant.schema_name
+        return platform
+
+    return in_thread(prepare)
+
+
+def test_a_burst_of_1000_calls_stays_within_intuits_limits(
+    quickbooks_platform, fast_limits, accounts
+):
+    platform = committed_books(quickbooks_platform)
+    throttled = fast_limits.throttled
+    done, errors = burst(platform, 1000)
+    assert not errors and done == 1000
+    assert fast_limits.throttled == throttled  # the emulator never had to answer 429
+
+
+def test_a_429_is_waited_out_and_retried(quickbooks_platform, fast_limits, settings, accounts):
+    platform = committed_books(quickbooks_platform)
+    fast_limits.rate_limit = 40  # Intuit is stricter than we were told: 429s happen
+    throttled = fast_limits.throttled
+    done, errors = burst(platform, 200, threads=10)
+    assert not errors and done == 200
+    assert fast_limits.throttled > throttled

@@ -78,6 +78,11 @@ class QboState:
         self.clock_offset = 0
         self.throttled = 0
         self.on_change = lambda company, kind, obj, operation: None
+        self.rate_limit, self.rate_window, self.max_concurrent = (
+            RATE_PER_MINUTE,
+            60.0,
+            MAX_CONCURRENT,
+        )
 
     def now(self) -> float:
         return time.time() + self.clock_offset
@@ -155,9 +160,9 @@ class QboState:
     def enter(self, company: Company) -> None:
         with self.lock:
             now = self.now()
-            while company.window and company.window[0] < now - 60:
+            while company.window and company.window[0] < now - self.rate_window:
                 company.window.popleft()
-            if len(company.window) >= RATE_PER_MINUTE or company.in_flight >= MAX_CONCURRENT:
+            if len(company.window) >= self.rate_limit or company.in_flight >= self.max_concurrent:
                 self.throttled += 1
                 raise QboFault(
                     429,
