@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+DEMO_PLATFORM ?= stripe
 PORT ?= 8000
 
 .PHONY: dev test install lint format migrate clean chromium
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 dev: install
-	$(PY) -m billing_saas.devserver --port $(PORT)
+	DEMO_PLATFORM=$(DEMO_PLATFORM) $(PY) -m billing_saas.devserver --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -80,6 +80,36 @@ class DevStack:
             str(self.data_dir / "stripe-emulator.json"),
         )
         self.env.update(app_settings(url))
+        self._wait_for_port(port, "the Stripe emulator")
+
+    def start_quickbooks_emulator(self) -> None:
+        """Without Intuit keys, the app talks to the offline QuickBooks emulator."""
+        if self.env.get("QUICKBOOKS_CLIENT_ID"):
+            return
+        from connectors.quickbooks.emulator.server import app_settings
+
+        port = int(self.env.get("QUICKBOOKS_EMULATOR_PORT") or 12112)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+            port = embedded_services.free_port()
+        except OSError:
+            pass
+        url = f"http://127.0.0.1:{port}"
+        _log(f"starting the QuickBooks emulator on {url}")
+        self.spawn(
+            "quickbooks-emulator",
+            sys.executable,
+            "-m",
+            "connectors.quickbooks.emulator",
+            "--port",
+            str(port),
+            "--webhook-url",
+            f"http://localhost:{self.port}/webhooks/quickbooks/",
+        )
+        self.env.update(app_settings(url))
+        self._wait_for_port(port, "the QuickBooks emulator")
+
+    def _wait_for_port(self, port: int, what: str) -> None:
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             try:
@@ -87,7 +117,7 @@ class DevStack:
                 return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("the Stripe emulator did not start")
+        raise RuntimeError(f"{what} did not start")
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=self.env, check=True)
@@ -153,6 +183,12 @@ class DevStack:
                 if self.env.get("STRIPE_TEST_SECRET_KEY") == "sk_test_emulator"
                 else ""
             ),
+            f"  QuickBooks:     {self.env.get('QUICKBOOKS_API_BASE') or 'your Intuit app'}"
+            + (
+                "  (offline emulator; `make dev DEMO_PLATFORM=quickbooks` connects the demo)"
+                if self.env.get("QUICKBOOKS_API_BASE")
+                else ""
+            ),
             "  Ctrl-C stops everything.",
             "",
         ]
@@ -208,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         stack.start_services()
         stack.start_stripe_emulator()
+        stack.start_quickbooks_emulator()
         stack.prepare()
         stack.start_processes(reload=not args.no_reload)
         stack.print_welcome()

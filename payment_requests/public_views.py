@@ -6,6 +6,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -90,7 +91,29 @@ def go_pay(request, token):
             status=502,
         )
     if not url:
-        return redirect("payment_requests:public_link", token=token)
+        # QuickBooks gives no link when online payment is off for the company: say so here
+        # and on the side panel.
+        reason = _("%(platform)s has no online payment page for this invoice.") % {
+            "platform": item.platform_name
+        }
+        PaymentRequest.objects.filter(pk=item.pk).update(last_error=reason)
+        return render(
+            request,
+            "payment_requests/public_link.html",
+            {
+                "item": item,
+                "token": token,
+                "usable": False,
+                "attachments": [],
+                "account_name": request.tenant.name,
+                "no_online_payment": True,
+                "error": _(
+                    "Online payment is not available for this invoice. Please contact "
+                    "%(account)s to pay it (bank transfer or another method)."
+                )
+                % {"account": request.tenant.name},
+            },
+        )
     return redirect(url)
 
 

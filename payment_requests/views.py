@@ -100,8 +100,6 @@ def dashboard(request):
         "opened": opened,
         "query_without_open": _query_without(request, "open"),
     }
-    if request.headers.get("HX-Request") and request.GET.get("fragment") == "table":
-        return render(request, "payment_requests/_table.html", context)
     return render(request, "payment_requests/dashboard.html", context)
 
 

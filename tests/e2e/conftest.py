@@ -14,6 +14,7 @@ import pytest
 
 from billing_saas.embedded_services import free_port
 from billing_saas.testing.fixtures import database_url_for_processes
+from connectors.quickbooks.emulator.server import app_settings as quickbooks_settings
 from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET, app_settings
 from connectors.stripe.emulator.webhooks import Endpoint
 
@@ -37,7 +38,7 @@ class LiveApp:
 
 
 @pytest.fixture(scope="session")
-def live_app(accounts, stripe_emulator):
+def live_app(accounts, stripe_emulator, quickbooks_emulator):
     """runserver on a free port, reading and writing the test database (committed rows).
 
     It talks to the session's Stripe emulator, which delivers its webhooks back to it.
@@ -46,6 +47,7 @@ def live_app(accounts, stripe_emulator):
     env = dict(
         os.environ,
         **app_settings(stripe_emulator.url),
+        **quickbooks_settings(quickbooks_emulator.url),
         DATABASE_URL=database_url_for_processes(),
         EMAIL_BACKEND="notifications.backends.OutboxEmailBackend",
         DEV_OUTBOX="1",
@@ -98,8 +100,11 @@ def live_app(accounts, stripe_emulator):
     )
     endpoint = Endpoint(f"http://localhost:{port}/webhooks/stripe/test/", TEST_WEBHOOK_SECRET)
     stripe_emulator.sender.endpoints.append(endpoint)
+    quickbooks_url = f"http://localhost:{port}/webhooks/quickbooks/"
+    quickbooks_emulator.notifier.urls.append(quickbooks_url)
     yield LiveApp(port)
     stripe_emulator.sender.endpoints.remove(endpoint)
+    quickbooks_emulator.notifier.urls.remove(quickbooks_url)
     for child in (process, worker):
         child.terminate()
     for child in (process, worker):
@@ -108,10 +113,12 @@ def live_app(accounts, stripe_emulator):
 
 
 @pytest.fixture(autouse=True)
-def _stripe_delivers_webhooks(stripe_emulator):
-    """Whatever earlier tests did to the session's emulator, browser tests get webhooks."""
+def _platforms_deliver_webhooks(stripe_emulator, quickbooks_emulator):
+    """Whatever earlier tests did to the session's emulators, browser tests get webhooks."""
     stripe_emulator.sender.paused = False
     stripe_emulator.app.faults.clear()
+    quickbooks_emulator.notifier.paused = False
+    quickbooks_emulator.notifier.format = "classic"
 
 
 def _chromium_path() -> str:

@@ -1,8 +1,13 @@
 """Create the demo provider account (demo.<BASE_DOMAIN>) with an owner and an employee, once."""
 
+import os
+
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from connectors.quickbooks.emulator.seeding import (
+    connect_to_emulator as connect_to_quickbooks_emulator,
+)
 from connectors.stripe.emulator.seeding import connect_to_emulator
 from payment_requests.models import BillingAccess, Client
 from tenants.demo import (
@@ -45,7 +50,10 @@ class Command(BaseCommand):
                     email=email,
                     defaults={"name": name, "company": company, "preferred_currency": currency},
                 )
-        connection = connect_to_emulator(tenant, owner)
+        if os.environ.get("DEMO_PLATFORM") == "quickbooks":
+            connection = connect_to_quickbooks_emulator(tenant, owner)
+        else:
+            connection = connect_to_emulator(tenant, owner)
         if connection is not None:
-            self.stdout.write(f"Demo account connected to emulated Stripe ({connection})")
+            self.stdout.write(f"Demo account connected to the emulator ({connection})")
         self.stdout.write(f"Demo account ready at {tenant.host}")
