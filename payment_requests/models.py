@@ -147,6 +147,10 @@ class PaymentRequest(models.Model):
         return self.status in self.OPEN_STATUSES and self.deleted_at is None
 
     @property
+    def balance_due(self):
+        return max(self.amount - self.amount_paid, 0)
+
+    @property
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
 

@@ -357,3 +357,32 @@ def test_a_429_is_waited_out_and_retried(quickbooks_platform, fast_limits, setti
     done, errors = burst(platform, 200, threads=10)
     assert not errors and done == 200
     assert fast_limits.throttled > throttled
+
+
+def test_disconnecting_revokes_the_tokens(quickbooks_platform, alpha_books, alpha):
+    from connectors import services
+
+    refresh = alpha_books.connection.secrets["refresh_token"]
+    services.disconnect(alpha_books.connection)
+    assert refresh not in quickbooks_platform.state.refresh_tokens
+    with schema_context(alpha.schema_name):
+        assert Connection.objects.get(pk=alpha_books.connection.pk).status == "disconnected"
+
+
+def test_a_partial_payment_shows_the_balance(quickbooks_platform, alpha_books, alpha, root_client):
+    remote = alpha_books.create_and_send_invoice(invoice_request())
+    record(alpha_books.connection, "invoice", remote, local_ref="1")
+    payment = quickbooks_platform.state.pay_invoice(
+        alpha_books.realm, remote.remote_id, Decimal("50")
+    )
+    body = json.dumps(
+        quickbooks_platform.notifier._payload(
+            [(alpha_books.realm, "Payment", payment["Id"], "Create", "t")]
+        )
+    ).encode()
+    deliver(root_client, body)
+    process(alpha)
+    with schema_context(alpha.schema_name):
+        obj = RemoteObject.objects.get(remote_id=remote.remote_id)
+        assert obj.status == "partially_paid" and obj.amount_paid == Decimal("50.00")
+        assert RemotePayment.objects.get().amount == Decimal("50.00")
