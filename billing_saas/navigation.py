@@ -15,6 +15,7 @@ class MenuEntry:
     icon: str  # name of an icon in templates/partials/icon.html
     visible_to: Callable = lambda user: True
     order: int = 100
+    new_tab: bool = False
 
 
 _ENTRIES: list[MenuEntry] = []
@@ -35,5 +36,13 @@ def menu_for(request) -> list[dict]:
             continue
         url = reverse(entry.url_name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "icon": entry.icon,
+                "active": active,
+                "new_tab": entry.new_tab,
+            }
+        )
     return items

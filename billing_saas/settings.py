@@ -92,6 +92,7 @@ TENANT_APPS = [
     "tenants.members",
     "notifications",
     "connectors",
+    "tenants.catalog",
     "payment_requests",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

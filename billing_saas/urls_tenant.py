@@ -10,6 +10,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
+    path("catalog/", include("tenants.catalog.urls")),
     path("", include("payment_requests.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

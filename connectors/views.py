@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,20 @@ from tenants.urls_helpers import account_url, root_url
 
 log = logging.getLogger(__name__)
 SESSION_STATE = "connectors:oauth_state:{platform}"
+SESSION_NEXT = "connectors:next"
+
+
+def _remember_next(request) -> None:
+    """A wizard (the catalog's) may ask to come back to it once the platform is connected."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        request.session[SESSION_NEXT] = target
+
+
+def _back(request):
+    return redirect(request.session.pop(SESSION_NEXT, None) or "connectors:connections")
 
 
 @billing_admin_required
@@ -56,6 +71,7 @@ def _callback_url(request, platform: str) -> str:
 
 
 def _start_oauth(request, platform: str, mode: str, prefill: dict):
+    _remember_next(request)
     try:
         url, state = services.authorization_url(
             request.tenant,
@@ -108,7 +124,7 @@ def oauth_finish(request, platform):
         )
     except services.OnboardingRefused as refused:
         messages.error(request, refused.message)
-        return redirect("connectors:connections")
+        return _back(request)
     messages.success(
         request,
         _("%(platform)s account %(account)s connected (%(mode)s mode).")
@@ -118,12 +134,13 @@ def oauth_finish(request, platform):
             "mode": connection.get_mode_display(),
         },
     )
-    return redirect("connectors:connections")
+    return _back(request)
 
 
 @billing_admin_required
 @require_http_methods(["GET", "POST"])
 def new_stripe_account(request):
+    _remember_next(request)
     form = NewStripeAccountForm(
         request.POST or None, initial={"business_name": request.tenant.name}
     )
@@ -161,7 +178,7 @@ def onboarding_return(request, pk):
         ready = services.refresh_onboarding(connection)
     except PlatformError as error:
         messages.error(request, error.message)
-        return redirect("connectors:connections")
+        return _back(request)
     if ready:
         messages.success(request, _("Your Stripe account is ready to take payments."))
     else:
@@ -172,7 +189,7 @@ def onboarding_return(request, pk):
                 "take payments. Use “Finish onboarding” to continue."
             ),
         )
-    return redirect("connectors:connections")
+    return _back(request)
 
 
 @billing_admin_required

@@ -8,7 +8,7 @@ class PaymentRequestsConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
-        from payment_requests import periodic_jobs, receivers  # noqa: F401
+        from payment_requests import periodic_jobs, receivers, solution  # noqa: F401
         from payment_requests.access import has_billing_access
 
         add_menu_entry(

@@ -91,7 +91,13 @@ def check_amount(amount, currency: str) -> None:
 
 
 def default_connection() -> Connection | None:
-    """Where new requests go: the newest usable connection (issue 6 lets admins choose)."""
+    """Where new requests go: the connection chosen at installation (or in the settings);
+    failing that, the newest usable one. Requests already sent keep theirs."""
+    from tenants.catalog.services import installation
+
+    chosen = installation("client-billing")
+    if chosen and chosen.connection and chosen.connection.is_usable:
+        return chosen.connection
     return (
         Connection.objects.filter(status=Connection.Status.CONNECTED)
         .order_by("-created_at")

@@ -43,3 +43,19 @@ def make_request(tenant, client=None, amount="150.00", currency="EUR", days=14, 
             due_date=timezone.localdate() + timedelta(days=days),
             **extra,
         )
+
+
+def install_client_billing(tenant):
+    """Client Billing as installed from the catalog (the wizard itself is tested there)."""
+    from tenants.catalog.models import Installation
+
+    with schema_context(tenant.schema_name):
+        Installation.objects.update_or_create(
+            solution="client-billing", defaults={"status": Installation.Status.INSTALLED}
+        )
+
+
+@pytest.fixture(autouse=True)
+def _client_billing_installed(alpha, beta):
+    install_client_billing(alpha)
+    install_client_billing(beta)

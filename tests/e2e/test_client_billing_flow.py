@@ -16,11 +16,35 @@ from tests.e2e.test_signup_and_team import sign_up, unique
 PAID_WAIT = 30_000  # webhook → worker → dashboard poll
 
 
-def connect_stripe(page):
-    page.get_by_role("link", name="Payment platforms").click()
-    page.get_by_role("button", name="Connect with Stripe").click()
-    page.get_by_role("button", name="Connect my Stripe account").click()
-    expect(page.get_by_text("connected (Test mode)")).to_be_visible()
+def install_client_billing(page, platform="Stripe"):
+    """From the menu's Catalog (a new tab) through the wizard; returns the tab it ends in."""
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Catalog").click()
+    catalog = opened.value
+    catalog.get_by_role("link", name=re.compile("Client Billing")).click()
+    catalog.get_by_role("link", name="Install").click()
+    expect(catalog.get_by_role("heading", name="Welcome to Client Billing")).to_be_visible()
+    catalog.get_by_role("link", name="Continue").click()
+    catalog.get_by_label(platform).check()
+    catalog.get_by_role("button", name="Continue").click()
+    if platform == "Stripe":
+        catalog.get_by_role(
+            "button", name="New connection: connect an existing Stripe account"
+        ).click()
+        catalog.get_by_role("button", name="Connect my Stripe account").click()
+    else:
+        catalog.get_by_role("button", name="New connection: connect QuickBooks").click()
+        catalog.get_by_label("Company", exact=True).fill("Fern Books LLC")
+        catalog.get_by_role("button", name="Connect", exact=True).click()
+    expect(catalog.get_by_text(re.compile(r"account \w+ connected"))).to_be_visible()
+    catalog.screenshot(path=f"test-artifacts/wizard-connection-{platform}.png", full_page=True)
+    catalog.get_by_role("button", name="Use this connection").click()
+    catalog.get_by_role("button", name="Install").click()
+    expect(catalog.get_by_text("Client Billing is installed.")).to_be_visible(timeout=20_000)
+    catalog.screenshot(path=f"test-artifacts/wizard-installed-{platform}.png", full_page=True)
+    catalog.get_by_role("link", name="Take me there").click()
+    expect(catalog.get_by_role("heading", name="Client Billing", level=1)).to_be_visible()
+    return catalog
 
 
 def create_and_send(page, description, amount, client_name, client_email):
@@ -58,7 +82,7 @@ def emailed_link(slug, client_email):
 def test_request_sent_paid_by_the_client_and_shown_paid_without_reload(page, browser, live_app):
     slug = unique("agency")
     sign_up(page, live_app, slug, "Ivy Owner", f"ivy@{slug}.example")
-    connect_stripe(page)
+    page = install_client_billing(page)
     create_and_send(page, "Consulting – June 2024", "1250.50", "Carl Client", "carl@client.test")
 
     row = page.locator("tr[data-request]").first
@@ -97,7 +121,7 @@ def test_request_sent_paid_by_the_client_and_shown_paid_without_reload(page, bro
 def test_a_declined_card_leaves_the_request_unpaid_with_the_reason(page, browser, live_app):
     slug = unique("studio")
     sign_up(page, live_app, slug, "Jo Owner", f"jo@{slug}.example")
-    connect_stripe(page)
+    page = install_client_billing(page)
     create_and_send(page, "Logo design", "300", "Dee Client", "dee@client.test")
 
     client = browser.new_context().new_page()

@@ -3,26 +3,17 @@ page, the webhook marks it Paid; with the webhook lost, Change Data Capture repa
 
 from __future__ import annotations
 
-import re
-
 from playwright.sync_api import expect
 
 from connectors.tasks import reconcile_connections
 from tenants.models import Tenant
-from tests.e2e.test_client_billing_flow import PAID_WAIT, create_and_send, emailed_link
+from tests.e2e.test_client_billing_flow import (
+    PAID_WAIT,
+    create_and_send,
+    emailed_link,
+    install_client_billing,
+)
 from tests.e2e.test_signup_and_team import sign_up, unique
-
-
-def connect_quickbooks(page):
-    page.get_by_role("link", name="Payment platforms").click()
-    page.get_by_role("button", name="Connect QuickBooks").click()
-    expect(page.get_by_role("heading", name="Connect to QuickBooks")).to_be_visible()
-    page.get_by_label("Company", exact=True).fill("Fern Books LLC")
-    page.get_by_role("button", name="Connect", exact=True).click()
-    expect(
-        page.get_by_text(re.compile(r"QuickBooks Payments account \d+ connected"))
-    ).to_be_visible()
-    expect(page.locator("tr[data-connection]")).to_contain_text("Fern Books LLC")
 
 
 def pay_on_quickbooks(browser, link):
@@ -42,7 +33,7 @@ def test_quickbooks_request_paid_by_webhook_then_repaired_by_cdc(
 ):
     slug = unique("fern")
     sign_up(page, live_app, slug, "Fern Owner", f"fern@{slug}.example")
-    connect_quickbooks(page)
+    page = install_client_billing(page, "QuickBooks Payments")
 
     create_and_send(page, "Bookkeeping – Q4", "640", "Gus Client", "gus@client.test")
     pay_on_quickbooks(browser, emailed_link(slug, "gus@client.test"))

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogConfig(AppConfig):
+    name = "tenants.catalog"
+    label = "catalog"
+    verbose_name = _("Solution catalog")
+
+    def ready(self):
+        from billing_saas.navigation import MenuEntry, add_menu_entry
+
+        add_menu_entry(MenuEntry(_("Catalog"), "catalog:index", "grid", order=850, new_tab=True))
