@@ -134,6 +134,13 @@ def _time_zones():
 
 
 class SettingsForm(forms.ModelForm):
+    connection = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Payment platform for new requests"),
+        required=False,
+        empty_label=_("The newest connected account"),
+        help_text=_("Requests already sent keep their platform."),
+    )
     time_zone = forms.ChoiceField(
         label=_("Account time zone"),
         choices=_time_zones,
@@ -142,7 +149,24 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = BillingSettings
-        fields = ["remind_before_days", "remind_after_days"]
+        fields = ["remind_before_days", "remind_after_days", "sender_name", "brand_color", "logo"]
+        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from connectors.models import Connection
+
+        self.fields["connection"].queryset = Connection.objects.filter(
+            status=Connection.Status.CONNECTED
+        )
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "content_type"):  # a new upload
+            content_type = check_upload(logo)
+            if content_type not in ("image/png", "image/jpeg") or logo.size > 1024 * 1024:
+                raise ValidationError(_("The logo must be a PNG or JPEG image under 1 MB."))
+        return logo
 
     def _clean_days(self, name):
         value = self.cleaned_data[name]

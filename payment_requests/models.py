@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import connection as db_connection
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -269,6 +270,11 @@ class NumberSequence(models.Model):
         return f"{self.prefix}{self.next_value}"
 
 
+def logo_path(instance, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"tenants/{db_connection.schema_name}/branding/logo-{uuid.uuid4().hex[:8]}{suffix}"
+
+
 class BillingSettings(models.Model):
     remind_before_days = models.CharField(
         _("remind before the due date (days)"),
@@ -281,6 +287,19 @@ class BillingSettings(models.Model):
         max_length=40,
         default="1,7",
     )
+    sender_name = models.CharField(
+        _("sender name"),
+        max_length=80,
+        blank=True,
+        help_text=_("Shown as the sender of emails to your clients (default: your company)."),
+    )
+    brand_color = models.CharField(
+        _("brand colour"),
+        max_length=7,
+        default="#4f46e5",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #4f46e5."))],
+    )
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=300)
 
     def __str__(self) -> str:
         return "billing settings"

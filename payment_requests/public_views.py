@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,3 +128,21 @@ def public_attachment(request, token, attachment_pk):
 @require_GET
 def thanks(request):
     return render(request, "payment_requests/thanks.html", {"account_name": request.tenant.name})
+
+
+@require_GET
+def brand_logo(request):
+    """The account's logo, for its emails: public by nature, served from its own folder."""
+    from payment_requests.models import BillingSettings
+
+    branding = BillingSettings.objects.order_by("pk").first()
+    if branding is None or not branding.logo:
+        raise Http404
+    try:
+        handle = branding.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = "image/png" if branding.logo.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -465,13 +465,32 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
 
 # ---- emails ---------------------------------------------------------------------------------
 def _context(request: PaymentRequest, url: str = "") -> dict:
+    from payment_requests.models import BillingSettings
+
+    branding = BillingSettings.current()
+    tenant = current_tenant()
+    logo = ""
+    if branding.logo:
+        logo = account_url(tenant, reverse("payment_requests:brand_logo"))
     return {
         "request": request,
         "client": request.client,
-        "account_name": current_tenant().name,
+        "account_name": tenant.name,
         "link_url": url,
         "attachments": list(request.attachments.all()),
+        "brand_color": branding.brand_color,
+        "brand_logo_url": logo,
+        "from_email": _sender(branding.sender_name or tenant.name),
     }
+
+
+def _sender(name: str) -> str:
+    from email.utils import formataddr, parseaddr
+
+    from django.conf import settings
+
+    _default_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((name, address))
 
 
 def _email_request(pk: int, url: str) -> None:
@@ -482,10 +501,12 @@ def _email(pk: int, template: str, url: str) -> None:
     from notifications.emails import send_templated_email
 
     request = PaymentRequest.objects.select_related("client").get(pk=pk)
+    context = _context(request, url)
     send_templated_email(
         f"payment_requests/emails/{template}",
         to=[request.client.email],
-        context=_context(request, url),
+        context=context,
+        from_email=context["from_email"],
     )
 
 
@@ -495,7 +516,10 @@ def _email_paid(pk: int) -> None:
     request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
     context = _context(request) | {"payment": request.payments.order_by("-paid_at").first()}
     send_templated_email(
-        "payment_requests/emails/paid_client", to=[request.client.email], context=context
+        "payment_requests/emails/paid_client",
+        to=[request.client.email],
+        context=context,
+        from_email=context["from_email"],
     )
     if request.created_by and request.created_by.email:
         send_templated_email(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("billing/access/", views.access, name="access"),
     path("billing/settings/", views.billing_settings, name="settings"),
     path("pay/thanks/", public_views.thanks, name="thanks"),
+    path("pay/brand/logo/", public_views.brand_logo, name="brand_logo"),
     path("pay/<str:token>/", public_views.public_link, name="public_link"),
     path("pay/<str:token>/go/", public_views.go_pay, name="go_pay"),
     path(

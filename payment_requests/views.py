@@ -375,15 +375,25 @@ def access(request):
 @billing_admin_required
 @require_http_methods(["GET", "POST"])
 def billing_settings(request):
+    from tenants.catalog.services import installation
+
+    installed = installation("client-billing")
     form = SettingsForm(
         request.POST or None,
+        request.FILES or None,
         instance=BillingSettings.current(),
-        initial={"time_zone": request.tenant.time_zone},
+        initial={
+            "time_zone": request.tenant.time_zone,
+            "connection": installed.connection_id if installed else None,
+        },
     )
     if request.method == "POST" and form.is_valid():
         form.save()
         Tenant.objects.filter(pk=request.tenant.pk).update(time_zone=form.cleaned_data["time_zone"])
-        messages.success(request, _("Reminder schedule saved."))
+        if installed:
+            installed.connection = form.cleaned_data["connection"]
+            installed.save(update_fields=["connection"])
+        messages.success(request, _("Settings saved."))
         return redirect("payment_requests:settings")
     return render(request, "payment_requests/settings.html", {"form": form})
 

@@ -104,12 +104,22 @@ def test_a_daylight_saving_change_neither_skips_nor_doubles(alpha, zone, due, mo
 def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
     page = owner_client.post(
         "/billing/settings/",
-        {"remind_before_days": "7, 1", "remind_after_days": "x", "time_zone": "Europe/Paris"},
+        {
+            "remind_before_days": "7, 1",
+            "remind_after_days": "x",
+            "time_zone": "Europe/Paris",
+            "brand_color": "#4f46e5",
+        },
     )
     assert "between 1 and 90" in page.content.decode()
     saved = owner_client.post(
         "/billing/settings/",
-        {"remind_before_days": "7, 1", "remind_after_days": "2", "time_zone": "America/New_York"},
+        {
+            "remind_before_days": "7, 1",
+            "remind_after_days": "2",
+            "time_zone": "America/New_York",
+            "brand_color": "#4f46e5",
+        },
     )
     assert saved.status_code == 302
     alpha.refresh_from_db()

@@ -23,6 +23,15 @@ from tenants.models import Tenant
 from tenants.services import NewAccount, create_account, ensure_public_tenant
 
 
+def install_client_billing(owner, connection) -> None:
+    """The demo has Client Billing installed from the catalog, as its owner would."""
+    from tenants.catalog import services
+
+    installation = services.start("client-billing", user=owner, connection=connection)
+    if installation.status != installation.Status.INSTALLED:
+        services.run(installation.pk)
+
+
 class Command(BaseCommand):
     help = "Create the demo account and its users if they do not exist (safe to run again)."
 
@@ -56,4 +65,6 @@ class Command(BaseCommand):
             connection = connect_to_emulator(tenant, owner)
         if connection is not None:
             self.stdout.write(f"Demo account connected to the emulator ({connection})")
+            with schema_context(tenant.schema_name):
+                install_client_billing(owner, connection)
         self.stdout.write(f"Demo account ready at {tenant.host}")
