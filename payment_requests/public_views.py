@@ -77,19 +77,7 @@ def go_pay(request, token):
         else:
             url = item.remote.pay_url
     except PlatformError as error:
-        return render(
-            request,
-            "payment_requests/public_link.html",
-            {
-                "item": item,
-                "token": token,
-                "usable": False,
-                "attachments": [],
-                "account_name": request.tenant.name,
-                "error": error.message,
-            },
-            status=502,
-        )
+        return _unpayable(request, item, token, error.message, status=502)
     if not url:
         # QuickBooks gives no link when online payment is off for the company: say so here
         # and on the side panel.
@@ -97,24 +85,29 @@ def go_pay(request, token):
             "platform": item.platform_name
         }
         PaymentRequest.objects.filter(pk=item.pk).update(last_error=reason)
-        return render(
-            request,
-            "payment_requests/public_link.html",
-            {
-                "item": item,
-                "token": token,
-                "usable": False,
-                "attachments": [],
-                "account_name": request.tenant.name,
-                "no_online_payment": True,
-                "error": _(
-                    "Online payment is not available for this invoice. Please contact "
-                    "%(account)s to pay it (bank transfer or another method)."
-                )
-                % {"account": request.tenant.name},
-            },
-        )
+        message = _(
+            "Online payment is not available for this invoice. Please contact "
+            "%(account)s to pay it (bank transfer or another method)."
+        ) % {"account": request.tenant.name}
+        return _unpayable(request, item, token, message, no_online_payment=True)
     return redirect(url)
+
+
+def _unpayable(request, item, token, message, status=200, **extra):
+    return render(
+        request,
+        "payment_requests/public_link.html",
+        {
+            "item": item,
+            "token": token,
+            "usable": False,
+            "attachments": [],
+            "account_name": request.tenant.name,
+            "error": message,
+            **extra,
+        },
+        status=status,
+    )
 
 
 @require_GET

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +16,7 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, owner_of
 from billing_saas.testing.quickbooks import connect_quickbooks
+from billing_saas.testing.threads import all_at_once, committed_account, in_thread
 from connectors import inbox
 from connectors.base import ClientRef, InvoiceRequest, Money, PlatformError, RemoteStatus
 from connectors.models import Connection, InboundEvent, RemoteObject, RemotePayment
@@ -96,15 +96,9 @@ def test_an_expired_access_token_is_refreshed_and_the_refresh_token_rotates(
 def test_twenty_concurrent_calls_with_an_expired_token_refresh_once(quickbooks_platform, accounts):
     """Committed rows on separate connections (as twenty workers would see them), in an
     account of its own so other tests never see them."""
-    from payment_requests.tests.test_concurrency import in_thread
-    from tenants.services import NewAccount, create_account
-
-    slug = f"books{uuid.uuid4().hex[:8]}"
 
     def prepare():
-        tenant, _owner = create_account(
-            NewAccount("Books Co", slug, "Bea Owner", f"bea@{slug}.example", "x-Very-long-pass-9")
-        )
+        tenant, _owner = committed_account("Books")
         connection = connect_quickbooks(quickbooks_platform, tenant, "Race Books")
         with schema_context(tenant.schema_name):
             expire_access(connection)
@@ -112,24 +106,12 @@ def test_twenty_concurrent_calls_with_an_expired_token_refresh_once(quickbooks_p
 
     tenant, pk = in_thread(prepare)
     calls = quickbooks_platform.state.token_calls
-    barrier = threading.Barrier(20)
-    results, errors = [], []
 
     def call():
-        try:
-            barrier.wait()
-            with schema_context(tenant.schema_name):
-                results.append(qbo.access_token(Connection.objects.get(pk=pk)))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            db.close()
+        with schema_context(tenant.schema_name):
+            return qbo.access_token(Connection.objects.get(pk=pk))
 
-    threads = [threading.Thread(target=call) for _ in range(20)]
-    for worker in threads:
-        worker.start()
-    for worker in threads:
-        worker.join(60)
+    results, errors = all_at_once(20, call)
     assert not errors
     assert quickbooks_platform.state.token_calls == calls + 1
     assert len(results) == 20 and len(set(results)) == 1
@@ -321,15 +303,8 @@ def fast_limits(settings, quickbooks_platform):
 
 
 def committed_books(quickbooks_platform):
-    from payment_requests.tests.test_concurrency import in_thread
-    from tenants.services import NewAccount, create_account
-
-    slug = f"limit{uuid.uuid4().hex[:8]}"
-
     def prepare():
-        tenant, _owner = create_account(
-            NewAccount("Limit Co", slug, "Lu Owner", f"lu@{slug}.example", "x-Very-long-pass-9")
-        )
+        tenant, _owner = committed_account("Limit")
         connection = connect_quickbooks(quickbooks_platform, tenant, "Limit Books")
         with schema_context(tenant.schema_name):
             platform = platform_for(connection)

@@ -53,3 +53,23 @@ def test_a_partial_quickbooks_payment_leaves_the_balance_due(
         assert item.status == "sent" and item.amount_paid == Decimal("50.00")
     panel = owner_client.get(f"/billing/?open={item.pk}").content.decode()
     assert "Balance due" in panel and "70.00" in panel
+
+
+def test_without_a_quickbooks_pay_link_the_client_is_told_how_to_pay(
+    quickbooks_platform, alpha, owner_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    connection = connect_quickbooks(quickbooks_platform, alpha)
+    make_client(alpha)
+    draft = make_request(alpha, amount="80.00", currency="USD")
+    with django_capture_on_commit_callbacks(execute=True), schema_context(alpha.schema_name):
+        item = services.send_request(draft.pk, actor=owner_of(alpha))
+    invoice = quickbooks_platform.state.companies[connection.remote_account_id].objects["Invoice"][
+        item.remote.remote_id
+    ]
+    invoice["AllowOnlineCreditCardPayment"] = invoice["AllowOnlineACHPayment"] = False
+
+    link = next(word for word in mailoutbox[0].body.split() if "/pay/" in word)
+    page = client_on(alpha).get(urlsplit(link).path + "go/").content.decode()
+    assert "Online payment is not available" in page and "Alpha Studio" in page
+    panel = owner_client.get(f"/billing/?open={item.pk}").content.decode()
+    assert "has no online payment page for this invoice" in panel

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection as db
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from billing_saas.testing.threads import all_at_once
 from connectors.stripe.emulator.app import Fault
 from tenants.catalog import services
 from tenants.catalog.models import Installation
@@ -96,24 +95,12 @@ def test_two_administrators_clicking_install_at_once_make_one_installation(
         return tenant, owner_user, connect_stripe(stripe_platform, tenant)
 
     tenant, owner_user, connection = in_thread(prepare)
-    barrier = threading.Barrier(2)
-    errors = []
 
     def click():
-        try:
-            barrier.wait()
-            with schema_context(tenant.schema_name):
-                services.start("client-billing", user=owner_user, connection=connection)
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            db.close()
+        with schema_context(tenant.schema_name):
+            return services.start("client-billing", user=owner_user, connection=connection)
 
-    clicks = [threading.Thread(target=click) for _ in range(2)]
-    for thread in clicks:
-        thread.start()
-    for thread in clicks:
-        thread.join(30)
+    _results, errors = all_at_once(2, click)
     assert not errors and len(queued) == 1
 
     def count():
