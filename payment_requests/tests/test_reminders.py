@@ -132,3 +132,20 @@ def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
         for offset in range(-8, 4):
             services.run_daily_schedule(due + timedelta(days=offset))
     assert steps(alpha) == ["before-7", "before-1", "after-2"]
+
+
+def test_an_uninstalled_solution_sends_no_reminders(alpha, monkeypatch):
+    from tenants.catalog.models import Installation
+
+    make_client(alpha)
+    item = make_request(alpha)
+    due = date(2027, 5, 20)
+    mark_sent(alpha, item, due)
+    with schema_context(alpha.schema_name):
+        Installation.objects.filter(solution="client-billing").update(status="uninstalled")
+    moment = datetime.combine(due - timedelta(days=3), datetime.min.time(), UTC) + timedelta(
+        hours=12
+    )
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert tasks.daily_schedule(alpha.schema_name)["skipped"] == "not installed"
+    assert steps(alpha) == []
