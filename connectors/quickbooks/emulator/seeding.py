@@ -7,12 +7,14 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from connectors import services
 from connectors.models import Connection
 from connectors.quickbooks.app import QuickBooksApp
-from connectors.quickbooks.client import SCOPES, auth_client
+from connectors.quickbooks.client import SCOPES, auth_client, qb_client
+from connectors.routing.models import AccountRoute
 
 REDIRECT_URI = "http://localhost/connect/quickbooks/callback/"
 
@@ -25,7 +27,16 @@ def connect_to_emulator(tenant, user) -> Connection | None:
             platform="quickbooks", status=Connection.Status.CONNECTED
         ).first()
         if existing is not None:
-            return existing
+            try:
+                qb_client(existing).get_single_object("CompanyInfo", existing.remote_account_id)
+                return existing
+            except Exception:  # noqa: BLE001 - the emulator keeps no state across restarts
+                existing.status = Connection.Status.DISCONNECTED
+                existing.disconnected_at = timezone.now()
+                existing.save(update_fields=["status", "disconnected_at"])
+                AccountRoute.objects.filter(remote_account_id=existing.remote_account_id).update(
+                    active=False
+                )
         consent = auth_client(REDIRECT_URI).get_authorization_url(SCOPES, state_token="seed")
         form = urllib.parse.urlencode(
             {"decision": "allow", "company": tenant.name, "email": user.email}

@@ -30,6 +30,9 @@ def install_client_billing(owner, connection) -> None:
     installation = services.start("client-billing", user=owner, connection=connection)
     if installation.status != installation.Status.INSTALLED:
         services.run(installation.pk)
+    elif installation.connection_id != connection.pk:  # reconnected after an emulator restart
+        installation.connection = connection
+        installation.save(update_fields=["connection"])
 
 
 class Command(BaseCommand):
