@@ -176,10 +176,10 @@ class company_slot:  # noqa: N801 - used as a context manager
             if cache.incr(busy_key) <= settings.QUICKBOOKS_MAX_CONCURRENT:
                 if cache.incr(rate_key) <= per_window:
                     return self
-                cache.decr(busy_key)
+                _release(busy_key)
                 time.sleep(max(0.01, window - time.time() % window))
             else:
-                cache.decr(busy_key)
+                _release(busy_key)
                 time.sleep(0.02)
             if time.monotonic() > deadline:
                 raise PlatformError(
@@ -190,8 +190,15 @@ class company_slot:  # noqa: N801 - used as a context manager
                 )
 
     def __exit__(self, *exc):
-        cache.decr(f"qbo:busy:{self.realm}")
+        _release(f"qbo:busy:{self.realm}")
         return False
+
+
+def _release(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # the counter expired meanwhile (it is only a safety net)
+        pass
 
 
 class BearerSession(requests.Session):
