@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# exec: the dev server replaces the recipe's shell, so the SIGTERM make passes on to its recipe
+# reaches it (a shell in between would die alone and leave everything running).
 dev: install
-	DEMO_PLATFORM=$(DEMO_PLATFORM) $(PY) -m billing_saas.devserver --port $(PORT)
+	exec env DEMO_PLATFORM=$(DEMO_PLATFORM) $(PY) -m billing_saas.devserver --port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -1,7 +1,8 @@
 """``make dev``: embedded services, migrations, demo data, then web + worker + beat in one terminal.
 
-Run as ``python -m billing_saas.devserver [--port 8000]``. Ctrl-C (or SIGTERM) stops the web
-server, the worker, beat and the embedded PostgreSQL and Redis it started.
+Run as ``python -m billing_saas.devserver [--port 8000]``. Ctrl-C (SIGINT) or SIGTERM stops the
+web server, the worker, beat, the emulators and the embedded PostgreSQL and Redis it started,
+also when it was started in the background of a script (where SIGINT arrives ignored).
 """
 
 from __future__ import annotations
@@ -43,14 +44,15 @@ class DevStack:
     # -- services ----------------------------------------------------------------------
     def start_services(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Flagged before starting: a stop requested while a server boots still stops it.
         if not self.env.get("DATABASE_URL"):
             _log(f"starting embedded PostgreSQL in {self.data_dir / 'postgres'}")
-            self.env["DATABASE_URL"] = embedded_services.ensure_postgres(self.data_dir / "postgres")
             self.started_postgres = True
+            self.env["DATABASE_URL"] = embedded_services.ensure_postgres(self.data_dir / "postgres")
         if not self.env.get("REDIS_URL"):
             _log("starting embedded Redis")
-            self.env["REDIS_URL"] = embedded_services.ensure_redis(self.data_dir / "redis")
             self.started_redis = True
+            self.env["REDIS_URL"] = embedded_services.ensure_redis(self.data_dir / "redis")
 
     def start_stripe_emulator(self) -> None:
         """Without real Stripe keys, the app talks to the offline emulator (its own process)."""
@@ -204,25 +206,50 @@ class DevStack:
             time.sleep(0.3)
 
     def stop(self) -> None:
+        # Signal every child's whole group, even when its leader already exited: runserver's
+        # reloaded server or Celery's pool may still be running in it.
         for child in self.children:
-            if child.poll() is None:
-                try:
-                    os.killpg(child.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
+            _signal_group(child.pid, signal.SIGTERM)
         deadline = time.monotonic() + 15
         for child in self.children:
             try:
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGKILL)
+                _signal_group(child.pid, signal.SIGKILL)
                 child.wait()
+            _signal_group(child.pid, signal.SIGKILL)  # whatever the leader left behind
         if self.started_redis:
             _log("stopping embedded Redis")
             embedded_services.stop_redis(self.data_dir / "redis")
         if self.started_postgres:
             _log("stopping embedded PostgreSQL")
             embedded_services.stop_postgres(self.data_dir / "postgres")
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _signal_group(pgid: int, signum: int) -> None:
+    try:
+        os.killpg(pgid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def _stop_requested(signum, frame):
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Make SIGINT and SIGTERM alike stop the stack.
+
+    A background job of a non-interactive shell (``make dev &`` in a script) starts with
+    SIGINT ignored, and Python then installs no KeyboardInterrupt handler of its own: without
+    an explicit handler Ctrl-C would never reach us. Installing handlers also gives every
+    child we start the default dispositions back (exec resets caught signals, not ignored ones).
+    """
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _stop_requested)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,11 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     stack = DevStack(args.port, args.data_dir)
-
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_signal)
+    stop_on_signals()
     code = 0
     try:
         stack.start_services()
@@ -255,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
         _log(f"a set-up step failed: {exc}")
         code = 1
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # A second Ctrl-C or SIGTERM must not cut the clean-up short.
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, signal.SIG_IGN)
         stack.stop()
     return code
 

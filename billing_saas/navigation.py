@@ -29,20 +29,27 @@ def add_menu_entry(entry: MenuEntry) -> None:
 
 def menu_for(request) -> list[dict]:
     user = request.user
-    path = request.path
-    items = []
-    for entry in _ENTRIES:
-        if not entry.visible_to(user):
-            continue
-        url = reverse(entry.url_name)
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(
-            {
-                "label": entry.label,
-                "url": url,
-                "icon": entry.icon,
-                "active": active,
-                "new_tab": entry.new_tab,
-            }
-        )
+    # A page opened as a step of another flow (e.g. the catalog's install wizard) highlights
+    # the entry of that flow, not its own.
+    path = getattr(request, "menu_path", request.path)
+    items = [
+        {
+            "label": entry.label,
+            "url": reverse(entry.url_name),
+            "icon": entry.icon,
+            "active": False,
+            "new_tab": entry.new_tab,
+        }
+        for entry in _ENTRIES
+        if entry.visible_to(user)
+    ]
+    # One entry is the current one: the most specific (Clients, not Client Billing, at
+    # /billing/clients/).
+    matching = [
+        item
+        for item in items
+        if (path == item["url"] if item["url"] == "/" else path.startswith(item["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda item: len(item["url"]))["active"] = True
     return items

@@ -104,12 +104,15 @@ ROOT_URLCONF = "billing_saas.urls_tenant"
 AUTH_USER_MODEL = "members.User"
 
 MIDDLEWARE = [
-    "tenants.middleware.AccountMiddleware",
+    # Static files come first: they are the same on every host, and the pages of unknown
+    # hosts (answered by AccountMiddleware) still need their stylesheet.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tenants.middleware.AccountMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.AccountTimeZoneMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "billing_saas.number_input.NumberLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -166,6 +169,7 @@ SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION els
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = [origin for origin in env("CSRF_TRUSTED_ORIGINS").split(",") if origin]
+CSRF_FAILURE_VIEW = "billing_saas.errors.csrf_failure"
 
 if PRODUCTION:
     problems = []

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import include, path
 
+from billing_saas.favicon import favicon
 from billing_saas.health import healthz
 from tenants.dashboard import dashboard
 
@@ -13,7 +14,14 @@ urlpatterns = [
     path("catalog/", include("tenants.catalog.urls")),
     path("", include("payment_requests.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+# The product's error pages on this host too (see billing_saas/errors.py).
+handler400 = "billing_saas.errors.bad_request"
+handler403 = "billing_saas.errors.permission_denied"
+handler404 = "billing_saas.errors.page_not_found"
+handler500 = "billing_saas.errors.server_error"
+
 if settings.DEV_OUTBOX:
     urlpatterns.append(path("dev/outbox/", include("notifications.urls_outbox")))

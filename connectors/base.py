@@ -182,6 +182,10 @@ class PlatformApp(abc.ABC):
     def verify_webhook(self, mode: str, body: bytes, headers: dict) -> list[InboundPayload]:
         """Check the signature on the raw body; raises ``WebhookRejected`` if it fails."""
 
+    def account_name(self, account: dict) -> str:
+        """The business name in an account object a platform event carries; "" if none."""
+        return ""
+
 
 class WebhookRejected(Exception):
     """A webhook that must not be trusted (bad signature, stale, malformed)."""
@@ -207,7 +211,8 @@ class PaymentPlatform(abc.ABC):
 
     @abc.abstractmethod
     def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice:
-        """Create, fill and finalise the platform invoice; our own email carries the link."""
+        """Create, fill and finalise the platform invoice under our ``request.number`` (the
+        platform numbers it only when that is empty); our own email carries the link."""
 
     @abc.abstractmethod
     def pay_url(self, remote_invoice_id: str) -> str:

@@ -134,12 +134,22 @@ def _remote_disconnect(connection: Connection) -> None:
 
 def _account_updated(connection: Connection, payload: dict) -> tuple[str, str]:
     account = (payload.get("data") or {}).get("object") or {}
+    changed, notes = [], []
+    # Screens name the business, so a renamed account is renamed here too.
+    name = app_for(connection.platform).account_name(account)
+    if name and name != connection.display_name:
+        connection.display_name = name
+        changed.append("display_name")
+        notes.append("name updated")
     if (
         connection.status == Connection.Status.ONBOARDING
         and account.get("charges_enabled")
         and account.get("details_submitted")
     ):
         connection.status = Connection.Status.CONNECTED
-        connection.save(update_fields=["status"])
-        return InboundEvent.Outcome.APPLIED, "onboarding complete"
-    return InboundEvent.Outcome.IGNORED, ""
+        changed.append("status")
+        notes.append("onboarding complete")
+    if not changed:
+        return InboundEvent.Outcome.IGNORED, ""
+    connection.save(update_fields=changed)
+    return InboundEvent.Outcome.APPLIED, ", ".join(notes)

@@ -53,7 +53,21 @@ class Connection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_platform_display()} {self.remote_account_id} ({self.mode})"
+        """How a connection reads in a list of choices: the business first, the id last."""
+        values = {
+            "name": self.display_name,
+            "platform": self.get_platform_display(),
+            "mode": self.get_mode_display(),
+            "account": self.remote_account_id,
+        }
+        if self.display_name:
+            return _("%(name)s — %(platform)s, %(mode)s mode (%(account)s)") % values
+        return _("%(platform)s, %(mode)s mode (%(account)s)") % values
+
+    @property
+    def name(self) -> str:
+        """The business or company name the platform gave us; its id until we know it."""
+        return self.display_name or self.remote_account_id
 
     @property
     def is_usable(self) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,13 +25,35 @@ SESSION_STATE = "connectors:oauth_state:{platform}"
 SESSION_NEXT = "connectors:next"
 
 
-def _remember_next(request) -> None:
-    """A wizard (the catalog's) may ask to come back to it once the platform is connected."""
+def _next(request) -> str:
+    """Where a wizard (the catalog's) asked to come back to once the platform is connected."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}
     ):
+        return target
+    return ""
+
+
+def _remember_next(request) -> None:
+    # Started without one: an abandoned wizard must not catch this connection afterwards.
+    if target := _next(request):
         request.session[SESSION_NEXT] = target
+    else:
+        request.session.pop(SESSION_NEXT, None)
+
+
+def _opened_from_wizard(request) -> str:
+    """The catalog wizard's URL when it opened this page, so the page stays one of its steps
+    (its step indicator, its menu entry); empty otherwise."""
+    target = _next(request)
+    try:
+        from_wizard = target and resolve(urlsplit(target).path).view_name == "catalog:wizard"
+    except Resolver404:
+        from_wizard = False
+    if from_wizard:
+        request.menu_path = target
+    return target if from_wizard else ""
 
 
 def _back(request):
@@ -83,7 +105,7 @@ def _start_oauth(request, platform: str, mode: str, prefill: dict):
         )
     except (services.OnboardingRefused, PlatformError) as refused:
         messages.error(request, refused.message)
-        return redirect("connectors:connections")
+        return _back(request)
     request.session[SESSION_STATE.format(platform=platform)] = state
     return redirect(url)
 
@@ -127,10 +149,10 @@ def oauth_finish(request, platform):
         return _back(request)
     messages.success(
         request,
-        _("%(platform)s account %(account)s connected (%(mode)s mode).")
+        _("%(platform)s account “%(name)s” connected (%(mode)s mode).")
         % {
             "platform": connection.get_platform_display(),
-            "account": connection.remote_account_id,
+            "name": connection.name,
             "mode": connection.get_mode_display(),
         },
     )
@@ -141,6 +163,7 @@ def oauth_finish(request, platform):
 @require_http_methods(["GET", "POST"])
 def new_stripe_account(request):
     _remember_next(request)
+    wizard = _opened_from_wizard(request)
     form = NewStripeAccountForm(
         request.POST or None, initial={"business_name": request.tenant.name}
     )
@@ -167,7 +190,11 @@ def new_stripe_account(request):
             form.add_error(None, refused.message)
         else:
             return redirect(link)
-    return render(request, "connectors/new_stripe_account.html", {"form": form})
+    return render(
+        request,
+        "connectors/new_stripe_account.html",
+        {"form": form, "wizard": wizard, "cancel_url": wizard or reverse("connectors:connections")},
+    )
 
 
 @billing_admin_required
@@ -231,11 +258,8 @@ def disconnect(request, pk):
     else:
         messages.success(
             request,
-            _("%(platform)s account %(account)s disconnected. Its history stays here.")
-            % {
-                "platform": connection.get_platform_display(),
-                "account": connection.remote_account_id,
-            },
+            _("%(platform)s account “%(name)s” disconnected. Its history stays here.")
+            % {"platform": connection.get_platform_display(), "name": connection.name},
         )
     return redirect("connectors:connections")
 

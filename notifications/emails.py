@@ -2,20 +2,53 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 
 def send_templated_email(
-    template: str, *, to: list[str], context: dict, from_email: str | None = None, attachments=()
+    template: str,
+    *,
+    to: list[str],
+    context: dict,
+    from_email: str | None = None,
+    attachments=(),
+    time_zone: str = "",
 ) -> None:
-    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` and send them as one email."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    text = render_to_string(f"{template}.txt", context)
-    html = render_to_string(f"{template}.html", context)
+    """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` and send them as one email.
+
+    Times are shown in ``time_zone``, by default the account's whose schema is active, whether
+    a web request or a worker sends: a worker has no active zone and would print UTC."""
+    with timezone.override(_zone(time_zone)):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     message.send()
+
+
+def _zone(name: str):
+    try:
+        name = name or _account_time_zone()
+        return zoneinfo.ZoneInfo(name) if name else timezone.get_current_timezone()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.get_current_timezone()
+
+
+def _account_time_zone() -> str:
+    from django.db import connection
+
+    from tenants.models import Tenant
+
+    zone = getattr(getattr(connection, "tenant", None), "time_zone", "")
+    if zone or connection.schema_name == "public":
+        return zone or ""
+    found = Tenant.objects.filter(schema_name=connection.schema_name).values_list("time_zone")
+    return next(iter(found), ("",))[0]

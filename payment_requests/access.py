@@ -36,7 +36,12 @@ def billing_access_required(view):
             messages.info(request, _("Client Billing is not installed in this account."))
             return redirect("catalog:detail", slug=SLUG)
         if not has_billing_access(request.user):
-            raise PermissionDenied
+            raise PermissionDenied(
+                _(
+                    "Client Billing is open to billing administrators and to the employees "
+                    "they share it with."
+                )
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas.number_input import LocalizedDecimalField
 from payment_requests.models import CURRENCIES, BillingSettings, Client, PaymentRequest
 from payment_requests.uploads import check_upload
 
@@ -84,6 +85,7 @@ class PaymentRequestForm(forms.ModelForm):
             "success_url",
             "cancel_url",
         ]
+        field_classes = {"amount": LocalizedDecimalField}
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.TextInput(attrs={"placeholder": _("Consulting – June 2024")}),
@@ -92,7 +94,6 @@ class PaymentRequestForm(forms.ModelForm):
     def __init__(self, *args, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = CURRENCIES
-        self.fields["amount"].widget.attrs.update({"min": "0.01", "step": "0.01"})
         self.locked = locked
         if locked:
             for name in PaymentRequest.LOCKED_FIELDS:

@@ -87,7 +87,8 @@ class PaymentRequest(models.Model):
         PAYMENT_LINK = "payment_link", _("One-off payment link (expires after 24 hours)")
 
     OPEN_STATUSES = (Status.SENT, Status.OVERDUE)
-    LOCKED_FIELDS = ("amount", "currency", "client", "due_date", "billing_type")
+    # Once sent, the client has these by email: only the description may still change.
+    LOCKED_FIELDS = ("kind", "amount", "currency", "client", "due_date", "billing_type")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INVOICE)
     description = models.CharField(_("description"), max_length=300)
@@ -120,6 +121,7 @@ class PaymentRequest(models.Model):
     )
     send_attempt = models.PositiveIntegerField(default=1, editable=False)
     last_error = models.TextField(_("platform error"), blank=True)
+    payment_failure = models.CharField(_("last failed payment"), max_length=300, blank=True)
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -145,7 +147,14 @@ class PaymentRequest(models.Model):
 
     @property
     def is_payable(self) -> bool:
-        return self.status in self.OPEN_STATUSES and self.deleted_at is None
+        """The client can pay it through the emailed link: sent and still open on the platform.
+
+        Deleting does not cancel (the seed's promise): a deleted request stays payable."""
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def can_be_reminded(self) -> bool:
+        return self.is_payable and self.deleted_at is None
 
     @property
     def balance_due(self):
@@ -261,7 +270,9 @@ class Attachment(models.Model):
 
 
 class NumberSequence(models.Model):
-    """The account's invoice numbers: allocated only when a send succeeds, so no gaps."""
+    """The account's invoice numbers: taken when a request is first sent and kept by it through
+    retries (deleted requests keep theirs too), so the platform shows our number and none is
+    skipped."""
 
     prefix = models.CharField(max_length=12, default="INV-")
     next_value = models.PositiveIntegerField(default=1)

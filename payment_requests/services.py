@@ -54,9 +54,16 @@ class ActionRefused(Exception):
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+FINAL_STATUSES = (Status.PAID, Status.CANCELED, Status.EXPIRED)
+
+
 def _move(request: PaymentRequest, to: str, source: str, actor=None, note: str = "") -> None:
     if request.status == to and not note:
         return
+    if to in FINAL_STATUSES:
+        # A declined card or a refused void no longer matters once the request is settled.
+        request.last_error = ""
+        request.payment_failure = ""
     StatusChange.objects.create(
         request=request,
         from_status=request.status,
@@ -176,6 +183,9 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
             raise ActionRefused(_("Connect a payment platform before sending requests."))
         request.connection = connection
         request.sending_since = timezone.now()
+        # Numbered at the claim so the platform shows our number too. A retry (after a refusal
+        # or a crash) keeps it: one number per request, never two, and none skipped.
+        request.number = request.number or _next_number()
         _move(request, Status.SENDING, StatusChange.Source.USER, actor)
         request.save()
 
@@ -201,7 +211,6 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
         request = _lock(pk)
         obj = remote_state.record(connection, kind, remote, local_ref=str(request.pk))
         request.remote = obj
-        request.number = _next_number()
         request.sent_at = timezone.now()
         request.sending_since = None
         request.last_error = ""
@@ -235,7 +244,7 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
     invoice = InvoiceRequest(
         local_id=request.pk,
         idempotency_key=f"request:{request.pk}:send:{request.send_attempt}",
-        number="",
+        number=request.number,
         description=request.description,
         total=Money(request.amount, request.currency),
         due_date=request.due_date,
@@ -277,6 +286,8 @@ def account_url_for_thanks(request: PaymentRequest) -> str:
 
 
 def _next_number() -> str:
+    """The next number of the account's gapless sequence; the caller's transaction holds the
+    sequence row until it commits, so concurrent sends never share or skip a number."""
     sequence = NumberSequence.objects.select_for_update().order_by("pk").first()
     if sequence is None:
         sequence = NumberSequence.objects.create()
@@ -310,7 +321,7 @@ def remind(pk: int, *, actor=None, step: str = "", request_host=None) -> bool:
     """Email the client a reminder; an automatic ``step`` is sent at most once."""
     with transaction.atomic():
         request = _lock(pk)
-        if not request.is_payable:
+        if not request.can_be_reminded:
             raise ActionRefused(_("Only sent, unpaid requests can be reminded."))
         step = step or f"manual-{timezone.now():%Y%m%d%H%M%S%f}"
         if Reminder.objects.filter(request=request, step=step).exists():
@@ -369,7 +380,8 @@ def cancel_request(pk: int, *, actor) -> PaymentRequest:
 
 def delete_request(pk: int, *, actor, confirm_open: bool = False) -> PaymentRequest:
     """Hide the request from the dashboard (history kept). A sent request that the client
-    could still pay needs ``confirm_open``: deleting does not cancel it on the platform."""
+    could still pay needs ``confirm_open``: deleting does not cancel it on the platform, and
+    its emailed link keeps working (a payment still marks it paid and brings it back)."""
     with transaction.atomic():
         request = _lock(pk)
         if request.deleted_at:
@@ -382,15 +394,18 @@ def delete_request(pk: int, *, actor, confirm_open: bool = False) -> PaymentRequ
                 )
             )
         request.deleted_at = timezone.now()
-        _move(
-            request,
-            Status.DELETED,
-            StatusChange.Source.USER,
-            actor,
-            note=_("Deleted while still payable on the platform") if request.is_payable else "",
-        )
+        if request.is_payable:  # still open on the platform: its status stays what it is
+            _move(
+                request,
+                request.status,
+                StatusChange.Source.USER,
+                actor,
+                note=_("Deleted; the client can still pay it through the emailed link"),
+            )
+        else:
+            _move(request, Status.DELETED, StatusChange.Source.USER, actor)
+            _revoke_links(request)
         request.save()
-        _revoke_links(request)
     return request
 
 
@@ -425,9 +440,16 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
         newly_paid = False
         if status == RemoteStatus.PAID and request.status != Status.PAID:
             request.paid_at = timezone.now()
-            request.last_error = ""
             _move(request, Status.PAID, StatusChange.Source.PLATFORM, note=_("Payment received"))
             newly_paid = True
+            if request.deleted_at:  # money arrived: it belongs on the dashboard and its totals
+                request.deleted_at = None
+                _move(
+                    request,
+                    Status.PAID,
+                    StatusChange.Source.PLATFORM,
+                    note=_("Paid after it was deleted: back on the dashboard"),
+                )
         elif status == RemoteStatus.EXPIRED and request.status in PaymentRequest.OPEN_STATUSES:
             _move(
                 request,
@@ -446,15 +468,13 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
             )
             _revoke_links(request)
         if "failure" in changes and request.status in PaymentRequest.OPEN_STATUSES:
-            request.last_error = _("Payment failed: %(reason)s") % {
-                "reason": remote_object.last_failure
-            }
+            request.payment_failure = remote_object.last_failure[:300]
             StatusChange.objects.create(
                 request=request,
                 from_status=request.status,
                 to_status=request.status,
                 source=StatusChange.Source.CLIENT,
-                note=request.last_error,
+                note=_("Payment failed: %(reason)s") % {"reason": remote_object.last_failure},
             )
         if remote_object.needs_attention:
             request.last_error = remote_object.attention_note
@@ -523,7 +543,9 @@ def _email_paid(pk: int) -> None:
     )
     if request.created_by and request.created_by.email:
         send_templated_email(
-            "payment_requests/emails/paid_staff", to=[request.created_by.email], context=context
+            "payment_requests/emails/paid_staff",
+            to=[request.created_by.email],
+            context=context,
         )
 
 

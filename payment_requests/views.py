@@ -32,6 +32,7 @@ from tenants.models import Tenant
 
 Status = PaymentRequest.Status
 PAGE_SIZE = 25
+FILTERS = ("q", "status", "client", "from", "to")
 
 
 # ---- dashboard ----------------------------------------------------------------------------
@@ -97,6 +98,7 @@ def dashboard(request):
         "statuses": Status.choices,
         "clients": Client.objects.only("pk", "name", "company"),
         "filters": request.GET,
+        "active_filters": sum(1 for name in FILTERS if request.GET.get(name, "").strip()),
         "opened": opened,
         "query_without_open": _query_without(request, "open"),
     }

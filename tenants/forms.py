@@ -37,3 +37,7 @@ class FindAccountForm(forms.Form):
             if exc.code != "reserved_subdomain":
                 raise
         return value
+
+
+class AccountLinksForm(forms.Form):
+    email = forms.EmailField(label=_("Your work email"))

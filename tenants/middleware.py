@@ -2,29 +2,42 @@
 
 import zoneinfo
 
+from django.conf import settings
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.urls_helpers import root_url
 
 
 class AccountMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with a clear page for hosts that reach no account."""
 
     def no_tenant_found(self, request, hostname):
-        return render(request, "tenants/unknown_account.html", {"hostname": hostname}, status=404)
+        return self.unknown_account(request, hostname)
 
     def process_request(self, request):
+        # A host outside ALLOWED_HOSTS raises DisallowedHost here, which Django answers with our
+        # 400 page; django-tenants would catch it and answer with an empty 404.
+        request.get_host()
         response = super().process_request(request)
         if response is not None:
             return response
         if not request.tenant.is_active:
-            return render(
-                request,
-                "tenants/unknown_account.html",
-                {"hostname": request.tenant.domain_url},
-                status=404,
-            )
+            return self.unknown_account(request, request.tenant.domain_url)
         return None
+
+    @staticmethod
+    def unknown_account(request, hostname):
+        find_account = reverse("find_account", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
+        context = {
+            "hostname": hostname,
+            "find_account_url": root_url(find_account, request),
+            "home_url": root_url("/", request),
+            "layout": "layouts/public.html",
+        }
+        return render(request, "tenants/unknown_account.html", context, status=404)
 
 
 class AccountTimeZoneMiddleware:

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
-from tenants.forms import FindAccountForm, SignUpForm
+from tenants import account_links
+from tenants.forms import AccountLinksForm, FindAccountForm, SignUpForm
 from tenants.members.services import create_login_handoff
 from tenants.models import Tenant
 from tenants.services import NewAccount, create_account
@@ -51,4 +52,31 @@ def find_account(request):
                 account_url(tenant, reverse("members:login", urlconf=TENANT_URLCONF), request)
             )
         form.add_error("subdomain", _("No account uses this subdomain."))
-    return render(request, "tenants/find_account.html", {"form": form})
+    context = {"form": form, "links_form": AccountLinksForm()}
+    return render(request, "tenants/find_account.html", context)
+
+
+@require_POST
+def email_account_links(request):
+    """Emails the address its accounts' sign-in links; the answer never says if it has any."""
+    links_form = AccountLinksForm(request.POST)
+    if not links_form.is_valid():
+        context = {"form": FindAccountForm(), "links_form": links_form}
+        return render(request, "tenants/find_account.html", context, status=400)
+    account_links.email_account_links(
+        links_form.cleaned_data["email"], client_ip=_client_ip(request), request=request
+    )
+    return redirect("account_links_sent")
+
+
+def account_links_sent(request):
+    return render(request, "tenants/account_links_sent.html")
+
+
+def _client_ip(request) -> str:
+    # Behind the production proxy REMOTE_ADDR is the proxy's own address: the client is the
+    # last address the proxy appended to X-Forwarded-For (earlier ones could be forged).
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")

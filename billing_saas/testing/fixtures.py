@@ -78,6 +78,35 @@ def make_member(tenant: Tenant, email: str, role: str = Role.EMPLOYEE, **extra) 
         )
 
 
+def committed_account(
+    django_db_blocker, prefix: str, company: str, owner_name: str, *, client_billing: bool = True
+) -> Tenant:
+    """A new account (slug ``<prefix><random>``, owner ``owner@<slug>.example``), committed so
+    that processes started by tests (the browser tests' server) see it; Client Billing installed
+    unless told otherwise. For module-scoped fixtures, outside the tests' transactions."""
+    import uuid
+
+    slug = f"{prefix}{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        tenant, _owner = create_account(
+            NewAccount(company, slug, owner_name, f"owner@{slug}.example", PASSWORD)
+        )
+        if client_billing:
+            install_client_billing(tenant)
+        connection.set_schema_to_public()
+    return tenant
+
+
+def install_client_billing(tenant: Tenant) -> None:
+    """Client Billing as installed from the catalog (the wizard itself is tested there)."""
+    from tenants.catalog.models import Installation
+
+    with schema_context(tenant.schema_name):
+        Installation.objects.update_or_create(
+            solution="client-billing", defaults={"status": Installation.Status.INSTALLED}
+        )
+
+
 def client_on(tenant_or_host, user: User | None = None) -> Client:
     """A test client whose requests reach ``tenant_or_host``, logged in as ``user`` if given."""
     host = tenant_or_host if isinstance(tenant_or_host, str) else tenant_or_host.host

@@ -92,13 +92,22 @@ def test_make_dev_serves_the_demo_login_then_stops_everything_on_ctrl_c(dev_stac
 
 
 def leftover_processes(data_dir: Path, port: int) -> list[str]:
-    """Worker, beat or web processes of this stack that are still alive."""
+    """Web, worker, beat, emulator or PostgreSQL processes of this stack that are still alive."""
+    return [" ".join(proc.info["cmdline"]) for proc in stack_processes(data_dir, port)]
+
+
+def stack_processes(data_dir: Path, port: int) -> list:
     import psutil
 
-    marks = (f"dev-worker-{port}", str(data_dir / "celerybeat-schedule"), f"127.0.0.1:{port}")
-    leftovers = []
+    marks = (
+        f"dev-worker-{port}",
+        f"127.0.0.1:{port}",
+        f"localhost:{port}/webhooks/",  # the emulators deliver webhooks to the web server
+        str(data_dir),  # beat's schedule, the Stripe emulator's state, PostgreSQL's data
+    )
+    found = []
     for proc in psutil.process_iter(["cmdline", "status"]):
         cmdline = " ".join(proc.info["cmdline"] or [])
         if proc.info["status"] != psutil.STATUS_ZOMBIE and any(m in cmdline for m in marks):
-            leftovers.append(cmdline)
-    return leftovers
+            found.append(proc)
+    return found

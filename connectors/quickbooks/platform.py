@@ -31,6 +31,8 @@ from connectors.base import (
 )
 from connectors.quickbooks import client as qbo
 
+MAX_DOC_NUMBER = 21  # Intuit's limit for an invoice's DocNumber
+
 
 def _money(value, currency: str) -> Money:
     return Money(Decimal(str(value or 0)).quantize(Decimal("0.01")), currency)
@@ -101,6 +103,16 @@ class QuickBooksPlatform(PaymentPlatform):
 
     # ---- invoices ------------------------------------------------------------------------------
     def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice:
+        if len(request.number) > MAX_DOC_NUMBER:
+            raise PlatformError(
+                _(
+                    "QuickBooks accepts invoice numbers of at most %(max)s characters; "
+                    "%(number)s is longer."
+                )
+                % {"max": MAX_DOC_NUMBER, "number": request.number},
+                code="doc_number",
+                platform="quickbooks",
+            )
         customer_id = self.ensure_customer(request.client)
         body = {
             "CustomerRef": {"value": customer_id},
@@ -120,6 +132,8 @@ class QuickBooksPlatform(PaymentPlatform):
             "CustomerMemo": {"value": request.description[:1000]},
             "PrivateNote": f"billing_saas request {request.local_id}",
         }
+        if request.number:  # ours, so the client sees one number; QuickBooks numbers it otherwise
+            body["DocNumber"] = request.number
         created = self._call(
             lambda qb: qb.create_object(
                 "Invoice",

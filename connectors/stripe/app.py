@@ -169,6 +169,9 @@ class StripeApp(PlatformApp):
             )
         return link["url"]
 
+    def account_name(self, account: dict) -> str:
+        return _account_name(account)
+
     def account_ready(self, mode: str, account_id: str) -> tuple[bool, str]:
         with translated_errors():
             account = plain_api(mode).accounts.retrieve(account_id)

@@ -124,8 +124,10 @@ class StripePlatform(PaymentPlatform):
             **request.metadata,
             "request_id": str(request.local_id),
             "number": request.number,
+            "send_key": key,
         }
         with translated_errors():
+            self._discard_earlier_drafts(request)
             invoice = self.api.invoices.create(
                 {
                     "customer": customer_id,
@@ -137,6 +139,8 @@ class StripePlatform(PaymentPlatform):
                     "description": request.description,
                     "pending_invoice_items_behavior": "exclude",
                     "metadata": metadata,
+                    # Our number, not Stripe's: the client sees one number everywhere.
+                    **({"number": request.number} if request.number else {}),
                     **({"footer": footer[:5000]} if footer else {}),
                 },
                 self._options(f"{key}:invoice"),
@@ -163,6 +167,18 @@ class StripePlatform(PaymentPlatform):
                 platform="stripe",
             )
         return self._remote_invoice(invoice)
+
+    def _discard_earlier_drafts(self, request: InvoiceRequest) -> None:
+        """Delete the drafts an earlier, refused attempt at this request left behind: they hold
+        its number, which Stripe keeps unique, and the client never saw them. The current
+        attempt's own draft (same key: a crashed worker sending again) is kept and reused."""
+        drafts = self.api.invoices.list({"status": "draft", "limit": 100}, self._options())
+        for draft in drafts["data"]:
+            metadata = draft.get("metadata") or {}
+            if metadata.get("request_id") == str(request.local_id) and (
+                metadata.get("send_key") != request.idempotency_key
+            ):
+                self.api.invoices.delete(draft["id"], {}, self._options())
 
     def _remote_invoice(self, invoice) -> RemoteInvoice:
         currency = invoice["currency"]
@@ -227,6 +243,11 @@ class StripePlatform(PaymentPlatform):
         customer_id = self.ensure_customer(request.client)
         expires = expires_at or datetime.now(UTC) + CHECKOUT_TTL - timedelta(minutes=1)
         metadata = {**request.metadata, "request_id": str(request.local_id)}
+        product = {"name": request.description}
+        if request.number:
+            # A session has no invoice number of its own: Checkout shows ours under the name.
+            metadata["number"] = request.number
+            product["description"] = _("Invoice %(number)s") % {"number": request.number}
         with translated_errors():
             session = self.api.checkout.sessions.create(
                 {
@@ -239,7 +260,7 @@ class StripePlatform(PaymentPlatform):
                             "price_data": {
                                 "currency": currency,
                                 "unit_amount": amount,
-                                "product_data": {"name": request.description},
+                                "product_data": product,
                             },
                         }
                     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
@@ -144,6 +145,39 @@ def test_an_invoice_is_created_with_online_payment_and_sent(quickbooks_platform,
     # Retried with the same request id (a crashed worker): still one invoice.
     again = alpha_books.create_and_send_invoice(invoice_request())
     assert again.remote_id == remote.remote_id and len(company.objects["Invoice"]) == 1
+
+
+def test_our_number_is_the_doc_number_and_the_invoice_page_shows_it(
+    quickbooks_platform, alpha_books
+):
+    remote = alpha_books.create_and_send_invoice(replace(invoice_request(), number="INV-00042"))
+    company = quickbooks_platform.state.companies[alpha_books.realm]
+    assert company.objects["Invoice"][remote.remote_id]["DocNumber"] == "INV-00042"
+    assert alpha_books._read(remote.remote_id)["DocNumber"] == "INV-00042"
+    assert "Invoice INV-00042" in requests.get(remote.pay_url, timeout=5).text
+    # Without our number, QuickBooks numbers the invoice itself.
+    other = alpha_books.create_and_send_invoice(invoice_request(2))
+    assert alpha_books._read(other.remote_id)["DocNumber"].isdigit()
+
+
+def test_a_number_longer_than_quickbooks_allows_is_refused_clearly(
+    quickbooks_platform, alpha_books
+):
+    too_long = "INV-" + "9" * 18
+    with pytest.raises(PlatformError) as ours:
+        alpha_books.create_and_send_invoice(replace(invoice_request(), number=too_long))
+    assert "at most 21 characters" in ours.value.message
+    # QuickBooks itself refuses it too (the emulator as Intuit does).
+    customer = alpha_books.ensure_customer(invoice_request().client)
+    body = {
+        "CustomerRef": {"value": customer},
+        "Line": [{"Amount": "1.00", "DetailType": "SalesItemLineDetail"}],
+        "DocNumber": too_long,
+    }
+    with pytest.raises(PlatformError) as theirs:
+        alpha_books._call(lambda qb: qb.create_object("Invoice", json.dumps(body)))
+    assert theirs.value.code == "2050"
+    assert "Invoice" not in quickbooks_platform.state.companies[alpha_books.realm].objects
 
 
 def test_voiding_with_a_payment_applied_is_refused_clearly(quickbooks_platform, alpha_books):

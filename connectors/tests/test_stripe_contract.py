@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import requests
+import stripe
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.stripe import connect_stripe
 from connectors import services
 from connectors.base import ClientRef, InvoiceRequest, Money, PlatformError, RemoteStatus
 from connectors.registry import platform_for
+from connectors.stripe.emulator.app import Fault
 
 DUE = date.today() + timedelta(days=14)
 
@@ -66,7 +71,9 @@ def test_invoice_is_created_on_the_connected_account_and_finalised(stripe_platfo
         "tenant": "alpha",
         "request_id": "1",
         "number": "INV-0001",
+        "send_key": "request:1:send:1",
     }
+    assert created["params"]["number"] == "INV-0001"
     item = last_request(stripe_platform, "/v1/invoiceitems")
     assert item["params"]["invoice"] == remote.remote_id
     (invoice,) = remote_invoices(stripe_platform, alpha_stripe)
@@ -111,7 +118,9 @@ def test_a_timed_out_create_retried_three_times_makes_one_invoice(settings, stri
     sent = [
         r
         for r in stripe_platform.app.requests
-        if r["path"] == "/v1/invoices" and r["account"] == alpha_stripe.account_id
+        if r["path"] == "/v1/invoices"
+        and r["method"] == "POST"
+        and r["account"] == alpha_stripe.account_id
     ]
     assert len(sent) == 3 and len({r["idempotency_key"] for r in sent}) == 1
     assert [i["id"] for i in remote_invoices(stripe_platform, alpha_stripe)] == [remote.remote_id]
@@ -121,6 +130,74 @@ def test_a_crashed_worker_sending_again_creates_nothing_new(stripe_platform, alp
     results = [alpha_stripe.create_and_send_invoice(invoice_request()) for _ in range(3)]
     assert len({r.remote_id for r in results}) == 1
     assert len(remote_invoices(stripe_platform, alpha_stripe)) == 1
+
+
+def test_our_number_is_the_stripe_invoice_number_and_its_pay_page_shows_it(
+    stripe_platform, alpha_stripe
+):
+    remote = alpha_stripe.create_and_send_invoice(invoice_request())
+    (invoice,) = remote_invoices(stripe_platform, alpha_stripe)
+    assert invoice["number"] == "INV-0001"
+    assert "Invoice INV-0001" in requests.get(remote.pay_url, timeout=5).text
+
+
+def test_without_our_number_stripe_numbers_the_invoice_itself(stripe_platform, alpha_stripe):
+    alpha_stripe.create_and_send_invoice(replace(invoice_request(), number=""))
+    (invoice,) = remote_invoices(stripe_platform, alpha_stripe)
+    assert re.fullmatch(r"[0-9A-F]{8}-0001", invoice["number"])
+
+
+def test_a_number_already_used_on_the_account_is_refused_as_stripe_does(alpha_stripe):
+    alpha_stripe.create_and_send_invoice(invoice_request())
+    customer = alpha_stripe.ensure_customer(invoice_request().client)
+    draft = {"customer": customer, "collection_method": "send_invoice", "days_until_due": 3}
+    with pytest.raises(stripe.InvalidRequestError) as on_create:
+        alpha_stripe.api.invoices.create({**draft, "number": "INV-0001"}, alpha_stripe._options())
+    other = alpha_stripe.api.invoices.create(draft, alpha_stripe._options())
+    with pytest.raises(stripe.InvalidRequestError) as on_update:
+        alpha_stripe.api.invoices.update(
+            other["id"], {"number": "INV-0001"}, alpha_stripe._options()
+        )
+    for refused in (on_create.value, on_update.value):
+        assert refused.http_status == 400 and refused.param == "number"
+        assert refused.error.type == "invalid_request_error"
+    with pytest.raises(PlatformError) as ours:
+        alpha_stripe.create_and_send_invoice(replace(invoice_request(2), number="INV-0001"))
+    assert "INV-0001 is already used" in ours.value.message
+
+
+def test_a_retry_after_a_refusal_replaces_the_draft_that_held_the_number(
+    stripe_platform, alpha_stripe
+):
+    stripe_platform.app.faults.append(
+        Fault({"path": r"/v1/invoices/in_\w+/finalize", "kind": "refusal"})
+    )
+    with pytest.raises(PlatformError):
+        alpha_stripe.create_and_send_invoice(invoice_request())
+    (refused,) = remote_invoices(stripe_platform, alpha_stripe)
+    assert (refused["status"], refused["number"]) == ("draft", "INV-0001")
+
+    retry = alpha_stripe.create_and_send_invoice(invoice_request(key="request:1:send:2"))
+
+    live = [i for i in remote_invoices(stripe_platform, alpha_stripe) if not i.get("deleted")]
+    assert [(i["id"], i["number"], i["status"]) for i in live] == [
+        (retry.remote_id, "INV-0001", "open")
+    ]
+
+
+def test_a_retry_with_the_same_key_finishes_its_own_draft(stripe_platform, alpha_stripe):
+    stripe_platform.app.faults.append(
+        Fault({"path": r"/v1/invoices/in_\w+/finalize", "kind": "error_500", "times": 3})
+    )
+    with pytest.raises(PlatformError) as failed:
+        alpha_stripe.create_and_send_invoice(invoice_request())
+    assert failed.value.retryable
+
+    remote = alpha_stripe.create_and_send_invoice(invoice_request())
+
+    (invoice,) = remote_invoices(stripe_platform, alpha_stripe)
+    assert invoice["id"] == remote.remote_id and not invoice.get("deleted")
+    assert (invoice["status"], invoice["number"]) == ("open", "INV-0001")
 
 
 def test_void_cancels_an_open_invoice_and_deletes_a_draft(stripe_platform, alpha_stripe):
@@ -184,6 +261,16 @@ def test_payment_link_is_a_checkout_session_that_expires(stripe_platform, alpha_
         stripe_platform.state.clock_offset = 0
 
 
+def test_the_checkout_page_shows_our_number(stripe_platform, alpha_stripe):
+    link = alpha_stripe.create_payment_link(
+        invoice_request(), "https://studio.test/thanks", "https://studio.test/cancel"
+    )
+    session = last_request(stripe_platform, "/v1/checkout/sessions")["params"]
+    assert session["metadata"]["number"] == "INV-0001"
+    page = requests.get(link.url, timeout=5).text
+    assert "Consulting – June 2024" in page and "Invoice INV-0001" in page
+
+
 def test_platform_errors_come_back_as_one_typed_error(stripe_platform, alpha_stripe, alpha):
     with pytest.raises(PlatformError) as refused:
         alpha_stripe.void("in_doesnotexist")
@@ -197,8 +284,6 @@ def test_platform_errors_come_back_as_one_typed_error(stripe_platform, alpha_str
 
 
 def _fault(path, times):
-    from connectors.stripe.emulator.app import Fault
-
     return Fault(
         {"method": "POST", "path": path, "times": times, "kind": "delay_after", "seconds": 2}
     )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,8 +8,12 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing_saas.testing.fixtures import client_on, owner_of
+from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from connectors import inbox
+from connectors.models import InboundEvent
+from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
+from connectors.stripe.emulator.webhooks import sign
 from payment_requests import services
 from payment_requests.models import Client
 
@@ -45,17 +50,57 @@ def make_request(tenant, client=None, amount="150.00", currency="EUR", days=14, 
         )
 
 
-def install_client_billing(tenant):
-    """Client Billing as installed from the catalog (the wizard itself is tested there)."""
-    from tenants.catalog.models import Installation
-
-    with schema_context(tenant.schema_name):
-        Installation.objects.update_or_create(
-            solution="client-billing", defaults={"status": Installation.Status.INSTALLED}
-        )
-
-
 @pytest.fixture(autouse=True)
 def _client_billing_installed(alpha, beta):
     install_client_billing(alpha)
     install_client_billing(beta)
+
+
+def deliver_new_events(emulator, connection, tenant, since):
+    """What Stripe's webhooks would do: post the account's new events, then the worker runs."""
+    root = client_on("localhost")
+    for event in emulator.state.accounts[connection.remote_account_id].events[since:]:
+        body = json.dumps(event)
+        response = root.post(
+            "/webhooks/stripe/test/",
+            data=body,
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=sign(body, TEST_WEBHOOK_SECRET),
+        )
+        assert response.status_code == 200
+    with schema_context(tenant.schema_name):
+        for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
+            "pk", flat=True
+        ):
+            inbox.process(pk)
+
+
+def event_count(emulator, connection):
+    return len(emulator.state.accounts[connection.remote_account_id].events)
+
+
+def send(tenant, pk, captured):
+    with captured(execute=True), schema_context(tenant.schema_name):
+        return services.send_request(pk, actor=owner_of(tenant))
+
+
+def link_from(mail):
+    return next(word for word in mail.body.split() if "/pay/" in word)
+
+
+@pytest.fixture
+def sent_request(alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks):
+    make_client(alpha)
+    draft = make_request(alpha)
+    item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
+    return item
+
+
+def decline_a_card(emulator, connection, tenant, item, captured):
+    """The client tries to pay with a card that is declined; the webhooks are applied."""
+    since = event_count(emulator, connection)
+    emulator.state.pay_invoice(
+        connection.remote_account_id, item.remote.remote_id, "4000000000000002"
+    )
+    with captured(execute=True):
+        deliver_new_events(emulator, connection, tenant, since)

@@ -15,7 +15,7 @@ from payment_requests.tests.conftest import make_client, make_request
 
 def rows(owner_client, query=""):
     page = owner_client.get(f"/billing/?{query}").content.decode()
-    return re.findall(r'<tr data-request="\d+"[^>]*>\s*<td><a [^>]*>([^<]+)</a>', page), page
+    return re.findall(r'<tr data-request="\d+"[^>]*>\s*<td[^>]*><a [^>]*>([^<]+)</a>', page), page
 
 
 def seed(alpha):

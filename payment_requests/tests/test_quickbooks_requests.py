@@ -6,6 +6,7 @@ import json
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+import requests
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, owner_of
@@ -55,17 +56,24 @@ def test_a_partial_quickbooks_payment_leaves_the_balance_due(
     assert "Balance due" in panel and "70.00" in panel
 
 
+def test_the_quickbooks_invoice_and_its_page_carry_our_number(
+    quickbooks_platform, alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    item, invoice = send_on_quickbooks(
+        quickbooks_platform, alpha, django_capture_on_commit_callbacks
+    )
+    assert item.number == invoice["DocNumber"] == "INV-00001"
+    link = next(word for word in mailoutbox[0].body.split() if "/pay/" in word)
+    go = client_on(alpha).get(urlsplit(link).path + "go/")
+    assert "Invoice INV-00001" in requests.get(go["Location"], timeout=5).text
+
+
 def test_without_a_quickbooks_pay_link_the_client_is_told_how_to_pay(
     quickbooks_platform, alpha, owner_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    connection = connect_quickbooks(quickbooks_platform, alpha)
-    make_client(alpha)
-    draft = make_request(alpha, amount="80.00", currency="USD")
-    with django_capture_on_commit_callbacks(execute=True), schema_context(alpha.schema_name):
-        item = services.send_request(draft.pk, actor=owner_of(alpha))
-    invoice = quickbooks_platform.state.companies[connection.remote_account_id].objects["Invoice"][
-        item.remote.remote_id
-    ]
+    item, invoice = send_on_quickbooks(
+        quickbooks_platform, alpha, django_capture_on_commit_callbacks
+    )
     invoice["AllowOnlineCreditCardPayment"] = invoice["AllowOnlineACHPayment"] = False
 
     link = next(word for word in mailoutbox[0].body.split() if "/pay/" in word)
@@ -73,3 +81,14 @@ def test_without_a_quickbooks_pay_link_the_client_is_told_how_to_pay(
     assert "Online payment is not available" in page and "Alpha Studio" in page
     panel = owner_client.get(f"/billing/?open={item.pk}").content.decode()
     assert "has no online payment page for this invoice" in panel
+
+
+def send_on_quickbooks(quickbooks_platform, tenant, captured):
+    """A request sent on a new QuickBooks connection → (the request, the emulator's invoice)."""
+    connection = connect_quickbooks(quickbooks_platform, tenant)
+    make_client(tenant)
+    draft = make_request(tenant, amount="80.00", currency="USD")
+    with captured(execute=True), schema_context(tenant.schema_name):
+        item = services.send_request(draft.pk, actor=owner_of(tenant))
+    companies = quickbooks_platform.state.companies
+    return item, companies[connection.remote_account_id].objects["Invoice"][item.remote.remote_id]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -12,55 +11,19 @@ import requests
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing_saas.testing.fixtures import client_on, owner_of
-from connectors import inbox
-from connectors.models import InboundEvent
+from billing_saas.testing.fixtures import client_on
 from connectors.stripe.emulator.app import Fault
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
 from payment_requests import services
 from payment_requests.models import Payment, PaymentRequest
-from payment_requests.tests.conftest import make_client, make_request
-
-
-def deliver_new_events(emulator, connection, tenant, since):
-    """What Stripe's webhooks would do: post the account's new events, then the worker runs."""
-    root = client_on("localhost")
-    for event in emulator.state.accounts[connection.remote_account_id].events[since:]:
-        body = json.dumps(event)
-        response = root.post(
-            "/webhooks/stripe/test/",
-            data=body,
-            content_type="application/json",
-            HTTP_STRIPE_SIGNATURE=sign(body, TEST_WEBHOOK_SECRET),
-        )
-        assert response.status_code == 200
-    with schema_context(tenant.schema_name):
-        for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
-            "pk", flat=True
-        ):
-            inbox.process(pk)
-
-
-def event_count(emulator, connection):
-    return len(emulator.state.accounts[connection.remote_account_id].events)
-
-
-def send(tenant, pk, captured):
-    with captured(execute=True), schema_context(tenant.schema_name):
-        return services.send_request(pk, actor=owner_of(tenant))
-
-
-def link_from(mail):
-    return next(word for word in mail.body.split() if "/pay/" in word)
-
-
-@pytest.fixture
-def sent_request(alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks):
-    make_client(alpha)
-    draft = make_request(alpha)
-    item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
-    return item
+from payment_requests.tests.conftest import (
+    decline_a_card,
+    deliver_new_events,
+    event_count,
+    link_from,
+    make_client,
+    make_request,
+    send,
+)
 
 
 def test_creating_and_sending_from_the_form(
@@ -150,17 +113,18 @@ def test_a_declined_card_leaves_it_unpaid_with_the_reason(
     owner_client,
     django_capture_on_commit_callbacks,
 ):
-    since = event_count(stripe_platform, alpha_billing)
-    stripe_platform.state.pay_invoice(
-        alpha_billing.remote_account_id, sent_request.remote.remote_id, "4000000000000002"
+    decline_a_card(
+        stripe_platform, alpha_billing, alpha, sent_request, django_capture_on_commit_callbacks
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        deliver_new_events(stripe_platform, alpha_billing, alpha, since)
     with schema_context(alpha.schema_name):
         item = PaymentRequest.objects.get()
         assert item.status == "sent"
-        assert item.last_error == "Payment failed: Your card was declined."
-    assert "Your card was declined." in owner_client.get("/billing/").content.decode()
+        assert item.payment_failure == "Your card was declined."
+        assert item.last_error == ""  # the client's card, not a platform error
+    dashboard = owner_client.get(f"/billing/?open={item.pk}").content.decode()
+    assert "Payment failed: Your card was declined." in dashboard
+    assert "last payment attempt failed" in dashboard
+    assert "Platform error" not in dashboard
 
 
 def test_cancel_voids_the_invoice_and_the_old_link_takes_no_payment(
@@ -180,7 +144,7 @@ def test_cancel_voids_the_invoice_and_the_old_link_takes_no_payment(
         sent_request.remote.remote_id
     ]
     assert remote["status"] == "void"
-    assert mailoutbox[-1].subject.endswith("canceled a payment request")
+    assert mailoutbox[-1].subject.endswith("canceled invoice INV-00001")
 
     link = urlsplit(link_from(mailoutbox[0])).path
     anonymous = client_on(alpha)
@@ -202,7 +166,7 @@ def test_delete_of_a_payable_request_warns_and_needs_confirmation(
     owner_client.post(f"/billing/requests/{sent_request.pk}/delete/", {"confirm_open": "yes"})
     with schema_context(alpha.schema_name):
         item = PaymentRequest.objects.get()
-        assert item.status == "deleted" and item.deleted_at is not None
+        assert item.status == "sent" and item.deleted_at is not None  # still payable
     assert "Consulting" not in owner_client.get("/billing/").content.decode()
     assert "Consulting" in owner_client.get("/billing/?status=deleted").content.decode()
 
@@ -212,7 +176,7 @@ def test_locked_fields_cannot_be_changed_by_a_crafted_post(alpha, sent_request, 
     owner_client.post(
         f"/billing/requests/{sent_request.pk}/edit/",
         {
-            "kind": "invoice",
+            "kind": "deposit",
             "description": "Renamed",
             "client": other.pk,
             "amount": "1.00",
@@ -224,18 +188,24 @@ def test_locked_fields_cannot_be_changed_by_a_crafted_post(alpha, sent_request, 
     with schema_context(alpha.schema_name):
         item = PaymentRequest.objects.get()
         assert item.description == "Renamed"
-        assert (item.amount, item.currency, item.client.email) == (
+        assert (item.kind, item.amount, item.currency, item.client.email) == (
+            "invoice",
             Decimal("150.00"),
             "EUR",
             "ana@client.test",
         )
         with pytest.raises(services.ActionRefused):
             services.update_draft(item.pk, actor=None, amount=Decimal("1.00"))
+        with pytest.raises(services.ActionRefused):
+            services.update_draft(item.pk, actor=None, kind="deposit")
 
 
 def test_a_platform_refusal_keeps_the_draft_with_the_error_and_a_retry_works(
     stripe_platform, alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The number is taken when Send claims the draft (Stripe must show it), so the refused
+    draft keeps it for its retry and the next request takes the one after: no gap, and the
+    number never changes once the client could have seen it."""
     make_client(alpha)
     first = make_request(alpha)
     second = make_request(alpha, description="Second")
@@ -246,13 +216,64 @@ def test_a_platform_refusal_keeps_the_draft_with_the_error_and_a_retry_works(
         send(alpha, first.pk, django_capture_on_commit_callbacks)
     with schema_context(alpha.schema_name):
         failed = PaymentRequest.objects.get(pk=first.pk)
-        assert failed.status == "draft" and failed.number is None
+        assert failed.status == "draft" and failed.number == "INV-00001"
         assert "Stripe" in failed.last_error
     assert mailoutbox == []
 
-    assert send(alpha, second.pk, django_capture_on_commit_callbacks).number == "INV-00001"
-    assert send(alpha, first.pk, django_capture_on_commit_callbacks).number == "INV-00002"
+    assert send(alpha, second.pk, django_capture_on_commit_callbacks).number == "INV-00002"
+    assert send(alpha, first.pk, django_capture_on_commit_callbacks).number == "INV-00001"
     assert len(mailoutbox) == 2
+
+
+def test_a_refused_invoice_sent_again_keeps_its_number_on_one_stripe_invoice(
+    stripe_platform, alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_client(alpha)
+    draft = make_request(alpha)
+    stripe_platform.app.faults.append(
+        Fault({"path": r"/v1/invoices/in_\w+/finalize", "kind": "refusal"})
+    )
+    with pytest.raises(services.ActionRefused):
+        send(alpha, draft.pk, django_capture_on_commit_callbacks)
+
+    item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
+    later = send(alpha, make_request(alpha).pk, django_capture_on_commit_callbacks)
+
+    assert (item.status, item.number, later.number) == ("sent", "INV-00001", "INV-00002")
+    account = stripe_platform.state.accounts[alpha_billing.remote_account_id]
+    live = [
+        (o["id"], o["number"])
+        for o in account.objects.values()
+        if o.get("object") == "invoice" and not o.get("deleted")
+    ]
+    assert sorted(live) == sorted(
+        [(item.remote.remote_id, "INV-00001"), (later.remote.remote_id, "INV-00002")]
+    )
+    assert "INV-00001" in mailoutbox[0].body
+
+
+def test_the_stripe_invoice_and_its_pay_page_carry_our_number(
+    stripe_platform, alpha_billing, sent_request
+):
+    invoice = stripe_platform.state.accounts[alpha_billing.remote_account_id].objects[
+        sent_request.remote.remote_id
+    ]
+    assert sent_request.number == invoice["number"] == "INV-00001"
+    assert "Invoice INV-00001" in requests.get(invoice["hosted_invoice_url"], timeout=5).text
+
+
+def test_the_reminder_and_cancel_emails_carry_the_number(
+    alpha, sent_request, owner_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(f"/billing/requests/{sent_request.pk}/remind/")
+        owner_client.post(f"/billing/requests/{sent_request.pk}/cancel/")
+    reminder, canceled = mailoutbox[1:]
+    assert "Reminder:" in reminder.subject and "canceled" in canceled.subject
+    for mail in (reminder, canceled):
+        assert "INV-00001" in mail.subject
+        assert "Invoice number: INV-00001" in mail.body
+        assert "INV-00001" in mail.alternatives[0][0]
 
 
 def test_sending_twice_sends_once(
@@ -285,6 +306,7 @@ def test_a_one_off_payment_link_is_paid_through_checkout(
 
     go = client_on(alpha).get(urlsplit(link_from(mailoutbox[0])).path + "go/")
     assert go["Location"].startswith(stripe_platform.url + "/c/pay/cs_test_")
+    assert "Invoice INV-00001" in requests.get(go["Location"], timeout=5).text
     since = event_count(stripe_platform, alpha_billing)
     answer = requests.post(
         go["Location"], data={"card": "4242424242424242"}, allow_redirects=False, timeout=5

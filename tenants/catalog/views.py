@@ -51,7 +51,7 @@ def detail(request, slug):
 
 def _admin_only(request):
     if not request.user.is_billing_admin:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only billing administrators can install or remove solutions."))
 
 
 @login_required

@@ -44,6 +44,13 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def billing_admins(self):
+        """The active members who can give others access, Account Owners first."""
+        owners_first = models.Case(models.When(role=Role.ACCOUNT_OWNER, then=0), default=1)
+        return self.filter(is_active=True, role__in=BILLING_ADMIN_ROLES).order_by(
+            owners_first, "full_name", "email"
+        )
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)

@@ -36,7 +36,7 @@ def install_client_billing(page, platform="Stripe"):
         catalog.get_by_role("button", name="New connection: connect QuickBooks").click()
         catalog.get_by_label("Company", exact=True).fill("Fern Books LLC")
         catalog.get_by_role("button", name="Connect", exact=True).click()
-    expect(catalog.get_by_text(re.compile(r"account \w+ connected"))).to_be_visible()
+    expect(catalog.get_by_text(re.compile(r"account “.+” connected"))).to_be_visible()
     catalog.screenshot(path=f"test-artifacts/wizard-connection-{platform}.png", full_page=True)
     catalog.get_by_role("button", name="Use this connection").click()
     catalog.get_by_role("button", name="Install").click()

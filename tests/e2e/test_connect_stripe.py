@@ -26,7 +26,7 @@ def test_an_owner_connects_an_existing_stripe_account_in_test_mode(page, live_ap
     page.get_by_role("button", name="Connect my Stripe account").click()
 
     expect(page).to_have_url(re.compile(rf"//{slug}\.localhost:\d+/settings/payments/"))
-    expect(page.get_by_text("connected (Test mode)")).to_be_visible()
+    expect(page.get_by_text("Stripe account “Sam's Studio” connected (Test mode).")).to_be_visible()
     row = page.locator("tr[data-connection^='acct_']")
     expect(row).to_contain_text("Sam's Studio")
     expect(row).to_contain_text("Test mode")
@@ -44,16 +44,17 @@ def test_an_owner_creates_a_new_stripe_account_and_finishes_onboarding(page, liv
     slug = unique("salon")
     sign_up(page, live_app, slug, "Lea Owner", f"lea@{slug}.example")
     open_payment_settings(page)
-    page.get_by_role("link", name="Create a client billing account").click()
+    page.get_by_role("link", name="Create a Stripe account").click()
+    expect(page.get_by_role("heading", name="Create a Stripe account")).to_be_visible()
 
     page.get_by_label("Country").select_option("FR")
     page.get_by_label("Business name").fill("Salon Léa")
     page.get_by_label("Privacy policy URL").fill("https://salon-lea.example/privacy")
-    page.get_by_role("button", name="Connect").click()
+    page.get_by_role("button", name="Create my Stripe account").click()
     expect(page.get_by_text("This field is required.")).to_be_visible()  # terms URL
     page.get_by_label("Terms of service URL").fill("https://salon-lea.example/terms")
     page.screenshot(path="test-artifacts/new-stripe-account.png", full_page=True)
-    page.get_by_role("button", name="Connect").click()
+    page.get_by_role("button", name="Create my Stripe account").click()
 
     expect(page.get_by_role("heading", name="Activate your Stripe account")).to_be_visible()
     page.get_by_role("button", name="Agree and submit").click()

@@ -20,6 +20,7 @@ REFRESH_TTL = 100 * 86400
 CODE_TTL = 300
 RATE_PER_MINUTE = 500
 MAX_CONCURRENT = 10
+MAX_DOC_NUMBER = 21
 
 
 class QboFault(Exception):
@@ -265,13 +266,22 @@ class QboState:
             lines = body.get("Line") or []
             if not lines:
                 raise QboFault(400, "Required param missing", "2020", "Line is required")
+            number = str(body.get("DocNumber") or "")
+            if len(number) > MAX_DOC_NUMBER:
+                raise QboFault(
+                    400,
+                    "String length is either shorter or longer than supported by specification",
+                    "2050",
+                    f"String length specified does not match the supported length. Min:0 "
+                    f"Max:{MAX_DOC_NUMBER} supported. Supplied length:{len(number)}",
+                )
             total = sum(Decimal(str(line.get("Amount", 0))) for line in lines)
             invoice_id = self.new_id(company)
             invoice = {
                 **body,
                 "Id": invoice_id,
                 "SyncToken": "0",
-                "DocNumber": body.get("DocNumber") or f"{1000 + int(invoice_id)}",
+                "DocNumber": number or f"{1000 + int(invoice_id)}",  # numbered only when absent
                 "TxnDate": datetime.now(UTC).date().isoformat(),
                 "CustomerRef": {"value": customer["Id"], "name": customer["DisplayName"]},
                 "TotalAmt": float(total),

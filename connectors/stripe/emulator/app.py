@@ -134,6 +134,8 @@ class EmulatorApp:
         fault = self._fault(method, path)
         if fault and fault.kind == "error_500":
             raise StripeError(500, "An unexpected error occurred (emulated).", type="api_error")
+        if fault and fault.kind == "refusal":  # a 400: Stripe refused, nothing to retry
+            raise StripeError(400, "This request was refused (emulated).")
         key = headers.get("idempotency-key") if method == "POST" else None
         with self.state.lock:
             self.state.sweep()
@@ -263,8 +265,11 @@ class EmulatorApp:
                         "Finalized invoices can't be updated in this way",
                         code="invoice_not_editable",
                     )
+                if "number" in params:
+                    invoice["number"] = state.check_number(data, params["number"], invoice_id)
                 invoice["metadata"].update(params.pop("metadata", None) or {})
                 invoice.update({k: v for k, v in params.items() if k in ("description", "footer")})
+                state.save()
                 return public(invoice)
             actions = {
                 "finalize": state.finalize_invoice,

@@ -232,8 +232,10 @@ def checkout(state, method, session_id, form):
             session, account_id = data.objects[session_id], key
     if session is None:
         return page("Not found", "<h1>Checkout session not found</h1>", 404)
+    product = session.get("_product_description")
     summary = f"""
       <h1>{html.escape(session.get("_description") or "Payment")}</h1>
+      {f'<p class="muted">{html.escape(product)}</p>' if product else ""}
       <p class="amount">{money(session["amount_total"], session["currency"])}</p>"""
     if session["status"] == "expired":
         return page(

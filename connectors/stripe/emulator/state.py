@@ -19,6 +19,7 @@ from connectors.stripe.emulator.objects import build, list_object, new_id
 API_VERSION = "2026-10-28.endive"
 CHECKOUT_DEFAULT_TTL = 24 * 3600
 HOSTED_URL_DAYS_AFTER_DUE = 30
+MAX_INVOICE_NUMBER = 26
 ACCOUNT_LINK_TTL = 300
 OAUTH_CODE_TTL = 300
 
@@ -323,6 +324,7 @@ class StripeState:
             )
         if params.get("days_until_due"):
             due_date = self.now() + 86400 * _int(params["days_until_due"], "days_until_due")
+        number = self.check_number(data, params.get("number"), None)
         invoice = build(
             "invoice",
             id=new_id("invoice"),
@@ -347,6 +349,7 @@ class StripeState:
             due_date=due_date,
             metadata=params.get("metadata") or {},
             lines=list_object([], "/v1/invoices/pending/lines"),
+            number=number,
             status="draft",
             status_transitions={
                 "finalized_at": None,
@@ -443,6 +446,33 @@ class StripeState:
         self.save()
         return item
 
+    def check_number(self, data: AccountData, number, invoice_id: str | None) -> str | None:
+        """A number given on create or on a draft's update: at most 26 characters, and unique
+        among the account's invoices (a deleted draft frees its number)."""
+        if number in (None, ""):
+            return None
+        number = str(number)
+        if len(number) > MAX_INVOICE_NUMBER:
+            raise StripeError(
+                400,
+                f"Invalid string: {number}; must be at most {MAX_INVOICE_NUMBER} characters",
+                param="number",
+            )
+        for other in data.objects.values():
+            if (
+                other.get("object") == "invoice"
+                and not other.get("deleted")
+                and other["id"] != invoice_id
+                and other.get("number") == number
+            ):
+                raise StripeError(
+                    400,
+                    f"Invoice number {number} is already used by another invoice on this "
+                    "account. Invoice numbers must be unique.",
+                    param="number",
+                )
+        return number
+
     def finalize_invoice(self, data: AccountData, invoice_id: str) -> dict:
         invoice = self.get(data, "invoice", invoice_id, "in_")
         if invoice["status"] != "draft":
@@ -451,9 +481,11 @@ class StripeState:
                 "This invoice is already finalized, you can't re-finalize a non-draft invoice.",
                 code="invoice_not_editable",
             )
-        customer = data.objects[invoice["customer"]]
-        invoice["number"] = f"{customer['invoice_prefix']}-{customer['next_invoice_sequence']:04d}"
-        customer["next_invoice_sequence"] += 1
+        if not invoice.get("number"):  # Stripe numbers it only when no number was given
+            customer = data.objects[invoice["customer"]]
+            sequence = customer["next_invoice_sequence"]
+            invoice["number"] = f"{customer['invoice_prefix']}-{sequence:04d}"
+            customer["next_invoice_sequence"] += 1
         invoice["status"] = "open"
         invoice["status_transitions"]["finalized_at"] = self.now()
         invoice["effective_at"] = self.now()
@@ -701,7 +733,9 @@ class StripeState:
         session["_payment_intent_metadata"] = (params.get("payment_intent_data") or {}).get(
             "metadata"
         ) or {}
-        session["_description"] = items[0].get("price_data", {}).get("product_data", {}).get("name")
+        product = items[0].get("price_data", {}).get("product_data", {})
+        session["_description"] = product.get("name")
+        session["_product_description"] = product.get("description") or ""
         self.store(data, session, livemode)
         return session
 

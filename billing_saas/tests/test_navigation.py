@@ -1,0 +1,26 @@
+"""The left menu marks one entry as the current page: the most specific one."""
+
+from __future__ import annotations
+
+import re
+
+from django_tenants.utils import schema_context
+
+from billing_saas.testing.fixtures import client_on, owner_of
+from tenants.catalog.models import Installation
+
+
+def active_entries(page: str) -> list[str]:
+    return re.findall(r'class="menu__link is-active".*?<span>([^<]+)</span>', page, re.S)
+
+
+def test_a_page_under_another_entry_highlights_only_its_own(alpha):
+    with schema_context(alpha.schema_name):
+        Installation.objects.update_or_create(
+            solution="client-billing", defaults={"status": Installation.Status.INSTALLED}
+        )
+    owner = client_on(alpha, owner_of(alpha))
+
+    assert active_entries(owner.get("/billing/clients/").content.decode()) == ["Clients"]
+    assert active_entries(owner.get("/billing/").content.decode()) == ["Client Billing"]
+    assert active_entries(owner.get("/").content.decode()) == ["Dashboard"]
