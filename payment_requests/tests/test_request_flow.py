@@ -262,15 +262,15 @@ def test_the_stripe_invoice_and_its_pay_page_carry_our_number(
     assert "Invoice INV-00001" in requests.get(invoice["hosted_invoice_url"], timeout=5).text
 
 
-def test_the_reminder_and_cancel_emails_carry_the_number(
+def test_the_request_reminder_and_cancel_emails_carry_the_number(
     alpha, sent_request, owner_client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(f"/billing/requests/{sent_request.pk}/remind/")
         owner_client.post(f"/billing/requests/{sent_request.pk}/cancel/")
-    reminder, canceled = mailoutbox[1:]
+    request, reminder, canceled = mailoutbox
     assert "Reminder:" in reminder.subject and "canceled" in canceled.subject
-    for mail in (reminder, canceled):
+    for mail in (request, reminder, canceled):
         assert "INV-00001" in mail.subject
         assert "Invoice number: INV-00001" in mail.body
         assert "INV-00001" in mail.alternatives[0][0]

@@ -245,6 +245,35 @@ def test_at_1280_the_panel_leaves_every_column_and_the_search_fits(
     assert listed == shown and "/" not in listed
 
 
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_panels_confirmations_open_whole_and_can_be_answered(
+    signed_in, live_app, billing_account, width
+):
+    """The panel scrolls, so it clips pop-overs: the delete confirmation of a request that is
+    still payable once opened half outside it, its checkbox out of reach."""
+    page = signed_in(width)
+    dashboard(page, live_app, billing_account)
+    page.locator("[data-request]", has_text="Brand refresh").get_by_role("link").first.click()
+    panel = page.get_by_role("complementary", name="Payment request details")
+    for action, answer in (("Delete", "Delete it anyway"), ("Cancel request", "Yes, cancel it")):
+        panel.locator("summary", has_text=action).click()
+        dialog = panel.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        inside, outside = box(panel), box(dialog)
+        assert inside["x"] <= outside["x"] and (
+            outside["x"] + outside["width"] <= inside["x"] + inside["width"]
+        )
+        target = (
+            dialog.get_by_label(answer)
+            if answer.endswith("anyway")
+            else dialog.get_by_role("button", name=answer)
+        )
+        target.click(trial=True)  # reachable: visible, enabled, not covered
+        page.screenshot(path=f"{SHOTS}-{width['width']}-confirm-{action.split()[0].lower()}.png")
+        panel.locator("summary", has_text=action).click()  # close it again
+        expect(dialog).to_be_hidden()
+
+
 def test_at_1280_each_currency_has_its_own_row_of_totals(signed_in, live_app, billing_account):
     page = signed_in(DESKTOP)
     for query in ("", "?open=" + str(first_request_pk(billing_account))):
