@@ -1,8 +1,10 @@
 """Emailing people the sign-in links of the accounts they belong to ("find my account").
 
 The page never says whether an address is known: only its owner learns it, from the email.
-Requests are counted per address and per IP, so the form can neither flood an inbox nor probe
-addresses in bulk; the counters live in the cache under the public schema's keys.
+The look-up (every account's members) and the email run in the worker, so the answer takes
+the same time either way, however many accounts there are. Requests are counted per address
+and per IP, so the form can neither flood an inbox nor probe addresses in bulk; the counters
+live in the cache under the public schema's keys.
 """
 
 from __future__ import annotations
@@ -38,12 +40,11 @@ def accounts_of(email: str) -> list[Tenant]:
     return found
 
 
-def email_account_links(email: str, *, client_ip: str, request=None) -> bool:
-    """Email ``email`` the sign-in link of each account it belongs to; True when one was sent.
+def request_account_links(email: str, *, client_ip: str) -> bool:
+    """Queue the email of ``email``'s sign-in links, unless the address or the IP asked too
+    often in the last hour; True when queued. Callers show the same answer either way."""
+    from tenants.tasks import email_account_links
 
-    Nothing is sent to an unknown address, or once the address or the IP asked too often in
-    the last hour. Callers show the same answer whatever this returns.
-    """
     email = email.strip().lower()
     address_key = "account-links:address:" + hashlib.sha256(email.encode()).hexdigest()
     # Both counters move on every request, so neither limit can be dodged through the other.
@@ -54,18 +55,23 @@ def email_account_links(email: str, *, client_ip: str, request=None) -> bool:
     if not all(within_limits):
         logger.warning("account links: request limit reached (IP %s)", client_ip)
         return False
+    email_account_links.delay(email)
+    return True
+
+
+def email_account_links(email: str) -> bool:
+    """Email ``email`` the sign-in link of each account it belongs to; True when one was sent
+    (nothing goes to an address no account knows)."""
     accounts = accounts_of(email)
     if not accounts:
         return False
     sign_in = reverse("members:login", urlconf=settings.ROOT_URLCONF)
-    links = [
-        {"name": tenant.name, "url": account_url(tenant, sign_in, request)} for tenant in accounts
-    ]
+    links = [{"name": tenant.name, "url": account_url(tenant, sign_in)} for tenant in accounts]
     find_account = reverse("find_account", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
     send_templated_email(
         "tenants/emails/account_links",
         to=[email],
-        context={"accounts": links, "find_account_url": root_url(find_account, request)},
+        context={"accounts": links, "find_account_url": root_url(find_account)},
     )
     return True
 

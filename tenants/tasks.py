@@ -18,6 +18,14 @@ def dispatch_to_accounts(task_name: str) -> int:
     return len(schemas)
 
 
+@shared_task
+def email_account_links(email: str) -> bool:
+    """ "Find my account" by email: looks the address up in every account, emails its links."""
+    from tenants.account_links import email_account_links as send_links
+
+    return send_links(email)
+
+
 @tenant_task
 def purge_expired_tokens(tenant) -> dict:
     """Delete used or expired sign-in handoffs and invitations expired for over 30 days."""

@@ -63,8 +63,8 @@ def email_account_links(request):
     if not links_form.is_valid():
         context = {"form": FindAccountForm(), "links_form": links_form}
         return render(request, "tenants/find_account.html", context, status=400)
-    account_links.email_account_links(
-        links_form.cleaned_data["email"], client_ip=_client_ip(request), request=request
+    account_links.request_account_links(
+        links_form.cleaned_data["email"], client_ip=_client_ip(request)
     )
     return redirect("account_links_sent")
 

@@ -62,3 +62,20 @@ def test_totals_are_per_currency(alpha, owner_client):
     assert total("outstanding-EUR") == "140.00 EUR"
     assert total("overdue-EUR") == "40.00 EUR"
     assert total("paid-JPY") == "1,000 JPY"
+
+
+def test_the_next_page_keeps_the_search_and_filters(alpha, owner_client, monkeypatch):
+    from payment_requests import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    seed(alpha)
+    make_request(alpha, amount="5.00", description="Bread rolls", days=4)
+    make_request(alpha, amount="6.00", description="Bread sticks", days=5)
+    with schema_context(alpha.schema_name):
+        PaymentRequest.objects.filter(description__startswith="Bread").update(status="sent")
+    first, page = rows(owner_client, "status=sent&q=br&open=1")
+    assert len(first) == 2
+    next_url = re.search(r'href="(\?[^"]*page=2[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "status=sent" in next_url and "q=br" in next_url and "open=" not in next_url
+    second, _page = rows(owner_client, next_url[1:])
+    assert len(second) == 1  # three sent requests match "br": two, then one
