@@ -8,8 +8,10 @@ unique on (connection, event id), so duplicates and replays are no-ops.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
+from django.db import connection as db
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -18,10 +20,18 @@ from connectors.models import Connection, InboundEvent
 from connectors.registry import app_for, platform_for
 from connectors.remote_state import apply
 from connectors.routing.models import AccountRoute
+from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
 
 DEAUTHORIZED = {"account.application.deauthorized"}
+# Failures worth another try later; each attempt is counted on the event, and after the
+# last one it is marked failed (the task retries with backoff: about two hours in all).
+TRANSIENT = (PlatformError, OperationalError)
+MAX_ATTEMPTS = 8
+# A refund of a payment we have not seen stays pending this long (reconciliation tries it
+# again meanwhile); after that it refunds something that never went through us.
+WAIT_FOR_PAYMENT = timedelta(days=1)
 
 
 def receive_webhook(platform: str, mode: str, body: bytes, headers: dict) -> int:
@@ -78,7 +88,39 @@ def _enqueue(schema_name: str, event_pk: int) -> None:
 
 
 def process(event_pk: int) -> str:
-    """Apply one stored event in the current schema; idempotent. Returns the outcome."""
+    """Apply one stored event in the current schema; idempotent. Returns the outcome.
+
+    A transient failure (the platform unreachable, a ``retryable`` ``PlatformError``; the
+    database for a moment, an ``OperationalError``) rolls the attempt back, is counted on the
+    event with its error, and is raised again for the caller to retry later. After
+    ``MAX_ATTEMPTS`` the event is marked failed and kept with its last error: a poison event
+    stops, visible, instead of being retried forever or lost."""
+    try:
+        return _process(event_pk)
+    except TRANSIENT as error:
+        return _failed_attempt(event_pk, error)
+
+
+def _failed_attempt(event_pk: int, error: Exception) -> str:
+    note = error.message if isinstance(error, PlatformError) else f"database: {error}"
+    with transaction.atomic():
+        event = InboundEvent.objects.select_for_update().filter(pk=event_pk).first()
+        if event is None or event.processed_at is not None:  # applied meanwhile by another
+            return event.outcome if event else "missing"
+        event.attempts += 1
+        event.note = note.strip()[:1000]
+        if event.attempts < MAX_ATTEMPTS:
+            event.save(update_fields=["attempts", "note"])
+        else:
+            log.error("event %s given up after %s attempts: %s", event_pk, event.attempts, note)
+            event.outcome = InboundEvent.Outcome.FAILED
+            event.processed_at = timezone.now()
+            event.save(update_fields=["attempts", "note", "outcome", "processed_at"])
+            return event.outcome
+    raise error
+
+
+def _process(event_pk: int) -> str:
     with transaction.atomic():
         event = (
             InboundEvent.objects.select_for_update(of=("self",))
@@ -96,15 +138,13 @@ def process(event_pk: int) -> str:
         try:
             outcome, note = _handle(connection, event)
         except PlatformError as error:
-            # Stripe could not be asked for details right now: keep it pending for a retry.
-            event.note = error.message
-            event.save(update_fields=["attempts", "note"])
-            if error.retryable and event.attempts < 5:
+            if error.retryable:  # the platform could not be asked right now: try again later
                 raise
             outcome, note = InboundEvent.Outcome.FAILED, error.message
         event.outcome = outcome
         event.note = note
-        event.processed_at = timezone.now()
+        if outcome != InboundEvent.Outcome.PENDING:
+            event.processed_at = timezone.now()
         event.save(update_fields=["attempts", "outcome", "note", "processed_at"])
         return outcome
 
@@ -119,10 +159,30 @@ def _handle(connection: Connection, event: InboundEvent) -> tuple[str, str]:
     if normalised is None:
         return InboundEvent.Outcome.IGNORED, ""
     result = apply(connection, normalised)
+    if "payment" in result.changes:
+        _retry_pending_after_commit(connection)
+    if result.waiting and event.received_at > timezone.now() - WAIT_FOR_PAYMENT:
+        return InboundEvent.Outcome.PENDING, result.note
     if result.remote_object is None:
         return InboundEvent.Outcome.IGNORED, result.note
     summary = ", ".join(result.changes) or "no change"
     return InboundEvent.Outcome.APPLIED, f"{result.remote_object.remote_id}: {summary}"
+
+
+def _retry_pending_after_commit(connection: Connection) -> None:
+    """A new payment: a refund of it that came first waits, pending; try it again now.
+
+    Every pending event of the connection is queued once this payment commits: a refund
+    being processed at this very moment has not committed its waiting state yet, but it was
+    pending before and stays so, and its retry waits for its row lock."""
+    schema_name = db.schema_name
+
+    def retry():
+        pending = InboundEvent.objects.filter(connection=connection, processed_at__isnull=True)
+        for pk in pending.values_list("pk", flat=True):
+            _enqueue(schema_name, pk)
+
+    on_commit_here(retry)
 
 
 def _remote_disconnect(connection: Connection) -> None:

@@ -39,6 +39,7 @@ class Applied:
     changes: list[str] = field(default_factory=list)
     payment: RemotePayment | None = None
     note: str = ""
+    waiting: bool = False  # needs an event not applied yet (a refund before its payment)
 
 
 def record(connection: Connection, kind: str, remote: RemoteInvoice, local_ref: str = ""
@@ -175,7 +176,8 @@ def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
             .first()
         )
         if payment is None:
-            return Applied(None, note="refund of a payment we never recorded")
+            # Deliveries come in any order: the payment's own event may still be on its way.
+            return Applied(None, note="refund of a payment not recorded (yet)", waiting=True)
         if event.refund.amount.amount <= payment.amount_refunded:
             return Applied(payment.remote_object)
         payment.amount_refunded = min(event.refund.amount.amount, payment.amount)

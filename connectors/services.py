@@ -60,8 +60,11 @@ def find_oauth_state(state: str) -> OAuthState | None:
 
 
 def consume_oauth_state(tenant, user, platform: str, state: str, session_state: str) -> str:
-    """Check and use up the state; returns the mode it was issued for."""
-    if not state or not session_state or not hmac.compare_digest(state, session_state):
+    """Check and use up the state; returns the mode it was issued for.
+
+    ``session_state`` is what the session that started the onboarding kept: the state's hash
+    (see ``authorization_url``), so not even the session table holds a usable state."""
+    if not state or not session_state or not hmac.compare_digest(_hash(state), session_state):
         raise OnboardingRefused(
             _(
                 "This connection attempt was not started from this browser "
@@ -90,6 +93,8 @@ def consume_oauth_state(tenant, user, platform: str, state: str, session_state: 
 def authorization_url(
     tenant, user, platform: str, mode: str, prefill: dict, redirect_uri: str
 ) -> tuple[str, str]:
+    """The platform's consent URL, and what the session keeps to check the answer: the
+    state's hash (the state itself travels only in the URL)."""
     app = app_for(platform)
     if not app.is_configured(mode):
         raise OnboardingRefused(
@@ -97,7 +102,7 @@ def authorization_url(
             % {"platform": platform, "mode": mode}
         )
     state = new_oauth_state(tenant, user, platform, mode)
-    return app.authorize_url(mode, state, redirect_uri, prefill), state
+    return app.authorize_url(mode, state, redirect_uri, prefill), _hash(state)
 
 
 # ---- saving connections ------------------------------------------------------------------

@@ -22,7 +22,15 @@ FIRST_RECONCILE_WINDOW = timedelta(days=3)
 STALE_PENDING = timedelta(minutes=2)
 
 
-@tenant_task(autoretry_for=(PlatformError,), retry_backoff=True, max_retries=5)
+@tenant_task(
+    autoretry_for=inbox.TRANSIENT,
+    # 1, 2, 4 … 32 minutes, then hourly: a platform or database outage of a few minutes
+    # costs a few retries; ``inbox.process`` marks the event failed after its last attempt.
+    retry_backoff=60,
+    retry_backoff_max=3600,
+    retry_jitter=False,
+    max_retries=inbox.MAX_ATTEMPTS,
+)
 def process_inbound_event(tenant, event_pk: int) -> str:
     return inbox.process(event_pk)
 
@@ -54,8 +62,8 @@ def reconcile_connections(tenant) -> dict:
         try:
             inbox.process(event_pk)
             report["processed"] += 1
-        except PlatformError as error:
-            log.warning("event %s still pending: %s", event_pk, error.message)
+        except inbox.TRANSIENT as error:
+            log.warning("event %s still pending: %s", event_pk, getattr(error, "message", error))
     return report
 
 

@@ -95,7 +95,7 @@ def _callback_url(request, platform: str) -> str:
 def _start_oauth(request, platform: str, mode: str, prefill: dict):
     _remember_next(request)
     try:
-        url, state = services.authorization_url(
+        url, state_hash = services.authorization_url(
             request.tenant,
             request.user,
             platform,
@@ -106,7 +106,7 @@ def _start_oauth(request, platform: str, mode: str, prefill: dict):
     except (services.OnboardingRefused, PlatformError) as refused:
         messages.error(request, refused.message)
         return _back(request)
-    request.session[SESSION_STATE.format(platform=platform)] = state
+    request.session[SESSION_STATE.format(platform=platform)] = state_hash
     return redirect(url)
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 import zoneinfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 
 def send_templated_email(
@@ -31,7 +36,37 @@ def send_templated_email(
     message.attach_alternative(html, "text/html")
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
-    message.send()
+    # Opened here so that closing is ours: once the server has accepted the message, a
+    # failure saying goodbye is no failure to send (and must not make anyone send it again).
+    connection = get_connection()
+    connection.open()
+    try:
+        connection.send_messages([message])
+    finally:
+        try:
+            connection.close()
+        except (smtplib.SMTPException, OSError):
+            log.warning("closing the mail connection failed", exc_info=True)
+
+
+def send_templated_email_once(key: str, template: str, **kwargs) -> bool:
+    """``send_templated_email`` unless an email under ``key`` was sent already; True if sent.
+
+    The ``SentEmail`` row commits with a successful send only, so a failed send leaves the
+    key free for a retry, and a retry of a send that went through sends nothing. The one
+    duplicate left possible: a crash after the server accepted the message and before the
+    commit; we prefer it to a lost email.
+    """
+    from notifications.models import SentEmail
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SentEmail.objects.create(key=key)
+        except IntegrityError:
+            return False
+        send_templated_email(template, **kwargs)
+    return True
 
 
 def _zone(name: str):

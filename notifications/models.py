@@ -33,3 +33,17 @@ class OutboxMessage(models.Model):
     @property
     def recipients(self) -> str:
         return ", ".join(self.to + self.cc + self.bcc)
+
+
+class SentEmail(models.Model):
+    """An email that must reach its recipient at most once, under a key derived from our rows.
+
+    The row is inserted in the same transaction as the send and only commits if the send
+    succeeded; a second attempt under the same key waits on the unique index, then finds it.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import smtplib
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -513,40 +514,73 @@ def _sender(name: str) -> str:
     return formataddr((name, address))
 
 
+# What a mail server or the network raise when a message does not go out (SMTPException and
+# ConnectionError are OSErrors; named for the reader).
+EMAIL_FAILURES = (smtplib.SMTPException, ConnectionError, OSError)
+# After a failed first attempt the worker tries again 1, 5, 15 and 60 minutes later.
+EMAIL_RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60)
+
+
 def _email_request(pk: int, url: str) -> None:
     _email(pk, "request", url)
 
 
-def _email(pk: int, template: str, url: str) -> None:
-    from notifications.emails import send_templated_email
-
-    request = PaymentRequest.objects.select_related("client").get(pk=pk)
-    context = _context(request, url)
-    send_templated_email(
-        f"payment_requests/emails/{template}",
-        to=[request.client.email],
-        context=context,
-        from_email=context["from_email"],
-    )
-
-
 def _email_paid(pk: int) -> None:
-    from notifications.emails import send_templated_email
+    _email(pk, "paid", "")
+
+
+def _email(pk: int, template: str, url: str) -> None:
+    """Send now (after the commit); if the mail server fails, a worker tries again later."""
+    try:
+        deliver_email(pk, template, url)
+    except EMAIL_FAILURES as error:
+        log.warning("%s email of request %s not sent (%r); retrying later", template, pk, error)
+        from payment_requests.tasks import retry_email
+
+        try:
+            # The pay link's URL travels only in this task message: its token is stored
+            # hashed, so nothing else could rebuild the very link the first attempt carried.
+            retry_email.apply_async(
+                (current_tenant().schema_name, pk, template, url),
+                countdown=EMAIL_RETRY_DELAYS[0],
+            )
+        except Exception:  # noqa: BLE001 - the request is sent; only its email is lost
+            log.exception("could not queue a retry of the %s email of request %s", template, pk)
+
+
+def deliver_email(pk: int, template: str, url: str) -> int:
+    """Render and send the request's ``template`` email (``paid``: the client's and the
+    creator's); each message at most once, keyed by request, template and link. Returns how
+    many went out now; raises one of ``EMAIL_FAILURES`` if the mail server failed."""
+    from notifications.emails import send_templated_email_once
 
     request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
-    context = _context(request) | {"payment": request.payments.order_by("-paid_at").first()}
-    send_templated_email(
-        "payment_requests/emails/paid_client",
-        to=[request.client.email],
-        context=context,
-        from_email=context["from_email"],
-    )
-    if request.created_by and request.created_by.email:
-        send_templated_email(
-            "payment_requests/emails/paid_staff",
-            to=[request.created_by.email],
+    context = _context(request, url)
+    messages = [(template, request.client.email, context["from_email"])]
+    if template == "paid":
+        context["payment"] = request.payments.order_by("-paid_at").first()
+        messages = [("paid_client", request.client.email, context["from_email"])]
+        if request.created_by and request.created_by.email:
+            messages.append(("paid_staff", request.created_by.email, None))
+    link = hashlib.sha256(url.encode()).hexdigest()[:16] if url else "-"
+    return sum(
+        send_templated_email_once(
+            f"payment_request:{pk}:{name}:{link}",
+            f"payment_requests/emails/{name}",
+            to=[to],
             context=context,
+            from_email=from_email,
         )
+        for name, to, from_email in messages
+    )
+
+
+def resend_email(pk: int, template: str, url: str) -> str:
+    """A retry, minutes or an hour after the first attempt failed. A pay link for a request
+    no longer payable (paid or canceled meanwhile) would only mislead: it is dropped."""
+    if url and not PaymentRequest.objects.get(pk=pk).is_payable:
+        return "outdated"
+    return "sent" if deliver_email(pk, template, url) else "already sent"
 
 
 # ---- the daily schedule -----------------------------------------------------------------------

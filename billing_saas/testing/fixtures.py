@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.db import connection
@@ -142,6 +143,14 @@ def running_worker(accounts, django_db_blocker):
 
     It sees committed rows only (the session accounts), like a production worker.
     """
+    with celery_worker(django_db_blocker) as process:
+        yield process
+
+
+@contextmanager
+def celery_worker(django_db_blocker, *, env: dict | None = None, concurrency: int = 1):
+    """Start a worker process (``env`` added to ours; with ``concurrency`` > 1, that many
+    prefork child processes taking tasks at the same time), stop it at the end."""
     import os
     import subprocess
     import sys
@@ -154,7 +163,8 @@ def running_worker(accounts, django_db_blocker):
     name = f"test-worker-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         database_url = database_url_for_processes()
-    env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **(env or {})}
+    pool = ["--pool", "solo"] if concurrency == 1 else ["--concurrency", str(concurrency)]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -163,8 +173,7 @@ def running_worker(accounts, django_db_blocker):
             "-A",
             "billing_saas",
             "worker",
-            "--pool",
-            "solo",
+            *pool,
             "--hostname",
             f"{name}@%h",
             "--loglevel",
@@ -180,6 +189,8 @@ def running_worker(accounts, django_db_blocker):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             raise RuntimeError("the test Celery worker did not start")
-    yield process
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

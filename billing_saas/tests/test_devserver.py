@@ -2,10 +2,14 @@
 
 import http.client
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,8 +40,26 @@ def wait_for(port: int, host: str, path: str, timeout: float) -> tuple[int, byte
             time.sleep(0.5)
 
 
+@contextmanager
+def data_dir_outside_pytest_temp() -> Iterator[Path]:
+    """A data directory for embedded servers, outside pytest's temp root: every pytest run
+    that starts on the machine makes that root private again (0700), which locks out the
+    embedded PostgreSQL, run under its own user when the tests run as root."""
+    root = Path(tempfile.mkdtemp(prefix="billing-saas-dev-"))
+    try:
+        yield root / "data"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture
-def dev_stack(tmp_path):
+def dev_data_dir() -> Iterator[Path]:
+    with data_dir_outside_pytest_temp() as data_dir:
+        yield data_dir
+
+
+@pytest.fixture
+def dev_stack(dev_data_dir):
     port = free_port()
     env = {
         k: v
@@ -52,7 +74,7 @@ def dev_stack(tmp_path):
             "--port",
             str(port),
             "--data-dir",
-            str(tmp_path / "data"),
+            str(dev_data_dir),
             "--no-reload",
         ],
         cwd=BASE_DIR,
@@ -61,7 +83,7 @@ def dev_stack(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield process, port, tmp_path / "data"
+    yield process, port, dev_data_dir
     if process.poll() is None:
         process.kill()
         process.wait()

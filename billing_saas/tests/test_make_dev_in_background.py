@@ -18,6 +18,7 @@ import pytest
 from billing_saas.embedded_services import free_port, redis_answers, stop_postgres, stop_redis
 from billing_saas.tests.test_devserver import (
     BASE_DIR,
+    data_dir_outside_pytest_temp,
     leftover_processes,
     stack_processes,
     wait_for,
@@ -25,9 +26,10 @@ from billing_saas.tests.test_devserver import (
 
 
 @pytest.fixture(scope="module")
-def make_dev_data_dir(tmp_path_factory):
+def make_dev_data_dir():
     """Shared by the tests below: the second start finds the database already migrated."""
-    return tmp_path_factory.mktemp("make-dev") / "data"
+    with data_dir_outside_pytest_temp() as data_dir:
+        yield data_dir
 
 
 @pytest.fixture

@@ -184,11 +184,9 @@ class QuickBooksPlatform(PaymentPlatform):
         return self._read(remote_invoice_id, with_link=True).get("InvoiceLink") or ""
 
     def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None:
-        self._call(
-            lambda qb: qb.misc_operation(
-                f"invoice/{remote_invoice_id}/send", None, "application/octet-stream"
-            )
-        )
+        # QuickBooks' send emails its invoice to the client again, beside our reminder: two
+        # emails for one reminder. Its first send (with the invoice) is all it does.
+        return None
 
     def void(self, remote_invoice_id: str) -> RemoteInvoice:
         for attempt in range(2):

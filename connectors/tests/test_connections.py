@@ -7,8 +7,12 @@ from django.core.management import call_command
 from django.db import connection as db
 from django_tenants.utils import schema_context
 
-from connectors import secrets
+from billing_saas.testing.database import schemas_holding
+from billing_saas.testing.fixtures import owner_of
+from connectors import secrets, services
+from connectors.base import ConnectedAccount
 from connectors.models import Connection
+from connectors.routing.models import AccountRoute
 
 
 def connect(tenant, token="sk_test_abc123", account="acct_1"):
@@ -34,11 +38,14 @@ def test_tokens_are_stored_encrypted_and_read_back(alpha):
 
 
 def test_a_connection_belongs_to_one_account(alpha, beta):
-    item = connect(alpha)
-    with schema_context(beta.schema_name):
-        assert not Connection.objects.filter(remote_account_id="acct_1").exists()
+    account = ConnectedAccount("acct_1", "Alpha Studio", False, {"access_token": "sk_test_1"})
     with schema_context(alpha.schema_name):
-        assert Connection.objects.filter(pk=item.pk).exists()
+        item = services.save_connection(alpha, owner_of(alpha), "stripe", "test", account)
+
+    # Its row is in alpha's schema and nowhere else; the public schema only routes to it.
+    assert schemas_holding(Connection, remote_account_id="acct_1") == [alpha.schema_name]
+    route = AccountRoute.objects.get(remote_account_id="acct_1", active=True)
+    assert (route.tenant, route.connection_id) == (alpha, item.pk)
 
 
 def test_rotation_command_reencrypts_every_accounts_connections(alpha, beta, settings):

@@ -35,5 +35,11 @@ def test_rotation_reencrypts_with_the_newest_key_and_old_keys_can_then_go(keys):
         secrets.decrypt(token)
 
 
-def test_the_encryption_key_is_not_the_secret_key(settings):
-    assert settings.SECRET_KEY not in settings.CONNECTOR_ENCRYPTION_KEYS
+def test_the_encryption_key_is_not_the_secret_key(keys, settings):
+    key = Fernet.generate_key().decode()
+    keys(key)
+    token = secrets.encrypt("sk_live_token")
+
+    assert Fernet(key.encode()).decrypt(token.encode()) == b"sk_live_token"  # this key, alone
+    settings.SECRET_KEY = "a-rotated-django-secret-key"
+    assert secrets.decrypt(token) == "sk_live_token"  # rotating SECRET_KEY loses nothing

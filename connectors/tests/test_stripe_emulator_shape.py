@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+from connectors.stripe.emulator.objects import FIXTURES
 from connectors.stripe.emulator.server import TEST_SECRET_KEY
 
-REFERENCE = (
-    Path(__file__).resolve().parents[3] / "shared" / "reference" / "stripe" / ("fixtures3.json")
-)
+# Stripe's own example objects (stripe/openapi fixtures3.json, unmodified, MIT licence beside it).
+REFERENCE = FIXTURES.with_name("reference") / "fixtures3.json"
 # Fields Stripe adds to Connect events (the reference event is a platform event).
 CONNECT_EXTRAS = {"event": {"account"}}
 NESTED = {
@@ -24,7 +23,6 @@ NESTED = {
 
 @pytest.fixture(scope="module")
 def reference():
-    assert REFERENCE.exists(), f"Stripe's reference fixtures are expected at {REFERENCE}"
     return json.loads(REFERENCE.read_text())["resources"]
 
 
@@ -167,3 +165,8 @@ def test_every_returned_object_has_stripes_fields(stripe_emulator, reference):
         assert actual == expected, f"{kind}: missing {expected - actual}, extra {actual - expected}"
         for field in NESTED.get(kind, []):
             assert set(obj[field]) == set(reference[kind][field]), f"{kind}.{field}"
+
+
+def test_the_emulators_examples_are_stripes_own_unchanged(reference):
+    examples = json.loads(FIXTURES.read_text())["resources"]
+    assert examples == {kind: reference[kind] for kind in examples}

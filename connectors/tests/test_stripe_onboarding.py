@@ -130,9 +130,17 @@ def test_denying_access_on_stripe_says_so(stripe_platform, alpha, owner_client, 
 def test_expired_states_are_refused(stripe_platform, alpha, owner_client, root_client):
     authorize = start_oauth(owner_client)
     OAuthState.objects.update(expires_at="2000-01-01T00:00:00Z")
-    callback = consent(authorize)
-    parts = urlsplit(callback)
-    assert root_client.get(parts.path + "?" + parts.query).status_code == 400
+    query = urlsplit(consent(authorize)).query
+
+    routed = root_client.get(f"/connect/stripe/callback/?{query}")
+    assert routed.status_code == 400
+    assert "This connection link is not valid" in routed.content.decode()
+    # Even brought straight to the account's own page, in the session that started it.
+    page = owner_client.get(f"{SETTINGS}stripe/callback/?{query}", follow=True)
+    assert "This connection attempt expired. Please start again." in page.content.decode()
+    with schema_context(alpha.schema_name):
+        assert not Connection.objects.exists()
+    assert not AccountRoute.objects.filter(tenant=alpha).exists()
 
 
 def test_employees_cannot_reach_payment_settings(stripe_platform, alpha):

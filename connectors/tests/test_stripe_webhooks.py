@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.stripe import connect_stripe
@@ -293,3 +294,62 @@ def test_a_refund_is_recorded_on_its_payment_once(stripe_platform, alpha_connect
         payment = RemotePayment.objects.get()
         assert payment.amount_refunded == Decimal("75.00")
         assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"
+
+
+def refund_events(emulator, connection, intent_id, *amounts):
+    account = connection.remote_account_id
+    start = len(emulator.state.accounts[account].events)
+    with emulator.state.lock:
+        for amount in amounts:
+            emulator.state.refund(
+                emulator.state.accounts[account],
+                {"payment_intent": intent_id, "amount": amount},
+                False,
+            )
+    return events_of(emulator, account, start)
+
+
+def test_a_refund_delivered_before_its_payment_waits_for_it(
+    stripe_platform,
+    alpha_connection,
+    alpha,
+    root_client,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    queued = []
+    monkeypatch.setattr(inbox, "_enqueue", lambda schema, pk: queued.append(pk))
+    _remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
+    intent = next(e for e in events if e["type"] == "payment_intent.succeeded")["data"]["object"]
+    (refund,) = refund_events(stripe_platform, alpha_connection, intent["id"], 5000)
+
+    post_event(root_client, refund)
+    for event in events:
+        post_event(root_client, event)
+    with schema_context(alpha.schema_name):
+        waiting = InboundEvent.objects.get(event_id=refund["id"])
+        assert inbox.process(waiting.pk) == "pending"  # its payment is not recorded yet
+        with django_capture_on_commit_callbacks(execute=True):
+            for event in events:
+                inbox.process(InboundEvent.objects.get(event_id=event["id"]).pk)
+        assert queued == [waiting.pk]  # the payment, once committed, wakes the refund up
+
+        assert inbox.process(waiting.pk) == "applied"
+        assert RemotePayment.objects.get().amount_refunded == Decimal("50.00")
+
+
+def test_a_refund_of_a_payment_never_seen_is_ignored_after_a_day(
+    stripe_platform, alpha_connection, alpha, root_client
+):
+    _remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
+    intent = next(e for e in events if e["type"] == "payment_intent.succeeded")["data"]["object"]
+    (refund,) = refund_events(stripe_platform, alpha_connection, intent["id"], 5000)
+    post_event(root_client, refund)  # a charge made outside of our requests
+    with schema_context(alpha.schema_name):
+        waiting = InboundEvent.objects.get(event_id=refund["id"])
+        assert inbox.process(waiting.pk) == "pending"
+        InboundEvent.objects.filter(pk=waiting.pk).update(
+            received_at=timezone.now() - inbox.WAIT_FOR_PAYMENT - timedelta(minutes=1)
+        )
+        assert inbox.process(waiting.pk) == "ignored"
+        assert not RemotePayment.objects.exists()

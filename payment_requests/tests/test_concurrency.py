@@ -42,8 +42,9 @@ def test_twenty_concurrent_sends_make_one_invoice_and_one_email(
         with schema_context(tenant.schema_name):
             return services.send_request(pk, actor=owner).status
 
-    results, errors = all_at_once(20, click)
-    assert not errors
+    answers = all_at_once(20, click)
+    # Twenty answers: one click sent it, every other one found it sending or already sent.
+    assert len(answers) == 20 and set(answers) <= {"sending", "sent"} and "sent" in answers
     account = stripe_platform.state.accounts[account_id]
     invoices = [o for o in account.objects.values() if o.get("object") == "invoice"]
     assert len(invoices) == 1

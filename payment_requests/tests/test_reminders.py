@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
 from payment_requests import services, tasks
 from payment_requests.models import PaymentRequest, Reminder
 from payment_requests.tests.conftest import make_client, make_request
+from tenants.models import Tenant
 
 
 def mark_sent(tenant, item, due):
@@ -74,31 +76,45 @@ def test_paid_and_canceled_requests_get_no_reminder(alpha, mailoutbox):
         ("Europe/Paris", date(2027, 10, 31)),
         ("America/New_York", date(2027, 3, 15)),
         ("America/New_York", date(2027, 11, 8)),
+        # A step on the very day the clocks change (a 23- or a 25-hour local day):
+        ("Europe/Paris", date(2027, 3, 31)),  # before-3 on Sunday 28 March 2027
+        ("Europe/Paris", date(2026, 10, 24)),  # after-1 on Sunday 25 October 2026
+        ("America/New_York", date(2027, 3, 17)),  # before-3 on Sunday 14 March 2027
+        ("America/New_York", date(2026, 10, 31)),  # after-1 on Sunday 1 November 2026
     ],
 )
-def test_a_daylight_saving_change_neither_skips_nor_doubles(alpha, zone, due, monkeypatch):
-    """Hourly runs for two weeks around a clock change: each step once, on the right local day."""
-    alpha.time_zone = zone
+def test_a_daylight_saving_change_neither_skips_nor_doubles(
+    alpha, zone, due, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Hourly runs for two weeks around a clock change: each step once, on the right local
+    day, in an email that names the due date."""
+    monkeypatch.setattr(alpha, "time_zone", zone)  # the session's account, restored after
     alpha.save(update_fields=["time_zone"])
     make_client(alpha)
     item = make_request(alpha)
     mark_sent(alpha, item, due)
     moment = datetime.combine(due - timedelta(days=6), datetime.min.time(), UTC)
     end = datetime.combine(due + timedelta(days=9), datetime.min.time(), UTC)
-    sent_on_local_day = {}
+    emailed_on_local_day = {}
     while moment < end:
         monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
-        report = tasks.daily_schedule(alpha.schema_name)
-        if report["reminders"]:
-            local_day = moment.astimezone(ZoneInfo(zone)).date().isoformat()
-            sent_on_local_day[local_day] = sent_on_local_day.get(local_day, 0) + report["reminders"]
+        before = len(mailoutbox)
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.daily_schedule(alpha.schema_name)
+        local_day = moment.astimezone(ZoneInfo(zone)).date().isoformat()
+        for mail in mailoutbox[before:]:
+            emailed_on_local_day.setdefault(local_day, []).append(mail)
         moment += timedelta(hours=1)
     assert steps(alpha) == ["before-3", "after-1", "after-7"]
-    assert sent_on_local_day == {
+    assert {day: len(mails) for day, mails in emailed_on_local_day.items()} == {
         (due - timedelta(days=3)).isoformat(): 1,
         (due + timedelta(days=1)).isoformat(): 1,
         (due + timedelta(days=7)).isoformat(): 1,
     }
+    due_on = f"due on {date_format(due, 'DATE_FORMAT')}"
+    for (mail,) in emailed_on_local_day.values():
+        assert mail.to == ["ana@client.test"] and mail.subject.startswith("Reminder:")
+        assert due_on in " ".join(mail.body.split())
 
 
 def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
@@ -122,8 +138,8 @@ def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
         },
     )
     assert saved.status_code == 302
-    alpha.refresh_from_db()
-    assert alpha.time_zone == "America/New_York"
+    # Read afresh: the session's ``alpha`` must keep its zone for the tests that follow.
+    assert Tenant.objects.get(pk=alpha.pk).time_zone == "America/New_York"
     make_client(alpha)
     item = make_request(alpha)
     due = date(2027, 6, 10)

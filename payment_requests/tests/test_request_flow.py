@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on
@@ -290,8 +291,14 @@ def test_a_reminder_emails_the_client_with_the_due_date(
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(f"/billing/requests/{sent_request.pk}/remind/")
     reminder = mailoutbox[-1]
-    assert reminder.subject.startswith("Reminder:")
-    assert sent_request.due_date.strftime("%Y") in reminder.subject
+    due = date_format(sent_request.due_date, "DATE_FORMAT")  # as the client reads it
+    assert reminder.to == ["ana@client.test"]
+    assert reminder.subject == (
+        f"Reminder: invoice {sent_request.number} from Alpha Studio due {due}"
+    )
+    assert f"the payment below is due on {due}." in reminder.body
+    html, _type = reminder.alternatives[0]
+    assert f"the payment below is due on <strong>{due}</strong>." in html
 
 
 def test_a_one_off_payment_link_is_paid_through_checkout(

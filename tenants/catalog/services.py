@@ -90,41 +90,49 @@ def _enqueue(schema: str, pk: int) -> None:
 
 
 def run(pk: int) -> Installation:
-    """The installation steps, each recorded when done; a failure keeps its reason."""
-    row = Installation.objects.get(pk=pk)
-    solution = solutions.get(row.solution)
-    if row.status != Status.INSTALLING or solution is None:
-        return row
-    for step in solution.steps:
-        if step.key in row.progress:
-            continue
-        try:
-            step.run(row)
-        except solutions.InstallFailed as failed:
-            return _finish(pk, Status.FAILED, failed.reason)
-        except Exception as error:  # noqa: BLE001 - any failure is shown, with a retry
-            log.exception("installation step %s failed", step.name)
-            return _finish(
-                pk,
-                Status.FAILED,
-                _("Unexpected error in “%(step)s”: %(error)s")
-                % {"step": step.name, "error": error},
-            )
+    """The installation steps, each run once and recorded when done; a failure keeps its reason.
+
+    Each step runs with the installation's row locked: a second worker on the same
+    installation (a task delivered twice, a retry queued meanwhile) waits, then finds the
+    step recorded and goes on with the next one, or finds the installation finished."""
+    while True:
         with transaction.atomic():
             row = Installation.objects.select_for_update().get(pk=pk)
+            solution = solutions.get(row.solution)
+            if row.status != Status.INSTALLING or solution is None:
+                return row
+            step = next((step for step in solution.steps if step.key not in row.progress), None)
+            if step is None:
+                return _finish(row, Status.INSTALLED, "")
+            failure = _run_step(step, row)
+            if failure:
+                return _finish(row, Status.FAILED, failure)
             row.progress = [*row.progress, step.key]
             row.save(update_fields=["progress"])
-    return _finish(pk, Status.INSTALLED, "")
 
 
-def _finish(pk: int, status: str, failure: str) -> Installation:
-    with transaction.atomic():
-        row = Installation.objects.select_for_update().get(pk=pk)
-        row.status = status
-        row.failure = failure
-        if status == Status.INSTALLED:
-            row.installed_at = timezone.now()
-        row.save()
+def _run_step(step: solutions.Step, row: Installation) -> str:
+    """Why the step failed ('' when it succeeded); a failed step's writes are undone."""
+    try:
+        with transaction.atomic():
+            step.run(row)
+    except solutions.InstallFailed as failed:
+        return failed.reason
+    except Exception as error:  # noqa: BLE001 - any failure is shown, with a retry
+        log.exception("installation step %s failed", step.name)
+        return _("Unexpected error in “%(step)s”: %(error)s") % {
+            "step": step.name,
+            "error": error,
+        }
+    return ""
+
+
+def _finish(row: Installation, status: str, failure: str) -> Installation:
+    row.status = status
+    row.failure = failure
+    if status == Status.INSTALLED:
+        row.installed_at = timezone.now()
+    row.save()
     return row
 
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from billing_saas.testing.database import schemas_holding
 from billing_saas.testing.fixtures import PASSWORD, client_on
 from tenants.members.models import LoginHandoff, Role, User
 from tenants.models import Domain, Tenant
@@ -89,8 +90,8 @@ def test_the_new_owner_exists_only_in_the_new_accounts_schema(root_client, alpha
 
     sign_up(root_client, slug)
 
-    with schema_context(alpha.schema_name):
-        assert not User.objects.filter(email=f"ada@{slug}.example").exists()
+    holding = schemas_holding(User, email=f"ada@{slug}.example")
+    assert holding == ["t_" + slug.replace("-", "_")]
 
 
 def test_an_uppercase_subdomain_is_lowercased_not_refused(root_client):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
+from billing_saas.testing.polling import wait_until
 from notifications.models import OutboxMessage
 from tenants.models import Tenant
 from tests.e2e.test_signup_and_team import sign_up, unique
@@ -70,6 +71,11 @@ def emails(slug, subject_contains):
         )
 
 
+def paid_emails_to(slug, amount):
+    receipts = emails(slug, amount)
+    return sorted(m.to[0] for m in receipts if "received" in m.subject or "paid" in m.subject)
+
+
 def emailed_link(slug, client_email):
     tenant = Tenant.objects.get(slug=slug)
     with schema_context(tenant.schema_name):
@@ -105,11 +111,12 @@ def test_request_sent_paid_by_the_client_and_shown_paid_without_reload(page, bro
     # The dashboard, never reloaded, turns Paid when the webhook has been applied.
     expect(row).to_contain_text("Paid", timeout=PAID_WAIT)
     page.screenshot(path="test-artifacts/billing-dashboard-paid.png", full_page=True)
-    receipts = emails(slug, "1,250.50")
-    assert sorted(m.to[0] for m in receipts if "received" in m.subject or "paid" in m.subject) == [
-        "carl@client.test",
-        f"ivy@{slug}.example",
-    ]
+    # The worker emails the client and the creator after committing Paid: a moment later.
+    wait_until(
+        lambda: paid_emails_to(slug, "1,250.50"),
+        lambda sent: sent == ["carl@client.test", f"ivy@{slug}.example"],
+        timeout=PAID_WAIT / 1000,
+    )
 
     row.get_by_role("link").first.click()
     panel = page.get_by_role("complementary", name="Payment request details")

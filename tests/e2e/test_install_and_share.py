@@ -63,5 +63,8 @@ def test_install_take_me_there_and_share_access(page, browser, live_app):
     billing.locator("tr", has_text="Emil Employee").get_by_role(
         "button", name="Remove access"
     ).click()
+    expect(
+        billing.get_by_text("Emil Employee no longer has access to Client Billing.")
+    ).to_be_visible()
     employee.reload()
     expect(employee.get_by_text("403")).to_be_visible()

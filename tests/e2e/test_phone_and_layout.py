@@ -199,8 +199,9 @@ def test_on_a_phone_the_closed_menu_leaves_no_shadow_on_the_left_edge(
 
     page.get_by_label("Open menu").click()
     expect(sidebar.get_by_role("link", name="Client Billing")).to_be_visible()
-    page.wait_for_timeout(300)
-    assert box(sidebar)["x"] == 0
+    page.wait_for_function(  # it slides in: polled until all the way in
+        "sidebar => sidebar.getBoundingClientRect().x === 0", arg=sidebar.element_handle()
+    )
     assert sidebar.evaluate("el => getComputedStyle(el).boxShadow") != "none"
 
 

@@ -5,7 +5,10 @@ import uuid
 
 from playwright.sync_api import expect
 
+from billing_saas.testing.database import schema_names, schemas_holding
 from billing_saas.testing.fixtures import PASSWORD
+from tenants.members.models import User
+from tenants.models import Domain, Tenant
 
 
 def unique(prefix: str) -> str:
@@ -48,10 +51,18 @@ def test_sign_up_lands_the_owner_on_their_dashboard(page, live_app):
 
 
 def test_sign_up_with_a_reserved_subdomain_shows_why_and_creates_nothing(page, live_app):
-    sign_up(page, live_app, "admin", "Ada Owner", f"{unique('ada')}@example.com")
+    email = f"{unique('ada')}@example.com"
+    accounts, schemas = Tenant.objects.count(), schema_names()
+
+    sign_up(page, live_app, "admin", "Ada Owner", email)
 
     expect(page.get_by_text("“admin” is reserved")).to_be_visible()
     expect(page).to_have_url(live_app.url(path="/signup/"))
+    assert Tenant.objects.count() == accounts
+    assert not Tenant.objects.filter(slug="admin").exists()
+    assert schema_names() == schemas
+    assert not Domain.objects.filter(domain__startswith="admin.").exists()
+    assert schemas_holding(User, email=email) == []
 
 
 def test_an_invited_employee_accepts_and_signs_in(page, live_app):
@@ -91,10 +102,15 @@ def test_the_dashboard_menu_folds_away_on_a_phone(browser, live_app):
         sign_up(page, live_app, slug, "Pia Owner", f"pia@{slug}.example")
         expect(page.get_by_role("heading", name="Hello, Pia Owner")).to_be_visible()
         sidebar = page.locator(".sidebar")
-        assert sidebar.bounding_box()["x"] < 0  # off screen until asked for
+        # Off screen until asked for (polled: the stylesheet may still be on its way).
+        expect(sidebar).not_to_be_in_viewport()
+        assert sidebar.bounding_box()["x"] < 0
         page.get_by_label("Open menu").click()
-        page.wait_for_timeout(300)
-        assert sidebar.bounding_box()["x"] == 0
+        # It slides in: wait (up to the default timeout) until it is all the way in.
+        page.wait_for_function(
+            "sidebar => sidebar.getBoundingClientRect().x === 0", arg=sidebar.element_handle()
+        )
+        expect(sidebar).to_be_in_viewport(ratio=1)
         page.screenshot(path="test-artifacts/phone-menu.png")
     finally:
         context.close()

@@ -3,7 +3,7 @@
 ``fixtures.json`` is the subset of Stripe's ``fixtures3.json`` (from stripe/openapi) that the
 emulator returns. Each new object starts as a deep copy of its example with the example's
 values reset, then gets the emulator's own values; a test compares every returned object with
-the authoritative file in ``../shared/reference/stripe``.
+the authoritative file, vendored unmodified in ``reference/`` with Stripe's MIT licence.
 """
 
 from __future__ import annotations

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
+import threading
+from dataclasses import replace
 
 import pytest
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
-from billing_saas.testing.threads import all_at_once
+from billing_saas.testing.threads import all_at_once, committed_account, in_thread
 from connectors.stripe.emulator.app import Fault
-from tenants.catalog import services
+from tenants.catalog import services, solutions
 from tenants.catalog.models import Installation
 from tenants.catalog.tasks import run_installation
 from tenants.members.models import Role
@@ -78,36 +79,91 @@ def test_installing_twice_changes_nothing(
     assert len(queued) == 1
 
 
-def test_two_administrators_clicking_install_at_once_make_one_installation(
-    stripe_platform, accounts, monkeypatch
-):
-    from payment_requests.tests.test_concurrency import in_thread
-    from tenants.services import NewAccount, create_account
-
-    queued = []
-    monkeypatch.setattr(services, "_enqueue", lambda schema, pk: queued.append(pk))
-    slug = f"twin{uuid.uuid4().hex[:8]}"
+def committed_stripe_account(stripe_platform, name, installation_status=None):
+    """An account (committed, so that threads see it) connected to emulated Stripe, with
+    Client Billing in ``installation_status`` (never installed when ``None``)."""
 
     def prepare():
-        tenant, owner_user = create_account(
-            NewAccount("Twin Co", slug, "Tia Owner", f"tia@{slug}.example", "x-Very-long-pass-9")
-        )
+        tenant, owner_user = committed_account(name)
+        if installation_status:
+            with schema_context(tenant.schema_name):
+                Installation.objects.create(
+                    solution="client-billing", status=installation_status, progress=["platform"]
+                )
         return tenant, owner_user, connect_stripe(stripe_platform, tenant)
 
-    tenant, owner_user, connection = in_thread(prepare)
+    return in_thread(prepare)
+
+
+@pytest.mark.parametrize("before", [None, "failed", "uninstalled"])
+def test_twelve_clicks_on_install_at_once_make_one_installation_and_one_task(
+    stripe_platform, accounts, monkeypatch, before
+):
+    """Never installed (the row is created once), after a failure (Retry) or after an
+    uninstall: twelve clicks at the same moment start one installation."""
+    queued = []
+    monkeypatch.setattr(services, "_enqueue", lambda schema, pk: queued.append(pk))
+    tenant, owner_user, connection = committed_stripe_account(stripe_platform, "Twin", before)
 
     def click():
         with schema_context(tenant.schema_name):
-            return services.start("client-billing", user=owner_user, connection=connection)
+            row = services.start("client-billing", user=owner_user, connection=connection)
+            return row.pk, row.status
 
-    _results, errors = all_at_once(2, click)
-    assert not errors and len(queued) == 1
+    answers = all_at_once(12, click)
 
-    def count():
+    assert len(answers) == 12 and len(set(answers)) == 1  # twelve answers, one installation
+    ((pk, status),) = set(answers)
+    assert status == "installing" and queued == [pk]  # and one task
+
+    def installed():
         with schema_context(tenant.schema_name):
-            return Installation.objects.count()
+            assert run_installation(tenant.schema_name, pk) == "installed"
+            return list(Installation.objects.values_list("pk", "progress"))
 
-    assert in_thread(count) == 1
+    assert in_thread(installed) == [(pk, ["platform", "numbering"])]
+
+
+def test_workers_running_one_installation_at_once_run_each_step_once(
+    stripe_platform, accounts, monkeypatch
+):
+    """A task delivered twice, or a retry queued while the first still runs: the steps are
+    locked, so each runs once, whichever worker gets to it."""
+    monkeypatch.setattr(services, "_enqueue", lambda schema, pk: None)
+    ran, lock = [], threading.Lock()
+
+    def counted(step):
+        def run(row):
+            with lock:
+                ran.append(step.key)
+            step.run(row)
+
+        return replace(step, run=run)
+
+    solution = solutions.get("client-billing")
+    steps = tuple(counted(step) for step in solution.steps)
+    monkeypatch.setitem(solutions._CATALOG, "client-billing", replace(solution, steps=steps))
+    tenant, owner_user, connection = committed_stripe_account(stripe_platform, "Dup")
+
+    def start():
+        with schema_context(tenant.schema_name):
+            return services.start("client-billing", user=owner_user, connection=connection).pk
+
+    pk = in_thread(start)
+
+    answers = all_at_once(10, lambda: run_installation(tenant.schema_name, pk))
+
+    assert answers == ["installed"] * 10
+    assert ran == ["platform", "numbering"]
+
+    def recorded():
+        from payment_requests.models import BillingSettings, NumberSequence
+
+        with schema_context(tenant.schema_name):
+            row = Installation.objects.get()
+            return row.progress, NumberSequence.objects.count(), BillingSettings.objects.count()
+
+    assert in_thread(recorded) == (["platform", "numbering"], 1, 1)
 
 
 def test_a_failing_step_says_why_and_a_retry_works(stripe_platform, alpha, owner, monkeypatch):
