@@ -228,12 +228,6 @@ class PaymentPlatform(abc.ABC):
     ) -> PaymentLink: ...
 
     @abc.abstractmethod
-    def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None:
-        """Tell the platform a reminder went out, never by having it email the client: our
-        own reminder email is the one the client gets (a platform that can only email does
-        nothing)."""
-
-    @abc.abstractmethod
     def void(self, remote_invoice_id: str) -> RemoteInvoice:
         """Cancel: void a finalised invoice, delete a draft; refuse a paid one."""
 

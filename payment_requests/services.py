@@ -328,13 +328,8 @@ def remind(pk: int, *, actor=None, step: str = "", request_host=None) -> bool:
         if Reminder.objects.filter(request=request, step=step).exists():
             return False
         Reminder.objects.create(request=request, step=step, sent_by=actor)
-        if request.connection and request.remote and request.remote.kind == "invoice":
-            try:
-                platform_for(request.connection).send_reminder(
-                    request.remote.remote_id, f"request:{request.pk}:remind:{step}"
-                )
-            except PlatformError as error:
-                log.info("platform reminder for %s not sent: %s", request.pk, error.message)
+        # Our email is the reminder. The platforms' own "send again" (Stripe's /send,
+        # QuickBooks' send) would email the client a second time, so they are not asked.
         token = _new_link(request)
         url = _link_url(request, token, request_host)
         on_commit_here(lambda: _email(request.pk, "reminder", url))

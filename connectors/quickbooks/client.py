@@ -130,7 +130,7 @@ def _tell_billing_admins(connection: Connection) -> None:
     from notifications.emails import send_templated_email
     from tenants.members.models import User
 
-    admins = [user.email for user in User.objects.filter(is_active=True) if user.is_billing_admin]
+    admins = list(User.objects.billing_admins().values_list("email", flat=True))
     if admins:
         send_templated_email(
             "connectors/emails/needs_reconnecting", to=admins, context={"connection": connection}

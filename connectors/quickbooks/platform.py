@@ -183,11 +183,6 @@ class QuickBooksPlatform(PaymentPlatform):
     def pay_url(self, remote_invoice_id: str) -> str:
         return self._read(remote_invoice_id, with_link=True).get("InvoiceLink") or ""
 
-    def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None:
-        # QuickBooks' send emails its invoice to the client again, beside our reminder: two
-        # emails for one reminder. Its first send (with the invoice) is all it does.
-        return None
-
     def void(self, remote_invoice_id: str) -> RemoteInvoice:
         for attempt in range(2):
             invoice = self._read(remote_invoice_id)

@@ -200,11 +200,6 @@ class StripePlatform(PaymentPlatform):
     def pay_url(self, remote_invoice_id: str) -> str:
         return self.fetch_invoice(remote_invoice_id).pay_url
 
-    def send_reminder(self, remote_invoice_id: str, idempotency_key: str) -> None:
-        # Stripe's one way to remind is to send its invoice email again (``/send``), which in
-        # live mode reaches the client beside ours: two emails for one reminder. So nothing.
-        return None
-
     def void(self, remote_invoice_id: str) -> RemoteInvoice:
         with translated_errors():
             invoice = self.api.invoices.retrieve(remote_invoice_id, {}, self._options())

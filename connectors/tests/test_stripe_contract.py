@@ -235,13 +235,6 @@ def test_the_pay_url_is_refreshed_after_stripe_expires_it(stripe_platform, alpha
     assert fresh != remote.pay_url
 
 
-def test_a_reminder_never_has_stripe_email_the_client(stripe_platform, alpha_stripe):
-    remote = alpha_stripe.create_and_send_invoice(invoice_request())
-    alpha_stripe.send_reminder(remote.remote_id, "request:1:remind:before-3")
-    sends = [r for r in stripe_platform.app.requests if r["path"].endswith("/send")]
-    assert sends == []  # Stripe's /send emails the client; our reminder email is the one
-
-
 def test_payment_link_is_a_checkout_session_that_expires(stripe_platform, alpha_stripe):
     link = alpha_stripe.create_payment_link(
         invoice_request(amount="80", currency="USD"),
