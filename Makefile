@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_PLATFORM ?= stripe
 PORT ?= 8000
 
-.PHONY: dev test install lint format migrate clean chromium
+.PHONY: dev test install lint format migrate clean chromium bench wrk
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,17 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+# Issue 12's figures (see README, "Performance"); its own data in .data/bench. Not part of test.
+# BENCH_ARGS="--rounds 5 --seconds 10" for steadier figures.
+bench: install wrk
+	$(PY) -m bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

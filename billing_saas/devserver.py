@@ -126,7 +126,7 @@ class DevStack:
 
     def prepare(self) -> None:
         _log("applying migrations")
-        self.manage("migrate_schemas", "-v", "0")
+        self.manage("migrate_schemas", "--executor=multiprocessing", "-v", "0")
         _log("seeding the demo account")
         self.manage("seed_demo")
 

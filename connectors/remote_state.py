@@ -100,7 +100,9 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
             event = replace(event, remote_id=latest.remote_id)
     if not event.remote_id:
         return Applied(None, note="no remote object")
-    with transaction.atomic():
+    # No savepoint inside the worker's transaction (inbox.process): nothing here is caught
+    # and carried on from, a failure rolls the whole event back.
+    with transaction.atomic(savepoint=False):
         currency = (
             event.amount_due
             or event.amount_paid
@@ -168,7 +170,7 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
 
 def _apply_refund(connection: Connection, event: WebhookEvent) -> Applied:
     """Refunds only ever grow a payment's refunded total (events carry the running total)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # as in ``apply``
         payment = (
             RemotePayment.objects.select_for_update(of=("self",))
             .select_related("remote_object")

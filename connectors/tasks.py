@@ -35,7 +35,7 @@ def process_inbound_event(tenant, event_pk: int) -> str:
     return inbox.process(event_pk)
 
 
-@tenant_task
+@tenant_task(ignore_result=False)  # its report is read (operators, tests)
 def reconcile_connections(tenant) -> dict:
     """Fetch recent events, process leftovers, re-read open objects: repair lost webhooks."""
     report = {"account": tenant.slug, "fetched": 0, "new": 0, "processed": 0, "reread": 0}

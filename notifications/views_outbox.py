@@ -1,13 +1,38 @@
-"""The dev outbox at /dev/outbox/ (only mounted when DEV_OUTBOX is on, never in production)."""
+"""The dev outbox at /dev/outbox/ (only mounted when DEV_OUTBOX is on, never in production).
+
+It shows every email an account sent, reset and invitation links included, so it is for that
+account's billing administrators; the root domain's (sign-up, "find my account") for
+superusers only, since no one signs in there.
+"""
 
 from email import message_from_bytes, policy
+from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django_tenants.utils import get_public_schema_name
 
 from notifications.models import OutboxMessage
+
+
+def outbox_reader_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        on_root_domain = connection.schema_name == get_public_schema_name()
+        if not user.is_authenticated and not on_root_domain:
+            return redirect_to_login(request.get_full_path())
+        if not (user.is_superuser or (not on_root_domain and user.is_billing_admin)):
+            raise PermissionDenied(_("The dev outbox is for billing administrators only."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _attachments(message: OutboxMessage) -> list:
@@ -15,12 +40,14 @@ def _attachments(message: OutboxMessage) -> list:
     return list(parsed.iter_attachments())
 
 
+@outbox_reader_required
 def outbox(request):
     messages = OutboxMessage.objects.defer("raw", "body_html", "body_text")
     page = Paginator(messages, 50).get_page(request.GET.get("page"))
     return render(request, "notifications/outbox.html", {"page": page})
 
 
+@outbox_reader_required
 def message(request, pk):
     item = get_object_or_404(OutboxMessage, pk=pk)
     attachments = [
@@ -36,6 +63,7 @@ def message(request, pk):
     )
 
 
+@outbox_reader_required
 @xframe_options_sameorigin
 def message_html(request, pk):
     """The HTML part alone, shown in a sandboxed iframe with scripts disabled."""
@@ -47,6 +75,7 @@ def message_html(request, pk):
     return response
 
 
+@outbox_reader_required
 def attachment(request, pk, index):
     item = get_object_or_404(OutboxMessage, pk=pk)
     parts = _attachments(item)

@@ -8,8 +8,10 @@ class PaymentRequestsConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
-        from payment_requests import periodic_jobs, receivers, solution  # noqa: F401
+        from payment_requests import live, periodic_jobs, receivers, solution  # noqa: F401
         from payment_requests.access import has_billing_access
+
+        live.connect()
 
         add_menu_entry(
             MenuEntry(

@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.number_input import LocalizedDecimalField
+from billing_saas.query_params import positive_int
 from payment_requests.models import CURRENCIES, BillingSettings, Client, PaymentRequest
 from payment_requests.uploads import check_upload
+from payment_requests.widgets import ClientPicker
 
 
 class ClientForm(forms.ModelForm):
@@ -49,7 +51,7 @@ class PaymentRequestForm(forms.ModelForm):
         queryset=Client.objects.all(),
         required=False,
         label=_("Client"),
-        empty_label=_("— New client —"),
+        widget=ClientPicker(placeholder=_("Search your clients, or add a new one below")),
     )
     new_client_name = forms.CharField(label=_("New client's name"), max_length=200, required=False)
     new_client_email = forms.EmailField(label=_("New client's email"), required=False)
@@ -110,6 +112,7 @@ class PaymentRequestForm(forms.ModelForm):
         data = super().clean()
         if self.locked:
             return data
+        self._refuse_amounts_the_platform_refuses(data)
         if not data.get("client"):
             if not data.get("new_client_name") or not data.get("new_client_email"):
                 self.add_error(
@@ -122,6 +125,24 @@ class PaymentRequestForm(forms.ModelForm):
             if due < timezone.localdate():
                 self.add_error("due_date", _("The due date cannot be in the past."))
         return data
+
+    def _refuse_amounts_the_platform_refuses(self, data):
+        """Amounts above the platform's maximum would fail only at send: refuse them now."""
+        from connectors.registry import max_amount
+        from payment_requests.services import default_connection
+        from payment_requests.templatetags.money import money
+
+        amount, currency = data.get("amount"), data.get("currency")
+        if amount is None or not currency:
+            return
+        connection = self.instance.connection if self.instance.connection_id else None
+        limit, platform = max_amount(connection or default_connection(), currency)
+        if amount > limit:
+            self.add_error(
+                "amount",
+                _("%(platform)s accepts at most %(limit)s per payment.")
+                % {"platform": platform, "limit": money(limit, currency)},
+            )
 
 
 def _time_zones():
@@ -172,7 +193,7 @@ class SettingsForm(forms.ModelForm):
     def _clean_days(self, name):
         value = self.cleaned_data[name]
         parts = [part.strip() for part in value.split(",") if part.strip()]
-        if any(not part.isdigit() or not 0 < int(part) <= 90 for part in parts):
+        if any(positive_int(part, maximum=90) is None for part in parts):
             raise ValidationError(_("Enter days between 1 and 90, separated by commas."))
         return ",".join(parts)
 

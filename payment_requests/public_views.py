@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from connectors.base import PlatformError
 from connectors.registry import platform_for
+from payment_requests import live
 from payment_requests.models import Attachment, PaymentRequest, RequestLink
 from payment_requests.services import hash_token
 from payment_requests.views import _serve
@@ -46,9 +47,10 @@ def public_link(request, token):
         RequestLink.objects.filter(pk=link.pk).update(
             views=F("views") + 1, first_viewed_at=link.first_viewed_at or now
         )
-        PaymentRequest.objects.filter(pk=item.pk, first_viewed_at__isnull=True).update(
+        if PaymentRequest.objects.filter(pk=item.pk, first_viewed_at__isnull=True).update(
             first_viewed_at=now
-        )
+        ):
+            live.changed()  # "Viewed by the client" shows on the dashboard
     return render(
         request,
         "payment_requests/public_link.html",
@@ -85,6 +87,7 @@ def go_pay(request, token):
             "platform": item.platform_name
         }
         PaymentRequest.objects.filter(pk=item.pk).update(last_error=reason)
+        live.changed()
         message = _(
             "Online payment is not available for this invoice. Please contact "
             "%(account)s to pay it (bank transfer or another method)."

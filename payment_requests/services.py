@@ -521,7 +521,23 @@ def _email_request(pk: int, url: str) -> None:
 
 
 def _email_paid(pk: int) -> None:
-    _email(pk, "paid", "")
+    """The client's and the creator's confirmations leave in a task of their own: applying
+    the platform's event never waits for rendering or for the mail server. If the task
+    cannot be queued (broker down), they are sent here rather than lost."""
+    from django.db import connection as db
+
+    from payment_requests.tasks import send_email
+
+    try:
+        send_email.delay(db.schema_name, pk, "paid", "")
+    except Exception:  # noqa: BLE001 - any failure to queue: send now instead
+        log.warning("could not queue the paid emails of request %s; sending now", pk)
+        _email(pk, "paid", "")
+
+
+def send_email(pk: int, template: str, url: str) -> None:
+    """Send now; if the mail server fails, a worker tries again later (``retry_email``)."""
+    _email(pk, template, url)
 
 
 def _email(pk: int, template: str, url: str) -> None:

@@ -9,7 +9,7 @@ from tenants.tasking import tenant_task
 log = logging.getLogger(__name__)
 
 
-@tenant_task
+@tenant_task(ignore_result=False)  # its report is read (operators, tests)
 def daily_schedule(tenant) -> dict:
     """Overdue switch and reminders, counted in days of the account's own time zone."""
     from payment_requests.access import is_installed
@@ -18,6 +18,15 @@ def daily_schedule(tenant) -> dict:
     if not is_installed():  # uninstalled: its requests stay, but nothing is sent in its name
         return {"account": tenant.slug, "day": today.isoformat(), "skipped": "not installed"}
     return {"account": tenant.slug, "day": today.isoformat(), **run_daily_schedule(today)}
+
+
+@tenant_task
+def send_email(tenant, pk: int, template: str, url: str) -> None:
+    """A request's email, first attempt, queued by whoever changed the request (the paid
+    confirmations, by the task that applied the payment). Sent at most once per message
+    (``deliver_email``), so a redelivered task sends nothing twice; a mail server failure
+    hands over to ``retry_email``."""
+    services.send_email(pk, template, url)
 
 
 @tenant_task(bind=True, max_retries=len(services.EMAIL_RETRY_DELAYS) - 1)

@@ -5,7 +5,9 @@ from payment_requests import public_views, views
 app_name = "payment_requests"
 
 urlpatterns = [
-    path("billing/", views.dashboard, name="dashboard"),
+    path("billing/", views.dashboard_page, name="dashboard"),
+    path("billing/live/", views.dashboard_live, name="live"),
+    path("billing/clients/suggestions/", views.client_suggestions, name="client_suggestions"),
     path("billing/requests/new/", views.new_request, name="new"),
     path("billing/requests/<int:pk>/", views.detail, name="detail"),
     path("billing/requests/<int:pk>/edit/", views.edit_request, name="edit"),

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from payment_requests import services
+from billing_saas.query_params import positive_int
+from payment_requests import dashboard, live, services
 from payment_requests.access import billing_access_required, has_billing_access
+from payment_requests.dashboard import Filters
 from payment_requests.forms import ClientForm, PaymentRequestForm, SettingsForm
 from payment_requests.models import (
     Attachment,
@@ -27,89 +29,93 @@ from payment_requests.models import (
     Client,
     PaymentRequest,
 )
+from payment_requests.widgets import ClientPicker
 from tenants.members.permissions import billing_admin_required
 from tenants.models import Tenant
 
 Status = PaymentRequest.Status
 PAGE_SIZE = 25
-FILTERS = ("q", "status", "client", "from", "to")
 
 
 # ---- dashboard ----------------------------------------------------------------------------
-def _filtered(request):
-    params = request.GET
-    rows = PaymentRequest.objects.select_related("client", "connection")
-    status = params.get("status", "")
-    if status == Status.DELETED:
-        rows = rows.filter(deleted_at__isnull=False)
-    else:
-        rows = rows.filter(deleted_at__isnull=True)
-        if status in Status.values:
-            rows = rows.filter(status=status)
-    if params.get("client", "").isdigit():
-        rows = rows.filter(client_id=int(params["client"]))
-    for name, lookup in (("from", "due_date__gte"), ("to", "due_date__lte")):
-        try:
-            rows = rows.filter(**{lookup: date.fromisoformat(params.get(name, ""))})
-        except ValueError:
-            pass
-    query = params.get("q", "").strip()[:100]
-    if query:
-        rows = rows.filter(
-            Q(description__icontains=query)
-            | Q(number__icontains=query)
-            | Q(client__name__icontains=query)
-            | Q(client__company__icontains=query)
-        )
-    return rows
+def _dashboard_context(request, version: str) -> dict:
+    filters = Filters.from_query(request.GET)
+    page_number = positive_int(request.GET.get("page"))
+    open_pk = positive_int(request.GET.get("open"), maximum=dashboard.MAX_ID)
+    base = filters.query()
+    if page_number:
+        base["page"] = str(page_number)
+    query_without_open = base.urlencode()
+    live_query = base.copy()
+    if open_pk:
+        live_query["open"] = str(open_pk)
+    live_query["v"] = version
+    return {
+        "parts": _live_parts(filters, page_number, open_pk, query_without_open, version),
+        "opened": _panel_request(open_pk) if open_pk else None,
+        "filters": filters,
+        "query_without_open": query_without_open,
+        "live_query": live_query.urlencode(),
+    }
 
 
-def _totals():
-    today = timezone.localdate()
-    first = today.replace(day=1)
-    last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    live = PaymentRequest.objects.filter(deleted_at__isnull=True)
-    sums = (
-        live.values("currency")
-        .annotate(
-            outstanding=Sum("amount", filter=Q(status__in=PaymentRequest.OPEN_STATUSES)),
-            overdue=Sum("amount", filter=Q(status=Status.OVERDUE)),
-            paid=Sum(
-                "amount_paid",
-                filter=Q(status=Status.PAID, paid_at__date__gte=first, paid_at__date__lte=last),
-            ),
-            count=Count("pk"),
-        )
-        .order_by("currency")
-    )
-    return [row for row in sums if row["outstanding"] or row["overdue"] or row["paid"]]
+def _live_parts(filters, page_number, open_pk, query_without_open, version) -> dict:
+    """The totals and the list, rendered once per version of the account (and per query,
+    language and time zone): a view or a live refresh of an unchanged account re-uses them."""
+
+    def render_parts():
+        context = {
+            "page": dashboard.page_of(filters, page_number, version),
+            "totals": dashboard.totals(version),
+            "opened_pk": open_pk,
+            "query_without_open": query_without_open,
+            "page_query": QueryDict(query_without_open),
+        }
+        return {
+            "totals": render_to_string("payment_requests/_totals.html", context),
+            "table": render_to_string("payment_requests/_table.html", context),
+        }
+
+    zone = timezone.get_current_timezone_name()
+    key = (get_language() or "", zone, query_without_open, str(open_pk or ""))
+    parts = live.derived("html", render_parts, *key, at=version)
+    return {name: mark_safe(html) for name, html in parts.items()}  # our own rendering
 
 
 @billing_access_required
 @require_GET
-def dashboard(request):
-    page = Paginator(_filtered(request), PAGE_SIZE).get_page(request.GET.get("page"))
-    opened = None
-    if request.GET.get("open", "").isdigit():
-        opened = _panel_request(int(request.GET["open"]))
-    context = {
-        "page": page,
-        "totals": _totals(),
-        "statuses": Status.choices,
-        "clients": Client.objects.only("pk", "name", "company"),
-        "filters": request.GET,
-        "active_filters": sum(1 for name in FILTERS if request.GET.get(name, "").strip()),
-        "opened": opened,
-        "query_without_open": _query_without(request, "open"),
-    }
+def dashboard_page(request):
+    context = _dashboard_context(request, live.version())
+    filters = context["filters"]
+    picker = ClientPicker(
+        placeholder=_("All clients"), submit_on_pick=True, typed=filters.client_name
+    )
+    context.update(
+        statuses=[choice for choice in Status.choices if choice[0] != Status.SENDING],
+        client_picker=picker.render("client", filters.client, attrs={"id": "filter_client"}),
+        active_filters=filters.active,
+    )
     return render(request, "payment_requests/dashboard.html", context)
 
 
-def _query_without(request, *names) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
+@billing_access_required
+@require_GET
+def dashboard_live(request):
+    """The dashboard's live part, only when something changed since the version the page
+    shows (``v``); otherwise 204, which htmx leaves alone."""
+    version = live.version()
+    if version != live.UNKNOWN and request.GET.get("v") == version:
+        return HttpResponse(status=204)
+    return render(request, "payment_requests/_live.html", _dashboard_context(request, version))
+
+
+@billing_access_required
+@require_GET
+def client_suggestions(request):
+    """The client filter's search-as-you-type: a few matching clients, never all of them."""
+    text = request.GET.get("client_name", "")
+    context = {"clients": dashboard.client_suggestions(text), "text": dashboard._text(text)}
+    return render(request, "payment_requests/_client_suggestions.html", context)
 
 
 def _panel_request(pk):
@@ -135,11 +141,11 @@ def detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def new_request(request):
     initial = {"due_date": timezone.localdate() + timezone.timedelta(days=14)}
-    if request.GET.get("client", "").isdigit():
-        initial["client"] = int(request.GET["client"])
+    if client_pk := positive_int(request.GET.get("client")):
+        initial["client"] = client_pk
     source = None
-    if request.GET.get("copy", "").isdigit():  # "cancel and recreate" starts from the old one
-        source = PaymentRequest.objects.filter(pk=int(request.GET["copy"])).first()
+    if copy_pk := positive_int(request.GET.get("copy")):  # "cancel and recreate" starts from it
+        source = PaymentRequest.objects.filter(pk=copy_pk).first()
     if source is not None:
         initial.update(
             kind=source.kind,
@@ -353,7 +359,7 @@ def client_form(request, pk=None):
 def access(request):
     User = get_user_model()
     if request.method == "POST":
-        member = get_object_or_404(User, pk=request.POST.get("user"), is_active=True)
+        member = get_object_or_404(User, pk=positive_int(request.POST.get("user")), is_active=True)
         if member.is_billing_admin:
             messages.info(request, _("Billing administrators always have access."))
         elif request.POST.get("grant") == "yes":

@@ -9,6 +9,9 @@ class TenantsConfig(AppConfig):
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
         from tenants import periodic_jobs  # noqa: F401  (registers housekeeping jobs)
+        from tenants.routing_cache import connect_signals
+
+        connect_signals()
 
         add_menu_entry(MenuEntry(_("Dashboard"), "dashboard", "home", order=0))
         add_menu_entry(

@@ -8,11 +8,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from tenants.routing_cache import account_for_host
 from tenants.urls_helpers import root_url
 
 
 class AccountMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with a clear page for hosts that reach no account."""
+
+    def get_tenant(self, domain_model, hostname):
+        # Remembered between requests (one Redis read instead of a database query), and
+        # forgotten by every process as soon as an account or a domain changes.
+        tenant = account_for_host(hostname)
+        if tenant is None:
+            raise domain_model.DoesNotExist
+        return tenant
 
     def no_tenant_found(self, request, hostname):
         return self.unknown_account(request, hostname)

@@ -6,6 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
 
+class RoutingQuerySet(models.QuerySet):
+    """A bulk update sends no ``post_save``: tell the routing cache here (tenants/routing_cache)."""
+
+    def update(self, **kwargs):
+        from tenants.routing_cache import accounts_changed
+
+        count = super().update(**kwargs)
+        accounts_changed()
+        return count
+
+
 class Tenant(TenantMixin):
     """A provider account. Lives in the public schema; its data lives in its own schema."""
 
@@ -17,6 +28,8 @@ class Tenant(TenantMixin):
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoutingQuerySet.as_manager()
 
     auto_create_schema = True
     auto_drop_schema = False  # deleting an account row never destroys its data
@@ -46,6 +59,8 @@ class Tenant(TenantMixin):
 
 class Domain(DomainMixin):
     """A host name that reaches one account (``<slug>.<BASE_DOMAIN>``)."""
+
+    objects = RoutingQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.domain

@@ -13,6 +13,9 @@ def on_commit_here(callback) -> None:
     schema_name = connection.schema_name
 
     def run():
+        if connection.schema_name == schema_name:  # still there: no schema switch to pay for
+            callback()
+            return
         with schema_context(schema_name):
             callback()
 

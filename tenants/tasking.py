@@ -8,6 +8,8 @@ queued and when a worker runs it.
 
 from __future__ import annotations
 
+import copy
+
 from celery import Task, shared_task
 from django_tenants.utils import get_public_schema_name, tenant_context
 
@@ -34,9 +36,16 @@ class TenantTask(Task):
 
     def __call__(self, *args, **kwargs):
         from tenants.models import Tenant
+        from tenants.routing_cache import remembered
 
         schema_name = _check_schema_name(self.name, args)
-        tenant = Tenant.objects.filter(schema_name=schema_name, is_active=True).first()
+        # Remembered by the worker process like a host name by a web process, and forgotten
+        # as soon as an account changes (a deactivated account runs no more tasks).
+        tenant = remembered(
+            ("schema", schema_name),
+            lambda: Tenant.objects.filter(schema_name=schema_name, is_active=True).first(),
+        )
+        tenant = copy.copy(tenant) if tenant is not None else None
         if tenant is None:
             raise TenantRequired(f"{self.name}: no active account with schema {schema_name!r}.")
         with tenant_context(tenant):

@@ -37,7 +37,7 @@ def purge_expired_tokens(tenant) -> dict:
     return {"account": tenant.slug, "handoffs": handoffs, "invitations": invitations}
 
 
-@tenant_task
+@tenant_task(ignore_result=False)  # its answer is what the caller waits for
 def ping_account(tenant) -> dict:
     """Proves a worker reaches this account's schema: what it sees there (for ops and tests)."""
     owners = User.objects.filter(role=Role.ACCOUNT_OWNER).values_list("email", flat=True)

@@ -58,9 +58,35 @@ def beta(accounts, db) -> Tenant:
 
 
 @pytest.fixture(autouse=True)
-def _back_to_public_schema():
+def back_to_public_schema():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the accounts (and so their cache keys) are the
+    same from test to test, but what one test cached describes rows it rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def routing_forgotten():
+    """Each test routes hosts afresh: what this process remembered may name rolled-back rows."""
+    from tenants.routing_cache import forget
+
+    forget()
+
+
+@pytest.fixture(autouse=True)
+def emails_sent_by_the_worker_at_once(monkeypatch):
+    """A request's emails queued for a worker (``send_email``) are sent at once, as by a worker
+    with nothing else to do, so tests see them in ``mailoutbox`` right after the change."""
+    from payment_requests.tasks import send_email
+
+    monkeypatch.setattr(send_email, "delay", lambda *args: send_email.apply(args))
 
 
 def owner_of(tenant: Tenant) -> User:

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,9 +20,13 @@ from connectors.base import (
     PlatformError,
     WebhookRejected,
 )
+from connectors.money import decimal_places
 from connectors.quickbooks import client as qbo
 
 log = logging.getLogger(__name__)
+
+# QuickBooks Online's largest amount on an invoice or payment (its API's documented maximum).
+MAX_AMOUNT = Decimal("99999999.99")
 
 
 def current_mode() -> str:
@@ -34,6 +39,9 @@ class QuickBooksApp(PlatformApp):
 
     def is_configured(self, mode: str) -> bool:
         return qbo.is_configured() and mode == current_mode()
+
+    def max_amount(self, currency: str) -> Decimal:
+        return MAX_AMOUNT.quantize(Decimal(1).scaleb(-decimal_places(currency)), ROUND_DOWN)
 
     def authorize_url(self, mode: str, state: str, redirect_uri: str, prefill: dict) -> str:
         return qbo.auth_client(redirect_uri).get_authorization_url(qbo.SCOPES, state_token=state)

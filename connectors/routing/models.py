@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from tenants.models import Tenant
+from tenants.models import RoutingQuerySet, Tenant
 
 
 class AccountRoute(models.Model):
@@ -15,6 +15,10 @@ class AccountRoute(models.Model):
     connection_id = models.PositiveIntegerField()
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Webhooks find their account through a per-process memo (connectors/inbox.py): every
+    # change, bulk updates included, tells it to forget.
+    objects = RoutingQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 
 import stripe
 from django.conf import settings
@@ -16,8 +17,11 @@ from connectors.base import (
     PlatformError,
     WebhookRejected,
 )
+from connectors.money import from_minor_units
 from connectors.stripe import client as stripe_client
 from connectors.stripe.client import client_for, plain_api, translated_errors
+
+MAX_MINOR_UNITS = 99_999_999
 
 # Countries a new Stripe account can be created in (Stripe's list, the ones we localise for).
 ACCOUNT_COUNTRIES = (
@@ -37,6 +41,11 @@ class StripeApp(PlatformApp):
 
     def is_configured(self, mode: str) -> bool:
         return stripe_client.is_configured(mode)
+
+    def max_amount(self, currency: str) -> Decimal:
+        # Stripe's limit is eight digits in the currency's minor unit: 999,999.99 EUR,
+        # 99,999,999 JPY (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+        return from_minor_units(MAX_MINOR_UNITS, currency)
 
     # ---- connect an existing account (Connect OAuth) --------------------------------------
     def authorize_url(self, mode: str, state: str, redirect_uri: str, prefill: dict) -> str:

@@ -123,7 +123,7 @@ def test_account_updated_renames_the_connection(alpha):
                            False, event),
             source="webhook",
         )  # fmt: skip
-        assert inbox.process(stored.pk) == "applied"
+        assert inbox.process(stored) == "applied"
         connection.refresh_from_db()
 
     assert connection.display_name == "Fern & Co Studio"

@@ -65,9 +65,9 @@ def test_totals_are_per_currency(alpha, owner_client):
 
 
 def test_the_next_page_keeps_the_search_and_filters(alpha, owner_client, monkeypatch):
-    from payment_requests import views
+    from payment_requests import dashboard
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 2)
     seed(alpha)
     make_request(alpha, amount="5.00", description="Bread rolls", days=4)
     make_request(alpha, amount="6.00", description="Bread sticks", days=5)

@@ -305,7 +305,7 @@ def test_every_event_taken_by_two_threads_at_the_same_moment_is_applied_once(
                     race.connection.pk,
                     InboundPayload(event["id"], event["type"], event["account"], False, event),
                     source="webhook",
-                ).pk
+                )
                 for event in race.events
             ]
 

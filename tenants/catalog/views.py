@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing_saas.query_params import positive_int
 from connectors.models import Connection
 from tenants.catalog import services, solutions
 from tenants.catalog.models import Installation
@@ -76,7 +77,7 @@ def wizard(request, slug):
             return redirect(f"{here}?step=connection")
         if step == "connection":
             chosen = Connection.objects.filter(
-                pk=request.POST.get("connection") or 0,
+                pk=positive_int(request.POST.get("connection")) or 0,
                 platform=state.get("platform"),
                 status=Connection.Status.CONNECTED,
             ).first()

@@ -1,6 +1,10 @@
+import hashlib
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from tenants.members.models import Role, User
@@ -11,6 +15,21 @@ class EmailAuthenticationForm(AuthenticationForm):
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """At most one reset email per address every PASSWORD_RESET_EMAIL_MINUTES.
+
+    The page answers the same whether or not an email went out, so it reveals no address; the
+    cache key is per account (the cache prefixes keys with the schema).
+    """
+
+    def get_users(self, email):
+        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        first_in_window = cache.add(
+            f"password-reset-sent:{digest}", True, settings.PASSWORD_RESET_EMAIL_MINUTES * 60
+        )
+        return super().get_users(email) if first_in_window else iter(())
 
 
 class InviteForm(forms.Form):

@@ -180,11 +180,16 @@ def set_active(actor: User, member: User, active: bool) -> User:
 
 
 def _end_sessions_of(member: User) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.sessions.models import Session
 
+    # Through the session store, which also forgets its cached copy (cached_db sessions).
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(member.pk):
-            session.delete()
+            store(session.session_key).delete()
 
 
 def create_login_handoff(user: User) -> str:

@@ -19,6 +19,7 @@ from tenants.members.forms import (
     InviteForm,
     ProfileForm,
     RoleForm,
+    ThrottledPasswordResetForm,
 )
 from tenants.members.models import Invitation, User
 from tenants.members.permissions import billing_admin_required
@@ -34,6 +35,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ThrottledPasswordResetForm
     template_name = "members/password_reset.html"
     email_template_name = "members/emails/password_reset.txt"
     html_email_template_name = "members/emails/password_reset.html"

@@ -9,7 +9,10 @@ register = template.Library()
 def page_url(context, number) -> str:
     """``?status=sent&q=ana&page=3``: the current query with another page (and no side panel
     left open from the page before)."""
-    params = context["request"].GET.copy()
+    # A list rendered once for many requests passes its own normalised query.
+    query = context.get("page_query")
+    params = (context["request"].GET if query is None else query).copy()
     params.pop("open", None)
+    params.pop("v", None)  # the live refresh's version, never part of a link
     params["page"] = number
     return "?" + params.urlencode()

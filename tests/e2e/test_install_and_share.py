@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import PASSWORD
 from tests.e2e.test_client_billing_flow import install_client_billing
-from tests.e2e.test_signup_and_team import sign_up, unique
+from tests.e2e.test_signup_and_team import invitation_link, sign_up, unique
 
 
 def invite_employee(page, live_app, host, email):
@@ -20,12 +20,11 @@ def invite_employee(page, live_app, host, email):
     expect(page.get_by_text(f"Invitation sent to {email}")).to_be_visible()
 
 
-def accept_invitation(browser, live_app, host, name):
+def accept_invitation(browser, live_app, host, name, owner_page):
+    link = invitation_link(owner_page.context, live_app, host)
     context = browser.new_context()
     page = context.new_page()
-    page.goto(live_app.url(host, "/dev/outbox/"))
-    page.get_by_role("link", name=re.compile("invited you to join")).first.click()
-    page.locator("pre.mail-text a").first.click()
+    page.goto(link)
     page.get_by_label("Your name").fill(name)
     page.get_by_label("Choose a password").fill(PASSWORD)
     page.get_by_role("button", name="Accept invitation").click()
@@ -38,7 +37,7 @@ def test_install_take_me_there_and_share_access(page, browser, live_app):
     host = f"{slug}.localhost"
     sign_up(page, live_app, slug, "Sia Owner", f"sia@{slug}.example")
     invite_employee(page, live_app, host, f"emil@{slug}.example")
-    employee = accept_invitation(browser, live_app, host, "Emil Employee")
+    employee = accept_invitation(browser, live_app, host, "Emil Employee", page)
 
     # The employee sees the tile but cannot install.
     with employee.context.expect_page() as opened:

@@ -107,11 +107,13 @@ def box(locator):
 
 def set_status(tenant, description, status):
     """Change a request as a webhook would, committed so the live server sees it."""
+    from payment_requests import live
     from payment_requests.models import PaymentRequest
 
     def work():
         with schema_context(tenant.schema_name):
             PaymentRequest.objects.filter(description=description).update(status=status)
+            live.changed()  # a bulk update passes no signal: say that the dashboard changed
 
     in_thread(work)
 
@@ -169,11 +171,14 @@ def test_on_a_phone_a_request_opens_as_a_full_screen_sheet_with_a_way_back(
     expect(panel).to_contain_text("Harbour Design Ltd")
     page.screenshot(path=f"{SHOTS}-390-panel.png")
 
-    # The live refresh keeps the sheet and where it was scrolled to, and shows what changed.
+    # Nothing changed: the live refresh leaves the page alone (the server answers 204).
     panel.evaluate("el => { el.scrollTop = 12; el.dataset.before = 'refresh'; }")
+    page.wait_for_timeout(9_000)  # two polls
+    assert panel.evaluate("el => el.dataset.before") == "refresh"
+    # A change: the live part is swapped, keeping the sheet and where it was scrolled to.
+    set_status(billing_account, "Photography day rate", "paid")
     page.wait_for_function("!document.getElementById('panel').dataset.before", timeout=15_000)
     assert panel.evaluate("el => el.scrollTop") == 12
-    set_status(billing_account, "Photography day rate", "paid")
     expect(panel.locator(".amount-lg .status")).to_have_text("Paid", timeout=15_000)
     expect(card.locator(".status")).to_have_text("Paid")
     assert box(panel)["x"] <= 0 and box(panel)["width"] >= PHONE["width"]

@@ -195,3 +195,39 @@ def test_the_profile_page_needs_a_signed_in_member(alpha):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_thirty_requests_for_one_address_send_one_email(alpha, mailoutbox):
+    make_member(alpha, "mia@example.com")
+
+    answers = [request_reset(alpha, "mia@example.com") for _ in range(30)]
+
+    assert len(mailoutbox) == 1
+    assert all(CHECK_YOUR_EMAIL in answer.content for answer in answers)
+
+
+def test_a_throttled_address_gets_the_same_answer_as_an_unknown_one(alpha, mailoutbox):
+    make_member(alpha, "mia@example.com")
+    request_reset(alpha, "mia@example.com")
+
+    throttled = request_reset(alpha, "mia@example.com")
+    unknown = request_reset(alpha, "nobody@example.com")
+
+    assert throttled.redirect_chain == unknown.redirect_chain
+    assert throttled.content == unknown.content
+
+
+def test_the_limit_is_per_address_and_per_account(alpha, beta, mailoutbox):
+    make_member(alpha, "mia@example.com")
+    make_member(alpha, "max@example.com")
+    make_member(beta, "mia@example.com")
+
+    for tenant, email in [(alpha, "mia@example.com"), (alpha, "max@example.com")]:
+        request_reset(tenant, email)
+    request_reset(beta, "mia@example.com")
+
+    assert sorted(message.to[0] for message in mailoutbox) == [
+        "max@example.com",
+        "mia@example.com",
+        "mia@example.com",
+    ]

@@ -1,0 +1,599 @@
+"""Whatever a client sends to any page, it never gets a server error, and a refusal changes
+nothing.
+
+Each page of both hosts gets generated query strings, form fields, path values and files:
+NUL characters, lone surrogates and invalid UTF-8, huge and odd numbers, impossible dates,
+SQL- and path-looking text, empty and misnamed files. Text the database cannot store must be
+refused with a 400. A page added to the URLconfs fails ``test_every_page_is_covered`` until it is
+listed in ``PAGES``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tenants.utils import schema_context
+from hypothesis import HealthCheck, given, note
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from billing_saas.testing import hostile_input as hostile
+from billing_saas.testing.fixtures import install_client_billing, owner_of
+from connectors.models import Connection, InboundEvent
+from payment_requests.models import (
+    Attachment,
+    BillingSettings,
+    PaymentRequest,
+    RequestLink,
+    StatusChange,
+)
+from payment_requests.models import Client as BillingClient
+from payment_requests.services import create_request
+from payment_requests.services import hash_token as hash_link_token
+from tenants.members.models import Invitation, Role, User
+from tenants.members.models import hash_token as hash_invitation_token
+from tenants.models import Domain, Tenant
+
+ROOT, ACCOUNT = "root", "account"
+URLCONFS = {ROOT: settings.PUBLIC_SCHEMA_URLCONF, ACCOUNT: settings.ROOT_URLCONF}
+LINK_TOKEN = "hostile-link-token-0123456789"
+INVITATION_TOKEN = "hostile-invitation-token-0123456789"
+EXAMPLES = int(os.environ.get("HOSTILE_INPUT_EXAMPLES", "25"))
+TENANT_MODELS = (
+    User,
+    Invitation,
+    BillingClient,
+    PaymentRequest,
+    StatusChange,
+    RequestLink,
+    Attachment,
+    BillingSettings,
+    Connection,
+    InboundEvent,
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One URL: how it is reached, its form and query fields (with values that pass), its files.
+
+    ``args`` maps each path parameter to the object kind whose real key it may take.
+    """
+
+    host: str
+    name: str
+    methods: tuple[str, ...] = ("GET",)
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    args: dict[str, str] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    signed_in: bool = True
+    expected_errors: tuple[int, ...] = ()  # 5xx answers the page gives on purpose
+    raw_body: bool = False  # reads its body itself (webhooks): its forms are not parsed
+    examples: int = EXAMPLES
+
+    @property
+    def key(self) -> str:
+        return f"{self.host}:{self.name}"
+
+
+GP = ("GET", "POST")
+POST = ("POST",)
+REQUEST_FIELDS = {
+    "kind": ("invoice", "quote", "deposit"),
+    "description": ("Consulting",),
+    "client": ("{client}", ""),
+    "new_client_name": ("Ana",),
+    "new_client_email": ("ana@client.test",),
+    "new_client_company": ("Co",),
+    "amount": ("150.00", "12,50"),
+    "currency": ("EUR", "JPY", "USD"),
+    "due_date": ("{future}",),
+    "billing_type": ("invoice", "payment_link"),
+    "success_url": ("https://example.com/ok",),
+    "cancel_url": ("",),
+    "action": ("send", "save"),
+}
+FILTERS = {
+    "q": ("Consulting", "Ana"),
+    "status": ("draft", "sent", "deleted"),
+    "client": ("{client}",),
+    "client_name": ("Ana",),
+    "from": ("{today}",),
+    "to": ("{future}",),
+    "page": ("1", "2", "last"),
+    "open": ("{request}",),
+    "v": ("0",),
+}
+WEBHOOK_HEADERS = ("HTTP_STRIPE_SIGNATURE", "HTTP_INTUIT_SIGNATURE", "CONTENT_TYPE")
+
+PAGES = [
+    # ---- root domain --------------------------------------------------------------------
+    Page(ROOT, "landing", signed_in=False),
+    Page(
+        ROOT,
+        "signup",
+        GP,
+        # The subdomain that passes is taken: a valid sign-up would build a whole schema.
+        {
+            "company_name": ("Gamma",),
+            "subdomain": ("alpha",),
+            "owner_name": ("Gail",),
+            "email": ("gail@gamma.example",),
+            "password": ("correct-horse-battery-9",),
+        },
+        signed_in=False,
+    ),
+    Page(ROOT, "find_account", GP, {"subdomain": ("alpha", "nope")}, signed_in=False),
+    Page(ROOT, "email_account_links", POST, {"email": ("owner@alpha.example",)}, signed_in=False),
+    Page(ROOT, "account_links_sent", signed_in=False),
+    # Without a worker to answer its ping, each call waits a second: a few are enough.
+    Page(ROOT, "healthz", signed_in=False, expected_errors=(503,), examples=3),
+    Page(ROOT, "favicon.ico", signed_in=False),
+    Page(ROOT, "set_language", POST, {"language": ("en", "de"), "next": ("/",)}, signed_in=False),
+    Page(
+        ROOT,
+        "connect_callback",
+        fields={key: ("x",) for key in ("code", "state", "scope", "error", "realmId")},
+        args={"platform": "platform"},
+        signed_in=False,
+    ),
+    Page(
+        ROOT,
+        "stripe_webhook",
+        POST,
+        {"id": ("evt_1",)},
+        args={"mode": "mode"},
+        signed_in=False,
+        raw_body=True,
+    ),
+    Page(
+        ROOT,
+        "quickbooks_webhook",
+        POST,
+        {"eventNotifications": ("[]",)},
+        signed_in=False,
+        raw_body=True,
+    ),
+    Page(ROOT, "outbox:list", fields={"page": ("1",)}, signed_in=False),
+    Page(ROOT, "outbox:message", args={"pk": "number"}, signed_in=False),
+    Page(ROOT, "outbox:html", args={"pk": "number"}, signed_in=False),
+    Page(ROOT, "outbox:attachment", args={"pk": "number", "index": "number"}, signed_in=False),
+    # ---- account: home, members ---------------------------------------------------------
+    Page(ACCOUNT, "dashboard"),
+    Page(ACCOUNT, "healthz", signed_in=False, expected_errors=(503,), examples=3),
+    Page(ACCOUNT, "favicon.ico", signed_in=False),
+    Page(ACCOUNT, "set_language", POST, {"language": ("en", "fr"), "next": ("/billing/",)}),
+    Page(
+        ACCOUNT,
+        "members:login",
+        GP,
+        {"username": ("{owner_email}",), "password": ("correct-horse-battery-9",), "next": ("/",)},
+        signed_in=False,
+    ),
+    Page(ACCOUNT, "members:logout", POST, {"next": ("/",)}),
+    Page(ACCOUNT, "members:welcome", args={"token": "text"}, signed_in=False),
+    Page(ACCOUNT, "members:password_reset", GP, {"email": ("{owner_email}",)}, signed_in=False),
+    Page(ACCOUNT, "members:password_reset_done", signed_in=False),
+    Page(
+        ACCOUNT,
+        "members:password_reset_confirm",
+        GP,
+        {"new_password1": ("N3w-horse-battery",), "new_password2": ("N3w-horse-battery",)},
+        args={"uidb64": "uidb64", "token": "reset_token"},
+        signed_in=False,
+    ),
+    Page(ACCOUNT, "members:password_reset_complete", signed_in=False),
+    Page(
+        ACCOUNT,
+        "members:profile",
+        GP,
+        {
+            "form": ("profile", "password"),
+            "full_name": ("Alpha Boss",),
+            "old_password": ("correct-horse-battery-9",),
+            "new_password1": ("N3w-horse-battery",),
+            "new_password2": ("N3w-horse-battery",),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "members:accept_invitation",
+        GP,
+        {"full_name": ("Ina",), "password": ("correct-horse-battery-9",)},
+        args={"token": "invitation"},
+        signed_in=False,
+    ),
+    Page(
+        ACCOUNT,
+        "members:employees",
+        GP,
+        {
+            "email": ("new@alpha.example",),
+            "role": tuple(Role.values),
+            "q": ("emma",),
+            "page": ("1",),
+        },
+    ),
+    Page(ACCOUNT, "members:change_role", POST, {"role": tuple(Role.values)}, {"pk": "member"}),
+    Page(ACCOUNT, "members:deactivate", POST, args={"pk": "member"}),
+    Page(ACCOUNT, "members:reactivate", POST, args={"pk": "member"}),
+    Page(ACCOUNT, "members:revoke_invitation", POST, args={"pk": "invitation_pk"}),
+    # ---- account: payment platforms -----------------------------------------------------
+    Page(ACCOUNT, "connectors:connections"),
+    Page(ACCOUNT, "connectors:connect_stripe", POST, {"test_mode": ("on", ""), "next": ("/",)}),
+    Page(ACCOUNT, "connectors:connect_quickbooks", POST, {"next": ("/catalog/",)}),
+    Page(
+        ACCOUNT,
+        "connectors:new_stripe_account",
+        GP,
+        # No terms_url ever: a valid form would open an account on the (absent) platform.
+        {
+            "test_mode": ("on",),
+            "country": ("FR", "US"),
+            "business_name": ("Alpha",),
+            "privacy_url": ("https://alpha.example/privacy",),
+            "next": ("/catalog/client-billing/install/?step=connection",),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "connectors:oauth_finish",
+        fields={key: ("x",) for key in ("code", "state", "scope", "error", "realmId")},
+        args={"platform": "platform"},
+    ),
+    Page(ACCOUNT, "connectors:onboarding_return", args={"pk": "number"}),
+    Page(ACCOUNT, "connectors:onboarding_refresh", GP, args={"pk": "number"}),
+    Page(ACCOUNT, "connectors:disconnect", POST, args={"pk": "number"}),
+    # ---- account: catalog ---------------------------------------------------------------
+    Page(ACCOUNT, "catalog:index"),
+    Page(ACCOUNT, "catalog:detail", args={"slug": "slug"}),
+    Page(
+        ACCOUNT,
+        "catalog:wizard",
+        GP,
+        {
+            "step": ("welcome", "platform", "connection", "confirm"),
+            "platform": ("stripe", "quickbooks"),
+            "connection": ("1",),
+        },
+        {"slug": "slug"},
+    ),
+    Page(ACCOUNT, "catalog:progress", args={"slug": "slug"}),
+    Page(ACCOUNT, "catalog:retry", POST, args={"slug": "slug"}),
+    Page(ACCOUNT, "catalog:uninstall", POST, {"confirm_open": ("yes",)}, {"slug": "slug"}),
+    # ---- account: Client Billing --------------------------------------------------------
+    Page(ACCOUNT, "payment_requests:dashboard", fields=FILTERS),
+    Page(ACCOUNT, "payment_requests:live", fields=FILTERS),
+    Page(ACCOUNT, "payment_requests:client_suggestions", fields={"client_name": ("Ana",)}),
+    Page(
+        ACCOUNT,
+        "payment_requests:new",
+        GP,
+        {**REQUEST_FIELDS, "copy": ("{request}",)},
+        files=("attachments",),
+    ),
+    Page(ACCOUNT, "payment_requests:detail", args={"pk": "request"}),
+    Page(
+        ACCOUNT,
+        "payment_requests:edit",
+        GP,
+        REQUEST_FIELDS,
+        {"pk": "request"},
+        files=("attachments",),
+    ),
+    Page(ACCOUNT, "payment_requests:send", POST, args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:remind", POST, args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:cancel", POST, args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:delete", POST, {"confirm_open": ("yes",)}, {"pk": "request"}),
+    Page(
+        ACCOUNT,
+        "payment_requests:attachment",
+        args={"pk": "request", "attachment_pk": "attachment"},
+    ),
+    Page(ACCOUNT, "payment_requests:clients", fields={"q": ("Ana",), "page": ("1", "2")}),
+    Page(
+        ACCOUNT,
+        "payment_requests:client_new",
+        GP,
+        {
+            "name": ("Bea",),
+            "company": ("B Co",),
+            "email": ("bea@client.test",),
+            "phone": ("+33 1 23",),
+            "address": ("1 rue",),
+            "preferred_currency": ("EUR", "CHF"),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:client_edit",
+        GP,
+        {"name": ("Bea",), "email": ("bea@client.test",), "preferred_currency": ("EUR",)},
+        {"pk": "client"},
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:access",
+        GP,
+        {"user": ("{member}", "{owner}"), "grant": ("yes", "no")},
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:settings",
+        GP,
+        {
+            "remind_before_days": ("3", "1,7"),
+            "remind_after_days": ("1,7,14",),
+            "sender_name": ("Alpha",),
+            "brand_color": ("#112233",),
+            "time_zone": ("Europe/Paris",),
+            "connection": ("",),
+        },
+        files=("logo",),
+    ),
+    Page(ACCOUNT, "payment_requests:thanks", signed_in=False),
+    Page(ACCOUNT, "payment_requests:brand_logo", signed_in=False),
+    Page(ACCOUNT, "payment_requests:public_link", args={"token": "link"}, signed_in=False),
+    Page(
+        ACCOUNT,
+        "payment_requests:go_pay",
+        args={"token": "link"},
+        signed_in=False,
+        expected_errors=(502,),  # the platform failed: said on the page
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:public_attachment",
+        args={"token": "link", "attachment_pk": "attachment"},
+        signed_in=False,
+    ),
+    Page(ACCOUNT, "outbox:list", fields={"page": ("1",)}),
+    Page(ACCOUNT, "outbox:message", args={"pk": "number"}),
+    Page(ACCOUNT, "outbox:html", args={"pk": "number"}),
+    Page(ACCOUNT, "outbox:attachment", args={"pk": "number", "index": "number"}),
+]
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            prefix = f"{namespace}:{inner}" if namespace and inner else namespace or inner
+            yield from _url_names(pattern.url_patterns, prefix)
+        else:
+            name = pattern.name or str(pattern.pattern)
+            yield f"{namespace}:{name}" if namespace and pattern.name else name
+
+
+def test_every_page_is_covered():
+    served = {
+        f"{host}:{name}"
+        for host, urlconf in URLCONFS.items()
+        for name in _url_names(get_resolver(urlconf).url_patterns)
+    }
+    covered = {page.key for page in PAGES}
+
+    assert served - covered == set(), "pages no hostile-input test reaches: add them to PAGES"
+    assert covered - served == set(), "PAGES lists pages that no longer exist"
+
+
+# ---- the world the pages act on -------------------------------------------------------------
+@pytest.fixture
+def world(alpha, monkeypatch):
+    """Alpha with Client Billing, a client, a draft with an attachment and a link, an employee
+    and an open invitation: the real keys the pages' addresses and forms may take."""
+    from tenants import tasks
+
+    monkeypatch.setattr(tasks.email_account_links, "delay", lambda *args, **kwargs: None)
+    install_client_billing(alpha)
+    owner = owner_of(alpha)
+    with schema_context(alpha.schema_name):
+        # No password: hashing one per test would cost more than the test's requests.
+        member = User.objects.create(email="emma@alpha.example", full_name="Emma Employee")
+        client = BillingClient.objects.create(name="Ana", email="ana@client.test", company="Co")
+        draft = create_request(
+            actor=owner,
+            description="Consulting",
+            client=client,
+            amount=Decimal("150.00"),
+            currency="EUR",
+            due_date=timezone.localdate() + timedelta(days=14),
+        )
+        attachment = Attachment.objects.create(
+            request=draft,
+            file=ContentFile(b"hello", name="hello.txt"),
+            original_name="hello.txt",
+            content_type="text/plain",
+            size=5,
+            uploaded_by=owner,
+        )
+        RequestLink.objects.create(
+            request=draft, recipient=client.email, token_hash=hash_link_token(LINK_TOKEN)
+        )
+        invitation = Invitation.objects.create(
+            email="ina@alpha.example",
+            token_hash=hash_invitation_token(INVITATION_TOKEN),
+            invited_by=owner,
+            expires_at=timezone.now() + timedelta(days=7),
+        )
+        reset_token = default_token_generator.make_token(owner)
+    connection.set_schema_to_public()
+    today = timezone.localdate()
+    return {
+        "tenant": alpha,
+        "owner_user": owner,
+        "values": {
+            "client": str(client.pk),
+            "request": str(draft.pk),
+            "attachment": str(attachment.pk),
+            "member": str(member.pk),
+            "owner": str(owner.pk),
+            "invitation_pk": str(invitation.pk),
+            "owner_email": owner.email,
+            "today": today.isoformat(),
+            "future": (today + timedelta(days=30)).isoformat(),
+        },
+        "path_values": {
+            "request": str(draft.pk),
+            "attachment": str(attachment.pk),
+            "client": str(client.pk),
+            "member": str(member.pk),
+            "invitation_pk": str(invitation.pk),
+            "link": LINK_TOKEN,
+            "invitation": INVITATION_TOKEN,
+            "slug": "client-billing",
+            "platform": "stripe",
+            "mode": "test",
+            "number": "1",
+            "text": "x",
+            "uidb64": "MQ",
+            "reset_token": reset_token,
+        },
+    }
+
+
+def _counts(tenant) -> dict[str, int]:
+    """Rows of the main tables, in one query."""
+    public = [Tenant, Domain]
+    parts = [f'(SELECT count(*) FROM public."{model._meta.db_table}")' for model in public]
+    parts += [
+        f'(SELECT count(*) FROM "{tenant.schema_name}"."{model._meta.db_table}")'
+        for model in TENANT_MODELS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    models = public + list(TENANT_MODELS)
+    return {model.__name__: count for model, count in zip(models, row, strict=True)}
+
+
+# ---- what one example sends -----------------------------------------------------------------
+@dataclass
+class Attempt:
+    method: str
+    path: str
+    path_values: list[str]
+    query: list[tuple[bytes, bytes]]
+    form: list[tuple[bytes, bytes]]
+    files: list[tuple[bytes, tuple[str, bytes, str]]]
+    headers: dict[str, str]
+
+    raw_body: bool
+
+    @property
+    def storable(self) -> bool:
+        """Whether Django decodes it into text PostgreSQL can store."""
+        path_ok = all("\x00" not in value for value in self.path_values)
+        query_ok = hostile.is_clean_query([part for pair in self.query for part in pair])
+        form_ok = self.raw_body or all(
+            hostile.is_storable_text(part) for pair in self.form for part in pair
+        )
+        return path_ok and query_ok and form_ok
+
+
+def _field_values(valid: tuple[str, ...], values: dict[str, str]):
+    passing = [value.format(**values).encode() for value in valid]
+    return st.one_of(st.sampled_from(passing), hostile.hostile_values)
+
+
+def _path_value(kind: str, real: str):
+    if kind in ("number", "request", "attachment", "client", "member", "invitation_pk"):
+        return st.one_of(st.just(real), hostile.digits)
+    if kind == "slug":
+        return st.one_of(st.just(real), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))
+    return st.one_of(st.just(real), hostile.path_text)
+
+
+@st.composite
+def attempts(draw, page: Page, world) -> Attempt:
+    method = draw(st.sampled_from(page.methods))
+    kwargs = {
+        name: draw(_path_value(kind, world["path_values"][kind]))
+        for name, kind in page.args.items()
+    }
+    if "/" in page.name or "." in page.name:  # an unnamed pattern: its route is its name
+        path = f"/{page.name}"
+    else:
+        path = reverse(page.name, urlconf=URLCONFS[page.host], kwargs=kwargs or None)
+    chosen = draw(st.sets(st.sampled_from(sorted(page.fields)))) if page.fields else set()
+    pairs = [
+        (name.encode(), draw(_field_values(page.fields[name], world["values"])))
+        for name in sorted(chosen)
+    ]
+    if draw(st.integers(0, 4)) == 0:  # now and then, a field no page expects
+        pairs.append((draw(hostile.hostile_values), draw(hostile.hostile_values)))
+    files = []
+    if method == "POST" and page.files:
+        files = [(page.files[0].encode(), upload) for upload in draw(st.lists(hostile.uploads))]
+    headers = {}
+    if page.name.endswith("webhook"):
+        headers = {
+            name: draw(hostile.hostile_text).encode("utf-8", "replace").decode("latin-1")
+            for name in draw(st.sets(st.sampled_from(WEBHOOK_HEADERS)))
+        }
+    in_query = method == "GET" or draw(st.booleans())
+    query, form = (pairs, []) if in_query else ([], pairs)
+    return Attempt(method, path, list(kwargs.values()), query, form, files, headers, page.raw_body)
+
+
+def _send(client: Client, attempt: Attempt):
+    extra = {"QUERY_STRING": hostile.urlencoded(attempt.query), **attempt.headers}
+    if attempt.files:
+        body, content_type = hostile.multipart(attempt.form, attempt.files)
+    else:
+        body = hostile.urlencoded(attempt.form).encode()
+        content_type = "application/x-www-form-urlencoded"
+    content_type = extra.pop("CONTENT_TYPE", content_type)
+    return client.generic(attempt.method, attempt.path, body, content_type, **extra)
+
+
+def _host(page: Page, tenant) -> str:
+    return settings.BASE_DOMAIN if page.host == ROOT else tenant.host
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.key)
+def test_hostile_input_never_breaks_a_page_and_a_refusal_changes_nothing(page, world):
+    tenant = world["tenant"]
+    client = Client(HTTP_HOST=_host(page, tenant), raise_request_exception=False)
+
+    @hypothesis_settings(
+        max_examples=page.examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    )
+    @given(data=st.data())
+    def check(data):
+        attempt = data.draw(attempts(page, world))
+        with transaction.atomic():  # every example starts from the same rows
+            client.cookies.clear()
+            if page.signed_in:
+                with schema_context(tenant.schema_name):
+                    client.force_login(world["owner_user"])
+            before = _counts(tenant)
+            response = _send(client, attempt)
+            note(f"{attempt.method} {attempt.path} -> {response.status_code}")
+            failed = response.status_code >= 500
+            assert not failed or response.status_code in page.expected_errors, attempt
+            if not attempt.storable:
+                assert response.status_code == 400, f"unstorable input accepted: {attempt!r}"
+            if response.status_code >= 400:
+                assert _counts(tenant) == before, f"refused, yet rows changed: {attempt!r}"
+            transaction.set_rollback(True)
+
+    check()

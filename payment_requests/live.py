@@ -1,0 +1,105 @@
+"""The dashboard's live refresh: one version number per account, raised after every change.
+
+The open dashboard asks every few seconds whether the version moved since it rendered; only
+then is its live part rendered again. The number lives in the cache (keys carry the
+account's schema), is raised when a change *commits* (a page that reads it can never miss a
+change it has not shown yet), and what is derived from it (totals, counts) is cached under
+it: repeated views of an unchanged account cost no scan of its requests. Saves are seen
+through signals; a bulk ``update()`` of what the dashboard shows must call ``changed()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
+from django_tenants.utils import get_public_schema_name
+from redis.exceptions import RedisError
+
+from tenants.schema import on_commit_here
+
+KEY = "client-billing:version"
+DERIVED_TTL = 60 * 60
+# With the cache down the dashboard still works: it computes everything on each view and
+# the live refresh re-renders every time.
+UNKNOWN = ""
+log = logging.getLogger(__name__)
+
+
+def version() -> str:
+    """The account's current version (set on first use, so a cache flush also reads as a
+    change)."""
+    try:
+        current = cache.get(KEY)
+        if current is None:
+            current = str(time.time_ns())
+            if not cache.add(KEY, current, timeout=None):
+                current = cache.get(KEY) or current
+    except RedisError as error:
+        log.warning("dashboard version unavailable: %s", error)
+        return UNKNOWN
+    return str(current)
+
+
+def changed() -> None:
+    """Something the dashboard shows changed: raise the version now and once it commits.
+
+    Now, so nothing computed from the old version is served again; at commit, so a page
+    that read the version while the change was not yet visible refreshes once it is."""
+    _raise_version()
+    on_commit_here(_raise_version)
+
+
+def _raise_version() -> None:
+    try:
+        cache.set(KEY, str(time.time_ns()), timeout=None)
+    except RedisError as error:  # pages compute everything until the cache is back
+        log.warning("dashboard version not raised: %s", error)
+        return
+
+
+def derived(name: str, compute, *parts: str, at: str | None = None):
+    """``compute()``, kept until the version moves (``parts`` tell variants apart)."""
+    at = version() if at is None else at
+    if at == UNKNOWN:
+        return compute()
+    fingerprint = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    key = f"client-billing:{name}:{at}:{fingerprint}"
+    try:
+        value = cache.get(key)
+    except RedisError:
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=DERIVED_TTL)
+        except RedisError:
+            pass
+    return value
+
+
+def _watched_models():
+    from payment_requests.models import (
+        Attachment,
+        Client,
+        Payment,
+        PaymentRequest,
+        StatusChange,
+    )
+
+    return (PaymentRequest, Client, Payment, StatusChange, Attachment)
+
+
+def connect() -> None:
+    for model in _watched_models():
+        post_save.connect(_on_change, sender=model, dispatch_uid=f"live-save-{model.__name__}")
+        post_delete.connect(_on_change, sender=model, dispatch_uid=f"live-delete-{model.__name__}")
+
+
+def _on_change(sender, **kwargs) -> None:
+    if connection.schema_name != get_public_schema_name():
+        changed()

@@ -1,0 +1,45 @@
+/* Client pickers (payment_requests.widgets.ClientPicker): suggestions come from the server
+   as the user types; picking one sets the hidden client id (and applies a filter that asks
+   for it); typing again forgets the picked client; arrows move through the suggestions and
+   Escape closes them. */
+(function () {
+  function setUp(picker) {
+    var input = picker.querySelector("input[type=search]");
+    var chosen = picker.querySelector("input[type=hidden]");
+    var list = picker.querySelector("[role=listbox]");
+    function options() { return Array.prototype.slice.call(list.querySelectorAll("button")); }
+    function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
+    input.addEventListener("input", function () {
+      chosen.value = "";
+      chosen.dispatchEvent(new Event("change", {bubbles: true}));
+    });
+    list.addEventListener("htmx:afterSwap", function () {
+      input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
+    });
+    list.addEventListener("click", function (event) {
+      var option = event.target.closest("button[data-client]");
+      if (!option) { return; }
+      chosen.value = option.dataset.client;
+      chosen.dispatchEvent(new Event("change", {bubbles: true}));
+      input.value = option.dataset.label;
+      close();
+      if (picker.hasAttribute("data-submit-on-pick")) { input.form.requestSubmit(); } else { input.focus(); }
+    });
+    picker.addEventListener("keydown", function (event) {
+      var all = options();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape" && list.children.length) {
+        event.preventDefault(); event.stopPropagation(); close(); input.focus();
+      } else if (event.key === "ArrowDown" && all.length) {
+        event.preventDefault(); all[Math.min(at + 1, all.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault(); (at === 0 ? input : all[at - 1]).focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!picker.contains(event.target)) { close(); }
+    });
+  }
+  function start() { document.querySelectorAll("[data-client-picker]").forEach(setUp); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();

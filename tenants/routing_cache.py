@@ -1,0 +1,114 @@
+"""Which account a host name reaches, remembered by each process between requests.
+
+Every request needs the host → account answer, and it only changes when an account or a
+domain does. Each process keeps the answers it looked up, tagged with a version kept in
+Redis (the ``routing`` cache: one key for every process, never prefixed with a schema).
+Saving, updating or deleting an account or a domain replaces that version, right away and
+again once the change commits, so every process drops its answers at its next request.
+
+If Redis cannot be reached, a process forgets what it remembered and asks the database at
+every request until Redis answers again; an answer is also never kept longer than
+``MAX_AGE``, in case a version change was lost with Redis.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+import uuid
+
+from django.core.cache import caches
+from django.db import transaction
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "accounts-by-host:version"
+MAX_AGE = 60.0  # seconds
+MAX_HOSTS = 10_000  # unknown host names are remembered too; this bounds what they cost
+
+_remembered: dict = {"version": None, "hosts": {}}
+
+
+def account_for_host(hostname: str):
+    """The ``Tenant`` that ``hostname`` reaches (a copy of its own), or ``None``."""
+    tenant = remembered(("host", hostname), lambda: _look_up(hostname))
+    # Each request gets its own instance: whatever a view sets on request.tenant stays there.
+    return copy.copy(tenant) if tenant is not None else None
+
+
+def remembered(key: tuple, look_up):
+    """``look_up()``, remembered under ``key`` until accounts, domains or platform-account
+    routes change (``accounts_changed``) or ``MAX_AGE`` passes."""
+    version = _current_version()
+    if version is None:
+        forget()
+        return look_up()
+    if version != _remembered["version"]:
+        _remembered.update(version=version, hosts={})
+    answers = _remembered["hosts"]
+    now = time.monotonic()
+    entry = answers.get(key)
+    if entry is None or now - entry[0] > MAX_AGE:
+        if len(answers) >= MAX_HOSTS:
+            answers.clear()
+        entry = answers[key] = (now, look_up())
+    return entry[1]
+
+
+def forget() -> None:
+    """Drop what this process remembers (the next request asks the database)."""
+    _remembered.update(version=None, hosts={})
+
+
+def accounts_changed() -> None:
+    """An account or a domain changed: every process asks again, now and after the commit."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _look_up(hostname: str):
+    from tenants.models import Domain
+
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    return domain.tenant if domain is not None else None
+
+
+def _current_version() -> str | None:
+    try:
+        return caches["routing"].get_or_set(VERSION_KEY, _token, timeout=None)
+    except RedisError:
+        log.warning("routing cache unreachable; looking accounts up in the database")
+        return None
+
+
+def _new_version() -> None:
+    forget()
+    try:
+        caches["routing"].set(VERSION_KEY, _token(), timeout=None)
+    except RedisError:
+        log.warning("routing cache unreachable; other processes may route to the old account "
+                    "for up to %s seconds", MAX_AGE)  # fmt: skip
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def connect_signals() -> None:
+    """Saving or deleting an account, a domain or a platform-account route changes routing
+    (``RoutingQuerySet`` covers bulk updates of accounts and domains, which send no signal;
+    bulk updates of routes call ``accounts_changed`` themselves)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from connectors.routing.models import AccountRoute
+    from tenants.models import Domain, Tenant
+
+    for model in (Tenant, Domain, AccountRoute):
+        for signal in (post_save, post_delete):
+            signal.connect(_changed, sender=model, dispatch_uid=f"routing-{model.__name__}")
+
+
+def _changed(sender, **kwargs) -> None:
+    accounts_changed()
