@@ -19,7 +19,7 @@ from urllib.parse import unquote_to_bytes
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.utils.translation import gettext as _
 
-from billing_saas.errors import BadInput
+from billing_saas.errors import BadInput, bad_request
 
 
 def is_storable(text: str) -> bool:
@@ -64,22 +64,30 @@ class InputGuardMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         address_ok = is_storable(request.path) and _query_string_is_utf8(request)
         if not address_ok or not _all_storable(_flat(request.GET)):
-            raise BadInput(
+            return _refuse(
+                request,
                 _(
                     "The page address contains characters we cannot accept (such as a null "
                     "character). Nothing was changed."
-                )
+                ),
             )
         if getattr(view_func, "csrf_exempt", False):
             return None
         if not _all_storable(_flat(request.POST)):
-            raise BadInput(
+            return _refuse(
+                request,
                 _(
                     "The form contains characters we cannot accept (such as a null character). "
                     "Nothing was saved."
-                )
+                ),
             )
         return None
+
+
+def _refuse(request, reason):
+    """Our 400 page with the reason, in development too (where a raised BadRequest would
+    show Django's debug page)."""
+    return bad_request(request, BadInput(reason))
 
 
 def _flat(multi_value_dict):

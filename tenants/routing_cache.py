@@ -1,5 +1,8 @@
 """Which account a host name reaches, remembered by each process between requests.
 
+The same memo holds the other facts nearly every request or task asks and that rarely
+change: which account a platform account or a schema is, whether a solution is installed.
+
 Every request needs the host → account answer, and it only changes when an account or a
 domain does. Each process keeps the answers it looked up, tagged with a version kept in
 Redis (the ``routing`` cache: one key for every process, never prefixed with a schema).
@@ -97,15 +100,16 @@ def _token() -> str:
 
 
 def connect_signals() -> None:
-    """Saving or deleting an account, a domain or a platform-account route changes routing
-    (``RoutingQuerySet`` covers bulk updates of accounts and domains, which send no signal;
-    bulk updates of routes call ``accounts_changed`` themselves)."""
+    """Saving or deleting an account, a domain, a platform-account route or a solution's
+    installation changes what is remembered (``RoutingQuerySet`` covers bulk updates of
+    accounts, domains and routes, which send no signal)."""
     from django.db.models.signals import post_delete, post_save
 
     from connectors.routing.models import AccountRoute
+    from tenants.catalog.models import Installation
     from tenants.models import Domain, Tenant
 
-    for model in (Tenant, Domain, AccountRoute):
+    for model in (Tenant, Domain, AccountRoute, Installation):
         for signal in (post_save, post_delete):
             signal.connect(_changed, sender=model, dispatch_uid=f"routing-{model.__name__}")
 

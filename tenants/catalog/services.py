@@ -30,7 +30,16 @@ def installation(slug: str) -> Installation | None:
 
 
 def is_installed(slug: str) -> bool:
-    return Installation.objects.filter(solution=slug, status=Status.INSTALLED).exists()
+    """Asked on every page of an installed solution: remembered by the process until any
+    installation changes (``tenants.routing_cache``, told by ``connect_signals``)."""
+    from django.db import connection
+
+    from tenants.routing_cache import remembered
+
+    return remembered(
+        ("installed", connection.schema_name, slug),
+        lambda: Installation.objects.filter(solution=slug, status=Status.INSTALLED).exists(),
+    )
 
 
 def _check_admin(user) -> None:
