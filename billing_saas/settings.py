@@ -198,7 +198,9 @@ AXES_FAILURE_LIMIT = envint("SIGN_IN_FAILURE_LIMIT", "5")
 SIGN_IN_COOL_OFF_MINUTES = envint("SIGN_IN_COOL_OFF_MINUTES", "5")
 AXES_COOLOFF_TIME = "tenants.members.sign_in_limits.cool_off"
 AXES_USE_ATTEMPT_EXPIRATION = True  # each failure row expires on its own (cool-offs differ)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Per (account, email) at SIGN_IN_FAILURE_LIMIT; per IP address at SIGN_IN_IP_FAILURE_LIMIT.
+AXES_LOCKOUT_PARAMETERS = "tenants.members.sign_in_limits.lockout_parameters"
+SIGN_IN_IP_FAILURE_LIMIT = envint("SIGN_IN_IP_FAILURE_LIMIT", "20")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.members.sign_in_limits.username_key"
 AXES_LOCKOUT_CALLABLE = "tenants.members.sign_in_limits.locked_out"

@@ -63,13 +63,28 @@ def test_the_same_email_on_another_account_is_a_different_user(alpha, beta):
     assert sign_in(alpha, "mia@example.com", PASSWORD, ip="10.0.0.3").status_code == 429
 
 
-def test_one_address_trying_many_emails_is_locked_on_every_account(alpha, beta):
+def test_one_address_trying_many_emails_is_locked_on_every_account(alpha, beta, settings):
+    assert settings.SIGN_IN_IP_FAILURE_LIMIT == 20
     make_member(beta, "bea@example.com")
-    for n in range(5):
+    for n in range(19):
         sign_in(alpha, f"guess{n}@example.com", WRONG, ip="10.0.0.9")
+    assert sign_in(beta, "bea@example.com", PASSWORD, ip="10.0.0.9").status_code == 302
 
+    sign_in(alpha, "guess19@example.com", WRONG, ip="10.0.0.9")  # the address's 20th failure
     assert sign_in(beta, "bea@example.com", PASSWORD, ip="10.0.0.9").status_code == 429
     assert sign_in(beta, "bea@example.com", PASSWORD, ip="10.0.0.10").status_code == 302
+
+
+def test_a_few_typos_in_one_office_lock_nobody_else_out(alpha):
+    for name in ("ann", "ben", "cat"):
+        make_member(alpha, f"{name}@example.com")
+    fail(alpha, "ann@example.com", 5, ip="10.0.0.7")  # Ann is locked out...
+    fail(alpha, "ben@example.com", 4, ip="10.0.0.7")
+
+    assert sign_in(alpha, "ann@example.com", PASSWORD, ip="10.0.0.7").status_code == 429
+    # ...her colleagues behind the same address are not.
+    assert sign_in(alpha, "ben@example.com", PASSWORD, ip="10.0.0.7").status_code == 302
+    assert sign_in(alpha, "cat@example.com", PASSWORD, ip="10.0.0.7").status_code == 302
 
 
 def test_a_successful_sign_in_forgets_that_users_failures(alpha):
