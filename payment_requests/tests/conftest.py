@@ -56,8 +56,8 @@ def _client_billing_installed(alpha, beta):
     install_client_billing(beta)
 
 
-def deliver_new_events(emulator, connection, tenant, since):
-    """What Stripe's webhooks would do: post the account's new events, then the worker runs."""
+def post_new_events(emulator, connection, since):
+    """What Stripe's webhooks would do: post the account's new events (stored, not applied)."""
     root = client_on("localhost")
     for event in emulator.state.accounts[connection.remote_account_id].events[since:]:
         body = json.dumps(event)
@@ -68,6 +68,11 @@ def deliver_new_events(emulator, connection, tenant, since):
             HTTP_STRIPE_SIGNATURE=sign(body, TEST_WEBHOOK_SECRET),
         )
         assert response.status_code == 200
+
+
+def deliver_new_events(emulator, connection, tenant, since):
+    """Post the account's new events as Stripe's webhooks would, then the worker runs."""
+    post_new_events(emulator, connection, since)
     with schema_context(tenant.schema_name):
         for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
             "pk", flat=True

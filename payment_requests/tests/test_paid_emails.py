@@ -3,21 +3,16 @@ leave afterwards, in a task of their own, each sent once however often the task 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
-from billing_saas.testing.fixtures import client_on
 from connectors import inbox
 from connectors.models import InboundEvent
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
 from payment_requests import tasks
 from payment_requests.models import PaymentRequest
-from payment_requests.tests.conftest import event_count
+from payment_requests.tests.conftest import event_count, post_new_events
 
 # The heaviest event of a payment: lock and read the event, the remote invoice and the
 # request, record the payment on both sides, write each back, look for refunds waiting for
@@ -41,16 +36,7 @@ def client_pays(emulator, connection_, tenant, item) -> list[int]:
     emulator.state.pay_invoice(
         connection_.remote_account_id, item.remote.remote_id, "4242424242424242"
     )
-    root = client_on("localhost")
-    for event in emulator.state.accounts[connection_.remote_account_id].events[since:]:
-        body = json.dumps(event)
-        response = root.post(
-            "/webhooks/stripe/test/",
-            data=body,
-            content_type="application/json",
-            HTTP_STRIPE_SIGNATURE=sign(body, TEST_WEBHOOK_SECRET),
-        )
-        assert response.status_code == 200
+    post_new_events(emulator, connection_, since)
     with schema_context(tenant.schema_name):
         return list(
             InboundEvent.objects.filter(processed_at__isnull=True).values_list("pk", flat=True)
