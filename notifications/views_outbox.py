@@ -1,10 +1,12 @@
 """The dev outbox at /dev/outbox/ (only mounted when DEV_OUTBOX is on, never in production).
 
 It shows every email an account sent, reset and invitation links included, so it is for that
-account's billing administrators; the root domain's (sign-up, "find my account") for
-superusers only, since no one signs in there.
+account's billing administrators. No one signs in on the root domain: its outbox (sign-up,
+"find my account") is for the developer at the machine itself (a loopback address, with no
+proxy in between) and for superusers.
 """
 
+import ipaddress
 from email import message_from_bytes, policy
 from functools import wraps
 
@@ -28,11 +30,24 @@ def outbox_reader_required(view):
         on_root_domain = connection.schema_name == get_public_schema_name()
         if not user.is_authenticated and not on_root_domain:
             return redirect_to_login(request.get_full_path())
+        if on_root_domain and _from_this_machine(request):
+            return view(request, *args, **kwargs)
         if not (user.is_superuser or (not on_root_domain and user.is_billing_admin)):
             raise PermissionDenied(_("The dev outbox is for billing administrators only."))
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _from_this_machine(request) -> bool:
+    """A browser on the developer's own machine: a loopback address, and no proxy (behind a
+    proxy every request would seem to come from the machine itself)."""
+    if "HTTP_X_FORWARDED_FOR" in request.META:
+        return False
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
 
 
 def _attachments(message: OutboxMessage) -> list:

@@ -1,5 +1,6 @@
 """The dev outbox holds reset and invitation links: only an account's billing administrators
-read it, the root domain's only superusers, and production refuses to mount it."""
+read it, the root domain's only the developer at the machine and superusers, and production
+refuses to mount it."""
 
 import pytest
 from django.core.mail import send_mail
@@ -58,18 +59,31 @@ def test_a_billing_administrator_reads_the_outbox(alpha):
     assert b"secret-token" in message.content
 
 
-def test_the_root_domains_outbox_is_for_superusers_only(root_client):
+def test_the_root_domains_outbox_is_for_this_machine_and_superusers(root_client):
     pk = sent_in("public")
     with schema_context("public"):
         root = User.objects.create_user("root@example.com", "x" * 12, is_superuser=True)
-    superuser = Client(HTTP_HOST="localhost")
+    superuser = Client(HTTP_HOST="localhost", REMOTE_ADDR="192.0.2.10")
     superuser.force_login(root)
+    path = f"/dev/outbox/{pk}/"
 
-    refused = root_client.get(f"/dev/outbox/{pk}/")
-    shown = superuser.get(f"/dev/outbox/{pk}/")
+    from_elsewhere = root_client.get(path, REMOTE_ADDR="192.0.2.10")
+    through_a_proxy = root_client.get(path, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    at_the_machine = root_client.get(path, REMOTE_ADDR="127.0.0.1")  # make dev's developer
+    shown = superuser.get(path)
 
-    assert refused.status_code == 403 and b"secret-token" not in refused.content
+    for refused in (from_elsewhere, through_a_proxy):
+        assert refused.status_code == 403 and b"secret-token" not in refused.content
+    assert at_the_machine.status_code == 200 and b"secret-token" in at_the_machine.content
     assert shown.status_code == 200 and b"secret-token" in shown.content
+
+
+def test_an_accounts_outbox_is_not_opened_by_coming_from_the_machine(alpha):
+    pk = sent_in(alpha.schema_name)
+
+    response = client_on(alpha).get(f"/dev/outbox/{pk}/", REMOTE_ADDR="127.0.0.1")
+
+    assert response.status_code == 302 and b"secret-token" not in response.content
 
 
 def test_production_refuses_to_start_with_the_dev_outbox():
