@@ -27,15 +27,7 @@ MAX_QUERY = 100
 CLIENT_SUGGESTIONS = 8
 
 
-def _id(value: str) -> int | None:
-    return positive_int(value, maximum=MAX_ID)
-
-
-def _day(value: str) -> date | None:
-    return iso_date(value)
-
-
-def _text(value: str) -> str:
+def search_text(value: str) -> str:
     """Search text as PostgreSQL can compare it: no NUL, no lone surrogate, bounded."""
     text = (value or "").replace("\x00", "").strip()[:MAX_QUERY]
     return text.encode("utf-8", "ignore").decode("utf-8")
@@ -54,12 +46,12 @@ class Filters:
     def from_query(cls, params) -> Filters:
         status = params.get("status", "")
         return cls(
-            q=_text(params.get("q", "")),
+            q=search_text(params.get("q", "")),
             status=status if status in Status.values else "",
-            client=_id(params.get("client", "")),
-            client_name=_text(params.get("client_name", "")),
-            due_from=_day(params.get("from", "")),
-            due_to=_day(params.get("to", "")),
+            client=positive_int(params.get("client"), maximum=MAX_ID),
+            client_name=search_text(params.get("client_name", "")),
+            due_from=iso_date(params.get("from")),
+            due_to=iso_date(params.get("to")),
         )
 
     @property
@@ -176,7 +168,7 @@ def totals(version: str) -> list[dict]:
 
 def client_suggestions(text: str) -> list[Client]:
     """A few clients whose name, company or email contains ``text`` (never every client)."""
-    text = _text(text)
+    text = search_text(text)
     rows = Client.objects.only("pk", "name", "company", "email").order_by("name", "pk")
     if text:
         rows = rows.filter(

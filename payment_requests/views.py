@@ -114,7 +114,7 @@ def dashboard_live(request):
 def client_suggestions(request):
     """The client filter's search-as-you-type: a few matching clients, never all of them."""
     text = request.GET.get("client_name", "")
-    context = {"clients": dashboard.client_suggestions(text), "text": dashboard._text(text)}
+    context = {"clients": dashboard.client_suggestions(text), "text": dashboard.search_text(text)}
     return render(request, "payment_requests/_client_suggestions.html", context)
 
 

@@ -8,12 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from tenants.routing_cache import account_for_host
+from tenants.routing_cache import account_for_host, one_read_per_request
 from tenants.urls_helpers import root_url
 
 
 class AccountMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, with a clear page for hosts that reach no account."""
+
+    def __call__(self, request):
+        with one_read_per_request():
+            return super().__call__(request)
 
     def get_tenant(self, domain_model, hostname):
         # Remembered between requests (one Redis read instead of a database query), and

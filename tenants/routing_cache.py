@@ -20,6 +20,8 @@ import copy
 import logging
 import time
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.db import transaction
@@ -32,6 +34,7 @@ MAX_AGE = 60.0  # seconds
 MAX_HOSTS = 10_000  # unknown host names are remembered too; this bounds what they cost
 
 _remembered: dict = {"version": None, "hosts": {}}
+_this_request: ContextVar[dict | None] = ContextVar("routing_version_this_request", default=None)
 
 
 def account_for_host(hostname: str):
@@ -78,16 +81,36 @@ def _look_up(hostname: str):
     return domain.tenant if domain is not None else None
 
 
-def _current_version() -> str | None:
+@contextmanager
+def one_read_per_request():
+    """Within it (a request, a task), the version is read from Redis once, not at every
+    question: the host, then whether a solution is installed, ask the same version."""
+    token = _this_request.set({})
     try:
-        return caches["routing"].get_or_set(VERSION_KEY, _token, timeout=None)
+        yield
+    finally:
+        _this_request.reset(token)
+
+
+def _current_version() -> str | None:
+    seen = _this_request.get()
+    if seen is not None and "version" in seen:
+        return seen["version"]
+    try:
+        version = caches["routing"].get_or_set(VERSION_KEY, _token, timeout=None)
     except RedisError:
         log.warning("routing cache unreachable; looking accounts up in the database")
         return None
+    if seen is not None:
+        seen["version"] = version
+    return version
 
 
 def _new_version() -> None:
     forget()
+    seen = _this_request.get()
+    if seen is not None:
+        seen.pop("version", None)  # this request's next question reads the new one
     try:
         caches["routing"].set(VERSION_KEY, _token(), timeout=None)
     except RedisError:

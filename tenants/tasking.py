@@ -35,6 +35,12 @@ class TenantTask(Task):
         return super().apply_async(args, kwargs, **options)
 
     def __call__(self, *args, **kwargs):
+        from tenants.routing_cache import one_read_per_request
+
+        with one_read_per_request():
+            return self._run_in_account(*args, **kwargs)
+
+    def _run_in_account(self, *args, **kwargs):
         from tenants.models import Tenant
         from tenants.routing_cache import remembered
 
