@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of our primary keys
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint, the type of our primary keys (BigAutoField)
 MAX_DIGITS = 20
 
 

@@ -211,7 +211,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # Behind the TLS proxy every request comes from the proxy: the client's address is then the
 # last one in X-Forwarded-For (the one the proxy appended; earlier ones the client can forge).
 TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_FOR", str(PRODUCTION))
-AXES_CLIENT_IP_CALLABLE = "tenants.members.sign_in_limits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "billing_saas.client_address.client_ip"
 # One password-reset email per address (and account) per this many minutes.
 PASSWORD_RESET_EMAIL_MINUTES = envint("PASSWORD_RESET_EMAIL_MINUTES", "5")
 

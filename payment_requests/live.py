@@ -15,12 +15,10 @@ import logging
 import time
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, schema_context
 from redis.exceptions import RedisError
-
-from tenants.schema import on_commit_here
 
 KEY = "client-billing:version"
 DERIVED_TTL = 60 * 60
@@ -48,10 +46,24 @@ def version() -> str:
 def changed() -> None:
     """Something the dashboard shows changed: raise the version now and once it commits.
 
-    Now, so nothing computed from the old version is served again; at commit, so a page
-    that read the version while the change was not yet visible refreshes once it is."""
+    Now, so nothing computed from the old version is served again; at commit (once per
+    transaction, however many rows it saves), so a page that read the version while the
+    change was not yet visible refreshes once it is."""
     _raise_version()
-    on_commit_here(_raise_version)
+    if not connection.in_atomic_block:
+        return
+    already = any(
+        getattr(entry[1], "raises_live_version", False) for entry in connection.run_on_commit
+    )
+    if not already:
+        schema_name = connection.schema_name
+
+        def at_commit():
+            with schema_context(schema_name):
+                _raise_version()
+
+        at_commit.raises_live_version = True
+        transaction.on_commit(at_commit)
 
 
 def _raise_version() -> None:
@@ -59,12 +71,10 @@ def _raise_version() -> None:
         cache.set(KEY, str(time.time_ns()), timeout=None)
     except RedisError as error:  # pages compute everything until the cache is back
         log.warning("dashboard version not raised: %s", error)
-        return
 
 
-def derived(name: str, compute, *parts: str, at: str | None = None):
-    """``compute()``, kept until the version moves (``parts`` tell variants apart)."""
-    at = version() if at is None else at
+def derived(name: str, compute, *parts: str, at: str):
+    """``compute()``, kept until the version ``at`` moves (``parts`` tell variants apart)."""
     if at == UNKNOWN:
         return compute()
     fingerprint = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]

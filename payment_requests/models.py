@@ -342,7 +342,9 @@ class BillingSettings(models.Model):
 
     @staticmethod
     def _days(value: str) -> list[int]:
-        return sorted({int(part) for part in value.split(",") if part.strip().isdigit()})
+        from billing_saas.query_params import positive_int
+
+        return sorted({day for part in value.split(",") if (day := positive_int(part))})
 
     @property
     def before_days(self) -> list[int]:

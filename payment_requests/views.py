@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,14 +34,13 @@ from tenants.members.permissions import billing_admin_required
 from tenants.models import Tenant
 
 Status = PaymentRequest.Status
-PAGE_SIZE = 25
 
 
 # ---- dashboard ----------------------------------------------------------------------------
 def _dashboard_context(request, version: str) -> dict:
     filters = Filters.from_query(request.GET)
     page_number = positive_int(request.GET.get("page"))
-    open_pk = positive_int(request.GET.get("open"), maximum=dashboard.MAX_ID)
+    open_pk = positive_int(request.GET.get("open"))
     base = filters.query()
     if page_number:
         base["page"] = str(page_number)
@@ -51,7 +50,7 @@ def _dashboard_context(request, version: str) -> dict:
         live_query["open"] = str(open_pk)
     live_query["v"] = version
     return {
-        "parts": _live_parts(filters, page_number, open_pk, query_without_open, version),
+        "parts": _live_parts(filters, page_number, open_pk, base, version),
         "opened": _panel_request(open_pk) if open_pk else None,
         "filters": filters,
         "query_without_open": query_without_open,
@@ -59,9 +58,11 @@ def _dashboard_context(request, version: str) -> dict:
     }
 
 
-def _live_parts(filters, page_number, open_pk, query_without_open, version) -> dict:
+def _live_parts(filters, page_number, open_pk, base, version) -> dict:
     """The totals and the list, rendered once per version of the account (and per query,
-    language and time zone): a view or a live refresh of an unchanged account re-uses them."""
+    language, time zone and day): a view or a live refresh of an unchanged account re-uses
+    them. ``base`` is the list's own query (its filters and page)."""
+    query_without_open = base.urlencode()
 
     def render_parts():
         context = {
@@ -69,7 +70,7 @@ def _live_parts(filters, page_number, open_pk, query_without_open, version) -> d
             "totals": dashboard.totals(version),
             "opened_pk": open_pk,
             "query_without_open": query_without_open,
-            "page_query": QueryDict(query_without_open),
+            "page_query": base,
         }
         return {
             "totals": render_to_string("payment_requests/_totals.html", context),
@@ -77,7 +78,8 @@ def _live_parts(filters, page_number, open_pk, query_without_open, version) -> d
         }
 
     zone = timezone.get_current_timezone_name()
-    key = (get_language() or "", zone, query_without_open, str(open_pk or ""))
+    today = timezone.localdate().isoformat()  # "paid this month" turns with the month
+    key = (get_language() or "", zone, today, query_without_open, str(open_pk or ""))
     parts = live.derived("html", render_parts, *key, at=version)
     return {name: mark_safe(html) for name, html in parts.items()}  # our own rendering
 
@@ -337,7 +339,9 @@ def clients(request):
         rows = rows.filter(
             Q(name__icontains=query) | Q(company__icontains=query) | Q(email__icontains=query)
         )
-    page = Paginator(rows.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows.order_by("name", "pk"), dashboard.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(request, "payment_requests/clients.html", {"page": page, "query": query})
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas.query_params import positive_int
+
 
 class ClientPicker(forms.Widget):
     """Pick a client by typing part of its name, company or email: the server suggests a
@@ -25,9 +27,8 @@ class ClientPicker(forms.Widget):
 
         context = super().get_context(name, value, attrs)
         picked = None
-        text = str(value if value is not None else "")
-        if text.isascii() and text.isdigit() and len(text) < 19:
-            picked = Client.objects.only("name", "company").filter(pk=int(text)).first()
+        if pk := positive_int(str(value if value is not None else "")):
+            picked = Client.objects.only("name", "company").filter(pk=pk).first()
         context["widget"].update(
             label=str(picked) if picked else self.typed,
             value=str(picked.pk) if picked else "",

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,19 @@ VERSION_KEY = "accounts-by-host:version"
 MAX_AGE = 60.0  # seconds
 MAX_HOSTS = 10_000  # unknown host names are remembered too; this bounds what they cost
 
-_remembered: dict = {"version": None, "hosts": {}}
+_remembered: dict = {"version": None, "answers": {}}
 _this_request: ContextVar[dict | None] = ContextVar("routing_version_this_request", default=None)
 
 
 def account_for_host(hostname: str):
     """The ``Tenant`` that ``hostname`` reaches (a copy of its own), or ``None``."""
-    tenant = remembered(("host", hostname), lambda: _look_up(hostname))
-    # Each request gets its own instance: whatever a view sets on request.tenant stays there.
+    return remembered_account(("host", hostname), lambda: _look_up(hostname))
+
+
+def remembered_account(key: tuple, look_up):
+    """``remembered`` for a ``Tenant``: each caller gets its own instance, so whatever a view
+    or a task sets on it stays there."""
+    tenant = remembered(key, look_up)
     return copy.copy(tenant) if tenant is not None else None
 
 
@@ -52,8 +57,8 @@ def remembered(key: tuple, look_up):
         forget()
         return look_up()
     if version != _remembered["version"]:
-        _remembered.update(version=version, hosts={})
-    answers = _remembered["hosts"]
+        _remembered.update(version=version, answers={})
+    answers = _remembered["answers"]
     now = time.monotonic()
     entry = answers.get(key)
     if entry is None or now - entry[0] > MAX_AGE:
@@ -65,13 +70,21 @@ def remembered(key: tuple, look_up):
 
 def forget() -> None:
     """Drop what this process remembers (the next request asks the database)."""
-    _remembered.update(version=None, hosts={})
+    _remembered.update(version=None, answers={})
 
 
 def accounts_changed() -> None:
-    """An account or a domain changed: every process asks again, now and after the commit."""
+    """An account or a domain changed: every process asks again, now and after the commit
+    (once per transaction)."""
     _new_version()
-    transaction.on_commit(_new_version)
+    pending = connection.run_on_commit if connection.in_atomic_block else []
+    if not any(getattr(entry[1], "routing_changed", False) for entry in pending):
+
+        def at_commit():
+            _new_version()
+
+        at_commit.routing_changed = True
+        transaction.on_commit(at_commit)
 
 
 def _look_up(hostname: str):
@@ -96,10 +109,14 @@ def _current_version() -> str | None:
     seen = _this_request.get()
     if seen is not None and "version" in seen:
         return seen["version"]
+    if seen is not None and "unreachable" in seen:
+        return None  # asked once in this request already; Redis did not answer
     try:
         version = caches["routing"].get_or_set(VERSION_KEY, _token, timeout=None)
     except RedisError:
         log.warning("routing cache unreachable; looking accounts up in the database")
+        if seen is not None:
+            seen["unreachable"] = True
         return None
     if seen is not None:
         seen["version"] = version

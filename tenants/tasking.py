@@ -8,8 +8,6 @@ queued and when a worker runs it.
 
 from __future__ import annotations
 
-import copy
-
 from celery import Task, shared_task
 from django_tenants.utils import get_public_schema_name, tenant_context
 
@@ -42,16 +40,15 @@ class TenantTask(Task):
 
     def _run_in_account(self, *args, **kwargs):
         from tenants.models import Tenant
-        from tenants.routing_cache import remembered
+        from tenants.routing_cache import remembered_account
 
         schema_name = _check_schema_name(self.name, args)
         # Remembered by the worker process like a host name by a web process, and forgotten
         # as soon as an account changes (a deactivated account runs no more tasks).
-        tenant = remembered(
+        tenant = remembered_account(
             ("schema", schema_name),
             lambda: Tenant.objects.filter(schema_name=schema_name, is_active=True).first(),
         )
-        tenant = copy.copy(tenant) if tenant is not None else None
         if tenant is None:
             raise TenantRequired(f"{self.name}: no active account with schema {schema_name!r}.")
         with tenant_context(tenant):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
+from billing_saas.client_address import client_ip
 from tenants import account_links
 from tenants.forms import AccountLinksForm, FindAccountForm, SignUpForm
 from tenants.members.services import create_login_handoff
@@ -64,19 +65,10 @@ def email_account_links(request):
         context = {"form": FindAccountForm(), "links_form": links_form}
         return render(request, "tenants/find_account.html", context, status=400)
     account_links.request_account_links(
-        links_form.cleaned_data["email"], client_ip=_client_ip(request)
+        links_form.cleaned_data["email"], client_ip=client_ip(request)
     )
     return redirect("account_links_sent")
 
 
 def account_links_sent(request):
     return render(request, "tenants/account_links_sent.html")
-
-
-def _client_ip(request) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy's own address: the client is the
-    # last address the proxy appended to X-Forwarded-For (earlier ones could be forged).
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.SECURE_PROXY_SSL_HEADER and forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")

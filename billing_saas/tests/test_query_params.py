@@ -8,7 +8,7 @@ from billing_saas.testing.fixtures import client_on, install_client_billing, own
 
 
 @pytest.mark.parametrize(
-    "value", ["", " ", "0", "-1", "²", "١٢", "１２", "1e3", "2147483648", "9" * 5000, None]
+    "value", ["", " ", "0", "-1", "²", "١٢", "１２", "1e3", str(2**63), "9" * 5000, None]
 )
 def test_only_plain_digits_within_an_id_make_an_id(value):
     assert positive_int(value) is None

@@ -82,7 +82,7 @@ def test_the_live_refresh_answers_204_until_something_changes(alpha, owner_clien
     changed = owner_client.get(url)
     assert changed.status_code == 200
     fragment = changed.content.decode()
-    assert fragment.startswith('<div id="live"') or '<div id="live"' in fragment[:400]
+    assert fragment.lstrip().startswith('<div id="live"')  # the live part alone
     assert "Brand book" in fragment and "<html" not in fragment
     assert owner_client.get(live_url(fragment)).status_code == 204  # the new version
 
@@ -115,7 +115,8 @@ def test_totals_and_counts_are_kept_until_a_change(alpha, owner_client):
         PaymentRequest.objects.filter(pk=item.pk).update(status="sent")
     first, queries = statements(owner_client, "/billing/")
     assert any("SUM(" in sql for sql in queries) and any("COUNT(" in sql for sql in queries)
-    again, queries = statements(owner_client, "/billing/")
+    # Another page of the same list (its rendering is not kept yet): totals and count are.
+    again, queries = statements(owner_client, "/billing/?page=1")
     assert not any("SUM(" in sql or "COUNT(" in sql for sql in queries)
     assert total(again.content.decode(), "outstanding-EUR") == "100.00 EUR"
 

@@ -1,5 +1,3 @@
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -7,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from tenants.members.models import Role, User
+from tenants.members.models import Role, User, hash_token
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -25,7 +23,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     """
 
     def get_users(self, email):
-        digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        digest = hash_token(email.strip().lower())
         first_in_window = cache.add(
             f"password-reset-sent:{digest}", True, settings.PASSWORD_RESET_EMAIL_MINUTES * 60
         )

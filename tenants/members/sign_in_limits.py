@@ -95,15 +95,6 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or behind our proxy the address it appended to X-Forwarded-For."""
-    if settings.TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def forget_failures_on_sign_in(sender, request, user, **kwargs) -> None:
     """A successful sign-in clears its own user name's failures, and nobody else's."""
     from axes.models import AccessAttempt

@@ -13,6 +13,5 @@ def page_url(context, number) -> str:
     query = context.get("page_query")
     params = (context["request"].GET if query is None else query).copy()
     params.pop("open", None)
-    params.pop("v", None)  # the live refresh's version, never part of a link
     params["page"] = number
     return "?" + params.urlencode()

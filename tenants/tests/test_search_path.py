@@ -46,7 +46,7 @@ def switch_and_fail(schema_name: str, *, savepoint: bool) -> None:
         refused_work()
 
 
-def test_connections_persist_and_set_the_search_path_once_per_use():
+def test_the_settings_keep_connections_and_set_the_search_path_once():
     assert settings.TENANT_LIMIT_SET_CALLS is True
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
