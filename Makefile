@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_PLATFORM ?= stripe
 PORT ?= 8000
 
-.PHONY: dev test install lint format migrate clean chromium bench wrk
+.PHONY: dev test install lint format migrate clean chromium bench wrk gettext messages
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,23 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+test: install chromium gettext
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# GNU gettext: makemessages (and the test that no string escapes the catalogue) needs xgettext.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  echo "Installing GNU gettext for the translation catalogue"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+
+# After changing strings: refresh locale/fr/LC_MESSAGES/django.po, translate what is new (the
+# test suite names it), then run it again to compile the .mo (both are committed).
+MESSAGE_IGNORES := --ignore=.venv --ignore=bench --ignore=tests --ignore="*/tests/*" \
+	--ignore=staticfiles --ignore=test-artifacts --ignore=.data
+messages: install gettext
+	$(PY) manage.py makemessages -l fr --no-location --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l fr --ignore=.venv --ignore=.data
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -139,11 +139,12 @@ MIDDLEWARE = [
     "billing_saas.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tenants.middleware.AccountTimeZoneMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "billing_saas.number_input.NumberLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a member's own language comes from their profile.
+    "billing_saas.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -244,8 +245,10 @@ if PRODUCTION:
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
-# French joins this list with its translation catalogue; until then every page is in English.
-LANGUAGES = [("en", _("English"))]
+# Who reads which (billing_saas/languages.py): a member their profile's choice, else the
+# account's; a client their own (emails, pay pages); a visitor of the root domain the
+# browser's. The catalogues (locale/) are compiled and committed: a fresh clone shows French.
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

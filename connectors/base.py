@@ -69,6 +69,8 @@ class ClientRef:
     name: str
     email: str
     remote_id: str = ""
+    # The client's language (ISO 639-1, "en" or "fr"): the platform's pages and emails it sees.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from billing_saas import languages
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +25,16 @@ def send_templated_email(
     from_email: str | None = None,
     attachments=(),
     time_zone: str = "",
+    language: str = "",
 ) -> None:
     """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` and send them as one email.
 
-    Times are shown in ``time_zone``, by default the account's whose schema is active, whether
-    a web request or a worker sends: a worker has no active zone and would print UTC."""
-    with timezone.override(_zone(time_zone)):
+    In the reader's ``language`` (billing_saas/languages.py says whose), by default the
+    account's whose schema is active. Times are shown in ``time_zone``, by default that
+    account's, whether a web request or a worker sends: a worker has no active zone and
+    would print UTC."""
+    language = languages.supported(language) or languages.account_language()
+    with timezone.override(_zone(time_zone)), translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas import languages
 from billing_saas.number_input import LocalizedDecimalField
 from billing_saas.query_params import positive_int
 from payment_requests.models import CURRENCIES, BillingSettings, Client, PaymentRequest
@@ -13,10 +14,23 @@ from payment_requests.widgets import ClientPicker
 
 
 class ClientForm(forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Of its emails and payment pages. The client can change it there too."),
+    )
+
     class Meta:
         model = Client
-        fields = ["name", "company", "email", "phone", "address", "preferred_currency"]
+        fields = ["name", "company", "email", "phone", "address", "preferred_currency", "language"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = languages.name(languages.account_language())
+        self.fields["language"].choices = languages.choices(
+            _("The account's (%(language)s)") % {"language": account}
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -167,6 +181,21 @@ class SettingsForm(forms.ModelForm):
         label=_("Account time zone"),
         choices=_time_zones,
         help_text=_("Due dates, reminders and “paid this month” follow this time zone."),
+    )
+    language = forms.ChoiceField(
+        label=_("Account language"),
+        required=False,  # left out: unchanged
+        choices=languages.choices,
+        help_text=_(
+            "For members who have not chosen theirs, and for clients who have no language of "
+            "their own."
+        ),
+    )
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        choices=lambda: languages.country_choices(_("Not set")),
+        help_text=_("Amounts and dates are written as they are there."),
     )
 
     class Meta:

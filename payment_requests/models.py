@@ -14,16 +14,19 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection as db_connection
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from connectors.models import Connection, RemoteObject, RemotePayment
 
-CURRENCIES = [
-    ("EUR", "EUR – Euro"), ("USD", "USD – US dollar"), ("GBP", "GBP – Pound sterling"),
-    ("CHF", "CHF – Swiss franc"), ("CAD", "CAD – Canadian dollar"),
-    ("AUD", "AUD – Australian dollar"), ("JPY", "JPY – Yen"), ("SEK", "SEK – Swedish krona"),
-    ("NOK", "NOK – Norwegian krone"), ("DKK", "DKK – Danish krone"),
-]  # fmt: skip
+CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
+
+
+def CURRENCIES():  # noqa: N802 - used as the fields' choices, named as it always was
+    """Each currency with its name in the reader's language ("USD – dollar des États-Unis")."""
+    from billing_saas.money_format import currency_name
+
+    return [(code, currency_name(code)) for code in CURRENCY_CODES]
 
 
 class Client(models.Model):
@@ -35,6 +38,8 @@ class Client(models.Model):
     preferred_currency = models.CharField(
         _("preferred currency"), max_length=3, choices=CURRENCIES, default="EUR"
     )
+    # Its emails and pay pages; blank: the account's language (billing_saas/languages.py).
+    language = models.CharField(_("language"), max_length=8, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -200,7 +205,10 @@ class StatusChange(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The English message (marked with gettext_noop where it is written) and its values:
+    # the history is read in each reader's language, not in the writer's.
     note = models.TextField(blank=True)
+    note_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -208,6 +216,18 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+    @property
+    def note_text(self) -> str:
+        if not self.note:
+            return ""
+        translated = gettext(self.note)
+        if not self.note_params:
+            return translated
+        try:
+            return translated % self.note_params
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.note % self.note_params
 
     @property
     def to_label(self) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from billing_saas import languages
 from connectors.base import PlatformError
 from connectors.registry import platform_for
 from payment_requests import live
@@ -30,7 +31,14 @@ def _link(token: str) -> RequestLink:
     )
     if link is None:
         raise Http404
+    _speak_to(link.request.client)
     return link
+
+
+def _speak_to(client) -> None:
+    """The client's pages are in the client's language (staff previews too: they show what
+    the client sees)."""
+    translation.activate(languages.client_language(client))
 
 
 def _usable(link: RequestLink) -> bool:
@@ -66,6 +74,18 @@ def public_link(request, token):
 
 
 @never_cache
+@require_POST
+def choose_language(request, token):
+    """The client picks the language of its pages and emails; kept on its record."""
+    link = _link(token)
+    chosen = languages.supported(request.POST.get("language"))
+    if chosen and link.revoked_at is None:
+        link.request.client.language = chosen
+        link.request.client.save(update_fields=["language", "updated_at"])
+    return redirect("payment_requests:public_link", token=token)
+
+
+@never_cache
 @require_GET
 def go_pay(request, token):
     """To the platform's pay page, as it is now (platform links expire and are refreshed)."""
@@ -83,9 +103,10 @@ def go_pay(request, token):
     if not url:
         # QuickBooks gives no link when online payment is off for the company: say so here
         # and on the side panel.
-        reason = _("%(platform)s has no online payment page for this invoice.") % {
-            "platform": item.platform_name
-        }
+        with translation.override(languages.account_language()):  # read by the staff
+            reason = _("%(platform)s has no online payment page for this invoice.") % {
+                "platform": item.platform_name
+            }
         PaymentRequest.objects.filter(pk=item.pk).update(last_error=reason)
         live.changed()
         message = _(

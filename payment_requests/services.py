@@ -17,7 +17,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from billing_saas import languages
 from connectors import remote_state
 from connectors.base import (
     ClientRef,
@@ -58,7 +60,11 @@ class ActionRefused(Exception):
 FINAL_STATUSES = (Status.PAID, Status.CANCELED, Status.EXPIRED)
 
 
-def _move(request: PaymentRequest, to: str, source: str, actor=None, note: str = "") -> None:
+def _move(
+    request: PaymentRequest, to: str, source: str, actor=None, note: str = "", **note_params
+) -> None:
+    """Move ``request`` to ``to`` and record it; ``note`` is an English message marked with
+    ``gettext_noop`` and ``note_params`` its values (the history translates it when read)."""
     if request.status == to and not note:
         return
     if to in FINAL_STATUSES:
@@ -72,6 +78,7 @@ def _move(request: PaymentRequest, to: str, source: str, actor=None, note: str =
         source=source,
         actor=actor,
         note=note,
+        note_params=note_params,
     )
     request.status = to
 
@@ -124,7 +131,7 @@ def create_request(*, actor, **fields) -> PaymentRequest:
             to_status=Status.DRAFT,
             source=StatusChange.Source.USER,
             actor=actor,
-            note=_("Created"),
+            note=gettext_noop("Created"),
         )
     return request
 
@@ -203,7 +210,8 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
                 request,
                 Status.DRAFT,
                 StatusChange.Source.PLATFORM,
-                note=_("Not sent: %(error)s") % {"error": error.message},
+                note=gettext_noop("Not sent: %(error)s"),
+                error=error.message,
             )
             request.save()
         raise ActionRefused(error.message) from error
@@ -220,7 +228,8 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
             Status.SENT,
             StatusChange.Source.USER,
             actor,
-            note=_("Sent to %(email)s") % {"email": request.client.email},
+            note=gettext_noop("Sent to %(email)s"),
+            email=request.client.email,
         )
         request.save()
         token = _new_link(request)
@@ -236,7 +245,13 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
     platform = platform_for(connection)
     client = request.client
     known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
-    ref = ClientRef(client.pk, str(client), client.email, known.remote_id if known else "")
+    ref = ClientRef(
+        client.pk,
+        str(client),
+        client.email,
+        known.remote_id if known else "",
+        language=languages.client_language(client),
+    )
     customer_id = platform.ensure_customer(ref)
     if known is None or known.remote_id != customer_id:
         PlatformCustomer.objects.update_or_create(
@@ -249,7 +264,13 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
         description=request.description,
         total=Money(request.amount, request.currency),
         due_date=request.due_date,
-        client=ClientRef(client.pk, str(client), client.email, customer_id),
+        client=ClientRef(
+            client.pk,
+            str(client),
+            client.email,
+            customer_id,
+            language=languages.client_language(client),
+        ),
         attachment_links=(),
         metadata={"kind": request.kind},
     )
@@ -396,7 +417,7 @@ def delete_request(pk: int, *, actor, confirm_open: bool = False) -> PaymentRequ
                 request.status,
                 StatusChange.Source.USER,
                 actor,
-                note=_("Deleted; the client can still pay it through the emailed link"),
+                note=gettext_noop("Deleted; the client can still pay it through the emailed link"),
             )
         else:
             _move(request, Status.DELETED, StatusChange.Source.USER, actor)
@@ -436,7 +457,12 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
         newly_paid = False
         if status == RemoteStatus.PAID and request.status != Status.PAID:
             request.paid_at = timezone.now()
-            _move(request, Status.PAID, StatusChange.Source.PLATFORM, note=_("Payment received"))
+            _move(
+                request,
+                Status.PAID,
+                StatusChange.Source.PLATFORM,
+                note=gettext_noop("Payment received"),
+            )
             newly_paid = True
             if request.deleted_at:  # money arrived: it belongs on the dashboard and its totals
                 request.deleted_at = None
@@ -444,14 +470,14 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
                     request,
                     Status.PAID,
                     StatusChange.Source.PLATFORM,
-                    note=_("Paid after it was deleted: back on the dashboard"),
+                    note=gettext_noop("Paid after it was deleted: back on the dashboard"),
                 )
         elif status == RemoteStatus.EXPIRED and request.status in PaymentRequest.OPEN_STATUSES:
             _move(
                 request,
                 Status.EXPIRED,
                 StatusChange.Source.PLATFORM,
-                note=_("The payment link expired"),
+                note=gettext_noop("The payment link expired"),
             )
             _revoke_links(request)
         elif status == RemoteStatus.VOID and request.status in PaymentRequest.OPEN_STATUSES:
@@ -460,7 +486,7 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
                 request,
                 Status.CANCELED,
                 StatusChange.Source.PLATFORM,
-                note=_("Voided on the payment platform"),
+                note=gettext_noop("Voided on the payment platform"),
             )
             _revoke_links(request)
         if "failure" in changes and request.status in PaymentRequest.OPEN_STATUSES:
@@ -470,7 +496,8 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
                 from_status=request.status,
                 to_status=request.status,
                 source=StatusChange.Source.CLIENT,
-                note=_("Payment failed: %(reason)s") % {"reason": remote_object.last_failure},
+                note=gettext_noop("Payment failed: %(reason)s"),
+                note_params={"reason": remote_object.last_failure},
             )
         if remote_object.needs_attention:
             request.last_error = remote_object.attention_note
@@ -567,12 +594,18 @@ def deliver_email(pk: int, template: str, url: str) -> int:
 
     request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
     context = _context(request, url)
-    messages = [(template, request.client.email, context["from_email"])]
+    client = (
+        request.client.email,
+        context["from_email"],
+        languages.client_language(request.client),
+    )
+    messages = [(template, *client)]
     if template == "paid":
         context["payment"] = request.payments.order_by("-paid_at").first()
-        messages = [("paid_client", request.client.email, context["from_email"])]
+        messages = [("paid_client", *client)]
         if request.created_by and request.created_by.email:
-            messages.append(("paid_staff", request.created_by.email, None))
+            creator = request.created_by
+            messages.append(("paid_staff", creator.email, None, languages.member_language(creator)))
     link = hashlib.sha256(url.encode()).hexdigest()[:16] if url else "-"
     return sum(
         send_templated_email_once(
@@ -581,8 +614,9 @@ def deliver_email(pk: int, template: str, url: str) -> int:
             to=[to],
             context=context,
             from_email=from_email,
+            language=language,
         )
-        for name, to, from_email in messages
+        for name, to, from_email, language in messages
     )
 
 

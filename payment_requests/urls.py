@@ -27,6 +27,7 @@ urlpatterns = [
     path("pay/brand/logo/", public_views.brand_logo, name="brand_logo"),
     path("pay/<str:token>/", public_views.public_link, name="public_link"),
     path("pay/<str:token>/go/", public_views.go_pay, name="go_pay"),
+    path("pay/<str:token>/language/", public_views.choose_language, name="choose_language"),
     path(
         "pay/<str:token>/files/<int:attachment_pk>/",
         public_views.public_attachment,

@@ -396,12 +396,18 @@ def billing_settings(request):
         instance=BillingSettings.current(),
         initial={
             "time_zone": request.tenant.time_zone,
+            "language": request.tenant.language,
+            "country": request.tenant.country,
             "connection": installed.connection_id if installed else None,
         },
     )
     if request.method == "POST" and form.is_valid():
         form.save()
-        Tenant.objects.filter(pk=request.tenant.pk).update(time_zone=form.cleaned_data["time_zone"])
+        Tenant.objects.filter(pk=request.tenant.pk).update(
+            time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"] or request.tenant.language,
+            country=form.cleaned_data["country"],
+        )
         if installed:
             installed.connection = form.cleaned_data["connection"]
             installed.save(update_fields=["connection"])

@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from notifications.emails import send_templated_email
@@ -55,13 +56,14 @@ def request_account_links(email: str, *, client_ip: str) -> bool:
     if not all(within_limits):
         logger.warning("account links: request limit reached (IP %s)", client_ip)
         return False
-    email_account_links.delay(email)
+    email_account_links.delay(email, translation.get_language())
     return True
 
 
-def email_account_links(email: str) -> bool:
-    """Email ``email`` the sign-in link of each account it belongs to; True when one was sent
-    (nothing goes to an address no account knows)."""
+def email_account_links(email: str, language: str = "") -> bool:
+    """Email ``email`` the sign-in link of each account it belongs to, in the ``language``
+    of the page it was asked from; True when one was sent (nothing goes to an address no
+    account knows)."""
     accounts = accounts_of(email)
     if not accounts:
         return False
@@ -72,6 +74,7 @@ def email_account_links(email: str) -> bool:
         "tenants/emails/account_links",
         to=[email],
         context={"accounts": links, "find_account_url": root_url(find_account)},
+        language=language,
     )
     return True
 

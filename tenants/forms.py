@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas.languages import country_choices
 from tenants.subdomains import validate_subdomain
 
 
@@ -13,11 +14,20 @@ class SignUpForm(forms.Form):
     )
     owner_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Work email"))
+    country = forms.ChoiceField(
+        label=_("Country"),
+        required=False,
+        help_text=_("Amounts and dates are written as they are there."),
+    )
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(render_value=False),
         help_text=_("At least 10 characters; not a common or all-numeric password."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(_("Choose a country"))
 
     def clean_subdomain(self):
         return self.cleaned_data["subdomain"].strip().lower()

@@ -26,6 +26,12 @@ class Tenant(TenantMixin):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default=settings.DEFAULT_ACCOUNT_TIME_ZONE
     )
+    # What its members and clients read by default (billing_saas/languages.py), and where it
+    # is: together they say how amounts and dates are written (12 345,67 € in France).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    country = models.CharField(_("country"), max_length=2, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

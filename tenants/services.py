@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from billing_saas.languages import supported
 from tenants.members.models import Role, User
 from tenants.models import Domain, Tenant
 from tenants.subdomains import schema_name_for, validate_subdomain
@@ -26,6 +27,8 @@ class NewAccount:
     owner_name: str
     email: str
     password: str
+    country: str = ""
+    language: str = ""  # blank: the default language (settings.LANGUAGE_CODE)
 
 
 def check_new_account(data: NewAccount, *, allow_reserved: bool = False) -> dict[str, list[str]]:
@@ -63,6 +66,8 @@ def create_account(data: NewAccount, *, allow_reserved: bool = False) -> tuple[T
                 slug=data.subdomain,
                 name=data.company_name.strip(),
                 owner_email=data.email.lower(),
+                country=data.country,
+                language=supported(data.language) or settings.LANGUAGE_CODE,
             )
             tenant.save(verbosity=0)
             Domain.objects.create(domain=tenant.host, tenant=tenant, is_primary=True)

@@ -9,7 +9,10 @@ queued and when a worker runs it.
 from __future__ import annotations
 
 from celery import Task, shared_task
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name, tenant_context
+
+from billing_saas.languages import account_language
 
 
 class TenantRequired(RuntimeError):
@@ -51,7 +54,9 @@ class TenantTask(Task):
         )
         if tenant is None:
             raise TenantRequired(f"{self.name}: no active account with schema {schema_name!r}.")
-        with tenant_context(tenant):
+        # In the account's language: what a task writes for people to read later (a platform
+        # error on a request, a note for billing administrators) reads as the account does.
+        with tenant_context(tenant), translation.override(account_language(tenant)):
             return self.run(tenant, *args[1:], **kwargs)
 
 

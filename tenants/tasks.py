@@ -19,11 +19,11 @@ def dispatch_to_accounts(task_name: str) -> int:
 
 
 @shared_task
-def email_account_links(email: str) -> bool:
+def email_account_links(email: str, language: str = "") -> bool:
     """ "Find my account" by email: looks the address up in every account, emails its links."""
     from tenants.account_links import email_account_links as send_links
 
-    return send_links(email)
+    return send_links(email, language)
 
 
 @tenant_task

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_tenants.utils import schema_context
 
 from billing_saas.client_address import client_ip
+from billing_saas.languages import country_from_browser
 from tenants import account_links
 from tenants.forms import AccountLinksForm, FindAccountForm, SignUpForm
 from tenants.members.services import create_login_handoff
@@ -25,10 +26,13 @@ def landing(request):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    form = SignUpForm(request.POST or None)
+    guess = {"country": country_from_browser(request.headers.get("Accept-Language", ""))}
+    form = SignUpForm(request.POST or None, initial=guess)
     if request.method == "POST" and form.is_valid():
+        # The account speaks the language its owner signed up in.
+        data = NewAccount(**form.cleaned_data, language=request.LANGUAGE_CODE)
         try:
-            tenant, owner = create_account(NewAccount(**form.cleaned_data))
+            tenant, owner = create_account(data)
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 for message in messages:

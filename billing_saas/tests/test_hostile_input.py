@@ -201,6 +201,7 @@ PAGES = [
         {
             "form": ("profile", "password"),
             "full_name": ("Alpha Boss",),
+            "language": ("", "en", "fr"),
             "old_password": ("correct-horse-battery-9",),
             "new_password1": ("N3w-horse-battery",),
             "new_password2": ("N3w-horse-battery",),
@@ -313,6 +314,7 @@ PAGES = [
             "phone": ("+33 1 23",),
             "address": ("1 rue",),
             "preferred_currency": ("EUR", "CHF"),
+            "language": ("", "fr"),
         },
     ),
     Page(
@@ -338,6 +340,8 @@ PAGES = [
             "sender_name": ("Alpha",),
             "brand_color": ("#112233",),
             "time_zone": ("Europe/Paris",),
+            "language": ("fr", "en"),
+            "country": ("FR", "CA", ""),
             "connection": ("",),
         },
         files=("logo",),
@@ -351,6 +355,14 @@ PAGES = [
         args={"token": "link"},
         signed_in=False,
         expected_errors=(502,),  # the platform failed: said on the page
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:choose_language",
+        POST,
+        {"language": ("fr", "en", "xx")},
+        args={"token": "link"},
+        signed_in=False,
     ),
     Page(
         ACCOUNT,

@@ -127,13 +127,19 @@ def access_token(connection: Connection) -> str:
 
 
 def _tell_billing_admins(connection: Connection) -> None:
+    from billing_saas.languages import member_language
     from notifications.emails import send_templated_email
     from tenants.members.models import User
 
-    admins = list(User.objects.billing_admins().values_list("email", flat=True))
-    if admins:
+    by_language: dict[str, list[str]] = {}
+    for admin in User.objects.billing_admins():
+        by_language.setdefault(member_language(admin), []).append(admin.email)
+    for language, emails in by_language.items():  # each reads it in their own language
         send_templated_email(
-            "connectors/emails/needs_reconnecting", to=admins, context={"connection": connection}
+            "connectors/emails/needs_reconnecting",
+            to=emails,
+            context={"connection": connection},
+            language=language,
         )
 
 

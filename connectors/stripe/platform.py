@@ -7,10 +7,12 @@ the SDK, a crashed worker or a double click never creates a second invoice or ch
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from connectors.base import (
@@ -59,6 +61,11 @@ def _short_hash(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
 
 
+def _in_language(language: str):
+    """Our own words the client reads on Stripe's pages, in the client's language."""
+    return translation.override(language) if language else contextlib.nullcontext()
+
+
 class StripePlatform(PaymentPlatform):
     name = "stripe"
 
@@ -84,16 +91,27 @@ class StripePlatform(PaymentPlatform):
 
     # ---- customers --------------------------------------------------------------------------
     def ensure_customer(self, client: ClientRef) -> str:
+        """The client's Stripe customer, created if need be. Its ``preferred_locales`` follow
+        the client's language: Stripe writes its invoice pages and emails in it."""
+        locales = [client.language] if client.language else None
         with translated_errors():
             if client.remote_id:
                 try:
                     customer = self.api.customers.retrieve(client.remote_id, {}, self._options())
                     if not customer.get("deleted"):
+                        if locales and customer.get("preferred_locales") != locales:
+                            # No idempotency key of ours: setting a value twice is harmless,
+                            # and a key per value would replay a stale answer after fr, en, fr.
+                            self.api.customers.update(
+                                customer["id"], {"preferred_locales": locales}, self._options()
+                            )
                         return customer["id"]
                 except Exception as error:  # noqa: BLE001 - a vanished customer is re-created
                     if getattr(error, "http_status", None) != 404:
                         raise
             key = f"customer:{client.local_id}:{_short_hash(client.name, client.email)}"
+            if client.language:  # another language is another request (same key: refused)
+                key += f":{client.language}"
             customer = self.api.customers.create(
                 {
                     "name": client.name,
@@ -119,7 +137,8 @@ class StripePlatform(PaymentPlatform):
         key = request.idempotency_key
         footer = ""
         if request.attachment_links:
-            footer = _("Attachments: %(links)s") % {"links": " ".join(request.attachment_links)}
+            with _in_language(request.client.language):
+                footer = _("Attachments: %(links)s") % {"links": " ".join(request.attachment_links)}
         metadata = {
             **request.metadata,
             "request_id": str(request.local_id),
@@ -240,7 +259,8 @@ class StripePlatform(PaymentPlatform):
         if request.number:
             # A session has no invoice number of its own: Checkout shows ours under the name.
             metadata["number"] = request.number
-            product["description"] = _("Invoice %(number)s") % {"number": request.number}
+            with _in_language(request.client.language):  # the client reads it on Checkout
+                product["description"] = _("Invoice %(number)s") % {"number": request.number}
         with translated_errors():
             session = self.api.checkout.sessions.create(
                 {
@@ -262,6 +282,8 @@ class StripePlatform(PaymentPlatform):
                     "expires_at": int(expires.timestamp()),
                     "metadata": metadata,
                     "payment_intent_data": {"metadata": metadata},
+                    # Checkout's own words, amounts and dates in the client's language.
+                    **({"locale": request.client.language} if request.client.language else {}),
                 },
                 self._options(f"{request.idempotency_key}:checkout"),
             )

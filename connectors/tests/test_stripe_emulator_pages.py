@@ -41,7 +41,7 @@ def pay(url, card):
 def test_hosted_invoice_page_takes_the_success_card(platform):
     remote = platform.create_and_send_invoice(request_for())
     page = requests.get(remote.pay_url, timeout=5)
-    assert "42.00 EUR" in page.text and "Haircut and colour" in page.text
+    assert "€42.00" in page.text and "Haircut and colour" in page.text
 
     paid = pay(remote.pay_url, "4242 4242 4242 4242")
 

@@ -59,9 +59,9 @@ def test_totals_are_per_currency(alpha, owner_client):
     def total(name):
         return re.search(rf'data-total="{name}">([^<]+)<', page).group(1).replace("\xa0", " ")
 
-    assert total("outstanding-EUR") == "140.00 EUR"
-    assert total("overdue-EUR") == "40.00 EUR"
-    assert total("paid-JPY") == "1,000 JPY"
+    assert total("outstanding-EUR") == "€140.00"
+    assert total("overdue-EUR") == "€40.00"
+    assert total("paid-JPY") == "¥1,000"
 
 
 def test_the_next_page_keeps_the_search_and_filters(alpha, owner_client, monkeypatch):

@@ -245,8 +245,8 @@ def assert_each_applied_once(race: Race, seen: dict) -> None:
 def receipts(race: Race) -> dict:
     """One receipt to the client, one notice to the request's creator; none for the void."""
     return {
-        (("cy@client.test",), "Payment of 150.00 EUR to Race Co received"): 1,
-        ((race.owner.email,), "Cy Client paid 150.00 EUR"): 1,
+        (("cy@client.test",), "Payment of €150.00 to Race Co received"): 1,
+        ((race.owner.email,), "Cy Client paid €150.00"): 1,
     }
 
 

@@ -3,8 +3,10 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas import languages
 from tenants.members.models import Role, User, hash_token
 
 
@@ -29,6 +31,11 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         )
         return super().get_users(email) if first_in_window else iter(())
 
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        """In the member's own language: whoever asks, the email is read by its owner."""
+        with translation.override(languages.member_language(context["user"])):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
@@ -49,6 +56,15 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
     class Meta:
         model = User
-        fields = ["full_name"]
+        fields = ["full_name", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        account = languages.name(languages.account_language())
+        self.fields["language"].choices = languages.choices(
+            _("The account's (%(language)s)") % {"language": account}
+        )

@@ -159,7 +159,7 @@ def test_the_page_answers_without_looking_the_address_up(visitor, alpha, monkeyp
     from tenants import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.email_account_links, "delay", queued.append)
+    monkeypatch.setattr(tasks.email_account_links, "delay", lambda *args: queued.append(args))
     monkeypatch.setattr(account_links, "accounts_of", lambda email: pytest.fail("looked up"))
     email = unique_email()
     make_member(alpha, email)
@@ -167,4 +167,4 @@ def test_the_page_answers_without_looking_the_address_up(visitor, alpha, monkeyp
     response = ask_for_links(visitor, email)
 
     assert SENT in response.content.decode()
-    assert queued == [email]
+    assert queued == [(email, "en")]  # the email goes out in the page's language

@@ -25,6 +25,7 @@ from connectors.quickbooks.emulator.state import (
     now_iso,
     public,
 )
+from connectors.quickbooks.emulator.wording import Wording, from_browser
 
 VERBS = {"Create": "created", "Update": "updated", "Void": "voided", "Delete": "deleted"}
 SCOPES = {"com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment", "openid"}
@@ -132,8 +133,12 @@ class QboApp:
         body = environ["wsgi.input"].read(length) if length else b""
         query = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         auth = environ.get("HTTP_AUTHORIZATION", "")
+        # Intuit's pages follow the browser's language.
+        words = from_browser(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
         try:
-            status, content_type, payload, extra = self.route(method, path, query, body, auth)
+            status, content_type, payload, extra = self.route(
+                method, path, query, body, auth, words
+            )
         except QboFault as fault:
             status, content_type, payload, extra = fault.status, "json", fault.body, {}
         except OAuthFault as fault:
@@ -147,10 +152,13 @@ class QboApp:
             ("Content-Length", str(len(data))),
             ("intuit_tid", uuid.uuid4().hex),
         ] + list(extra.items())
+        if content_type != "json":
+            headers.append(("Content-Language", words.language))
         start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [data]
 
-    def route(self, method, path, query, body, auth):
+    def route(self, method, path, query, body, auth, words: Wording | None = None):
+        words = words or Wording()
         base = self.state.public_url
         if path == "/.well-known/openid_configuration":
             return (
@@ -167,7 +175,7 @@ class QboApp:
                 {},
             )
         if path == "/connect/oauth2":
-            return self.consent(method, query, dict(parse_qsl(body.decode())))
+            return self.consent(method, query, dict(parse_qsl(body.decode())), words)
         if path == "/oauth2/v1/tokens/bearer" and method == "POST":
             self._client_auth(auth)
             return 200, "json", self.state.exchange(dict(parse_qsl(body.decode()))), {}
@@ -178,7 +186,7 @@ class QboApp:
         if path.startswith("/v3/company/"):
             return self.api(method, path, query, body, auth)
         if path.startswith("/app/invoice/"):
-            return self.hosted_invoice(method, path, dict(parse_qsl(body.decode())))
+            return self.hosted_invoice(method, path, dict(parse_qsl(body.decode())), words)
         if path.startswith("/_emulator/"):
             return self.control(path, json.loads(body or b"{}"))
         return 404, "html", "<h1>Not found</h1>", {}
@@ -191,11 +199,11 @@ class QboApp:
             raise OAuthFault("invalid_client", 401)
 
     # ---- consent page ---------------------------------------------------------------------
-    def consent(self, method, query, form):
+    def consent(self, method, query, form, words: Wording):
         if query.get("client_id") != self.state.client_id:
-            return 400, "html", "<h1>Invalid client_id</h1>", {}
+            return 400, "html", f"<h1>{words.html('invalid_client')}</h1>", {}
         if not SCOPES & set(query.get("scope", "").split()):
-            return 400, "html", "<h1>Invalid scope</h1>", {}
+            return 400, "html", f"<h1>{words.html('invalid_scope')}</h1>", {}
         redirect_uri = query.get("redirect_uri", "")
         if method == "POST":
             separator = "&" if "?" in redirect_uri else "?"
@@ -219,18 +227,19 @@ class QboApp:
             200,
             "html",
             page(
-                "Connect to QuickBooks",
-                """
-          <h1>Connect to QuickBooks</h1>
-          <p class="muted">billing_saas wants to create invoices and receive payments in your
-          QuickBooks company.</p>
+                words,
+                words.text("connect_title"),
+                f"""
+          <h1>{words.html("connect_title")}</h1>
+          <p class="muted">{words.html("connect_intro")}</p>
           <form method="post">
-            <label for="company">Company</label>
+            <label for="company">{words.html("company")}</label>
             <input id="company" name="company" value="Sandbox Company" required>
-            <label for="email">Company email</label>
+            <label for="email">{words.html("company_email")}</label>
             <input id="email" name="email" type="email">
-            <button name="decision" value="allow">Connect</button>
-            <button name="decision" value="deny" class="secondary" formnovalidate>Cancel</button>
+            <button name="decision" value="allow">{words.html("connect")}</button>
+            <button name="decision" value="deny" class="secondary"
+                    formnovalidate>{words.html("cancel")}</button>
           </form>""",
             ),
             {},
@@ -316,66 +325,52 @@ class QboApp:
         return result
 
     # ---- hosted invoice page -----------------------------------------------------------------
-    def hosted_invoice(self, method, path, form):
+    def hosted_invoice(self, method, path, form, words: Wording):
         parts = path.strip("/").split("/")  # app invoice <realm> <id> <token>
+        not_found = page(
+            words, words.text("not_found"), f"<h1>{words.html('invoice_not_found')}</h1>"
+        )
         if len(parts) != 5 or parts[2] not in self.state.companies:
-            return 404, "html", page("Not found", "<h1>Invoice not found</h1>"), {}
+            return 404, "html", not_found, {}
         company = self.state.companies[parts[2]]
         invoice = company.objects.get("Invoice", {}).get(parts[3])
         if invoice is None or invoice.get("_link_token") != parts[4]:
-            return 404, "html", page("Not found", "<h1>Invoice not found</h1>"), {}
+            return 404, "html", not_found, {}
+        amount = words.money(invoice["TotalAmt"], invoice["CurrencyRef"]["value"])
         summary = (
-            f"<p class='muted'>{html.escape(company.name)} · Invoice "
-            f"{html.escape(invoice['DocNumber'])}</p>"
-            f"<p class='amount'>{invoice['TotalAmt']:,.2f} "
-            f"{html.escape(invoice['CurrencyRef']['value'])}</p>"
-            f"<p>Due {html.escape(invoice.get('DueDate') or '—')}</p>"
+            "<p class='muted'>"
+            + words.html("invoice_of", company=company.name, number=invoice["DocNumber"])
+            + f"</p><p class='amount'>{html.escape(amount, quote=False)}</p>"
+            + f"<p>{words.html('due', date=words.day(invoice.get('DueDate')))}</p>"
         )
         if invoice.get("PrivateNote") == "Voided":
-            return (
-                200,
-                "html",
-                page(
-                    "Voided",
-                    summary + "<p class='error' role='status'>This "
-                    "invoice has been voided and cannot be paid.</p>",
-                ),
-                {},
-            )
+            body = summary + f"<p class='error' role='status'>{words.html('voided')}</p>"
+            return 200, "html", page(words, words.text("voided_title"), body), {}
         if float(invoice["Balance"]) <= 0:
-            return (
-                200,
-                "html",
-                page(
-                    "Paid",
-                    summary + "<p class='ok' role='status'>This invoice is paid. Thank you!</p>",
-                ),
-                {},
-            )
+            body = summary + f"<p class='ok' role='status'>{words.html('paid')}</p>"
+            return 200, "html", page(words, words.text("paid_title"), body), {}
         error = ""
         if method == "POST":
             card = "".join(ch for ch in form.get("card", "") if ch.isdigit())
             if card == "4242424242424242":
                 self.state.pay_invoice(company.realm_id, invoice["Id"])
                 return 302, "html", "", {"Location": path}
-            error = (
-                "Your card was declined."
-                if card == "4000000000000002"
-                else "Check the card number."
-            )
-        failure = f"<p class='error' role='alert'>{html.escape(error)}</p>" if error else ""
+            error = "declined" if card == "4000000000000002" else "check_number"
+        failure = f"<p class='error' role='alert'>{words.html(error)}</p>" if error else ""
         return (
             200,
             "html",
             page(
-                "Pay invoice",
+                words,
+                words.text("pay_invoice"),
                 summary
                 + f"""
           <form method="post">
-            <label for="card">Card number</label><input id="card" name="card" required>
-            <label for="exp">Expiry (MM / YY)</label><input id="exp" name="exp" required>
-            <label for="cvc">CVC</label><input id="cvc" name="cvc" required>
-            {failure}<button>Pay now</button>
+            <label for="card">{words.html("card_number")}</label>
+            <input id="card" name="card" required>
+            <label for="exp">{words.html("expiry")}</label><input id="exp" name="exp" required>
+            <label for="cvc">{words.html("cvc")}</label><input id="cvc" name="cvc" required>
+            {failure}<button>{words.html("pay_now")}</button>
           </form>""",
             ),
             {},
@@ -422,10 +417,11 @@ border:1px solid #c1c4c8}.error{background:#fdecea;color:#a41c1c;padding:10px;bo
 color:#1e6b12;font-size:.75rem;font-weight:600}"""
 
 
-def page(title: str, body: str) -> str:
+def page(words: Wording, title: str, body: str) -> str:
+    """A whole page; ``title`` is plain text, ``body`` HTML."""
     return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
-        f'content="width=device-width,initial-scale=1"><title>{html.escape(title)}</title>'
-        f'<style>{STYLE}</style></head><body><main><p class="badge">QuickBooks emulator · '
-        f"sandbox</p>{body}</main></body></html>"
+        f'<!doctype html><html lang="{words.language}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body><main>"
+        f'<p class="badge">{words.html("badge")}</p>{body}</main></body></html>'
     )

@@ -114,7 +114,13 @@ class EmulatorApp:
         if path.startswith("/_emulator/"):
             return self.control(method, path, json.loads(body or "{}"))
         return pages.handle(
-            self.state, method, path, dict(query), dict(parse_qsl(body)), self.client_ids
+            self.state,
+            method,
+            path,
+            dict(query),
+            dict(parse_qsl(body)),
+            self.client_ids,
+            headers.get("accept-language", ""),
         )
 
     # ---- the REST API ---------------------------------------------------------------------
@@ -233,6 +239,8 @@ class EmulatorApp:
                 for field in ("name", "email", "phone", "description"):
                     if field in params:
                         customer[field] = params[field]
+                if "preferred_locales" in params:
+                    customer["preferred_locales"] = state.locales(params["preferred_locales"])
                 customer["metadata"].update(params.get("metadata") or {})
                 state.save()
             return public(customer)
@@ -325,11 +333,16 @@ class EmulatorApp:
 
     # ---- Connect OAuth ----------------------------------------------------------------------
     def oauth(self, method, path, query, body, headers):
-        if path == "/oauth/authorize" and method == "GET":
-            return pages.handle(self.state, method, path, dict(query), {}, self.client_ids)
-        if path == "/oauth/authorize" and method == "POST":
+        if path == "/oauth/authorize" and method in ("GET", "POST"):
+            form = dict(parse_qsl(body)) if method == "POST" else {}
             return pages.handle(
-                self.state, method, path, dict(query), dict(parse_qsl(body)), self.client_ids
+                self.state,
+                method,
+                path,
+                dict(query),
+                form,
+                self.client_ids,
+                headers.get("accept-language", ""),
             )
         livemode = self._authenticate(headers)
         params = dict(parse_qsl(body))

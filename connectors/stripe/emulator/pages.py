@@ -1,17 +1,18 @@
 """The emulator's hosted pages: OAuth consent, account onboarding, invoice and checkout payment.
 
 Plain HTML that a person (or Playwright) uses like Stripe's own pages: pay with
-``4242 4242 4242 4242``, be declined with ``4000 0000 0000 0002``.
+``4242 4242 4242 4242``, be declined with ``4000 0000 0000 0002``. Each page speaks English
+or French as Stripe's would (``wording.py`` says which and how).
 """
 
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
-from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
+from connectors.stripe.emulator import wording
 from connectors.stripe.emulator.state import ZERO_DECIMAL, StripeError, StripeState
+from connectors.stripe.emulator.wording import Wording
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f8fa;margin:0;
@@ -35,82 +36,94 @@ dt{color:#697386}dd{margin:0}
 """
 
 
-def page(title: str, body: str, status: int = 200):
+def page(words: Wording, title: str, body: str, status: int = 200):
+    """A whole page; ``title`` is plain text, ``body`` HTML."""
     document = (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{words.language}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>"
-        f'<body><main><p class="badge">Stripe emulator · test data</p>{body}</main></body></html>'
+        f'<body><main><p class="badge">{words.html("badge")}</p>{body}</main></body></html>'
     )
-    return status, "text/html; charset=utf-8", document, {}
+    return status, "text/html; charset=utf-8", document, {"Content-Language": words.language}
 
 
 def redirect(url: str):
     return 302, "text/html; charset=utf-8", "", {"Location": url}
 
 
-def money(amount: int, currency: str) -> str:
+def money(words: Wording, amount: int, currency: str) -> str:
     exponent = 0 if currency.lower() in ZERO_DECIMAL else 2
-    value = Decimal(amount).scaleb(-exponent)
-    return f"{value:,.{exponent}f} {currency.upper()}"
+    return html.escape(words.money(amount, currency, exponent), quote=False)
 
 
-def day(timestamp: int | None) -> str:
-    if not timestamp:
-        return "—"
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%d %b %Y")
+def day(words: Wording, timestamp: int | None) -> str:
+    return html.escape(words.day(timestamp), quote=False)
 
 
-def card_form(action: str, error: str = "", pay_label: str = "Pay") -> str:
-    failure = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+def card_form(words: Wording, action: str, error: str = "", pay_label: str = "pay") -> str:
+    """The card fields; ``error`` is the key of the words saying why the last try failed."""
+    failure = f'<p class="error" role="alert">{words.html(error)}</p>' if error else ""
     return f"""
     <form method="post" action="{html.escape(action)}">
-      <label for="card">Card number</label>
+      <label for="card">{words.html("card_number")}</label>
       <input id="card" name="card" inputmode="numeric" autocomplete="cc-number"
              placeholder="4242 4242 4242 4242" required>
-      <label for="exp">Expiry (MM / YY)</label>
+      <label for="exp">{words.html("expiry")}</label>
       <input id="exp" name="exp" placeholder="12 / 34" required>
-      <label for="cvc">CVC</label>
+      <label for="cvc">{words.html("cvc")}</label>
       <input id="cvc" name="cvc" placeholder="123" required>
-      <label for="name">Name on card</label>
+      <label for="name">{words.html("name_on_card")}</label>
       <input id="name" name="name" autocomplete="cc-name">
       {failure}
-      <button type="submit">{html.escape(pay_label)}</button>
+      <button type="submit">{words.html(pay_label)}</button>
     </form>"""
 
 
 def attempt(pay) -> tuple[bool, str]:
-    """Run a card payment: (paid, the message to show when not)."""
+    """Run a card payment: (paid, the key of the words saying why not)."""
     try:
         intent = pay()
     except StripeError as failure:
-        return False, failure.body["error"]["message"]
+        return False, _reason(failure.body["error"].get("code"))
     if intent["status"] == "succeeded":
         return True, ""
-    return False, intent["last_payment_error"]["message"]
+    return False, _reason((intent.get("last_payment_error") or {}).get("code"))
+
+
+def _reason(code: str | None) -> str:
+    known = ("card_declined", "incorrect_number", "invoice_not_open")
+    return code if code in known else "payment_failed"
 
 
 def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
-           client_ids: set[str]):  # fmt: skip
+           client_ids: set[str], accept_language: str = ""):  # fmt: skip
     parts = [part for part in path.split("/") if part]
+    browser = wording.choose(None, accept_language)
     if path == "/oauth/authorize":
-        return oauth_consent(state, method, query, form, client_ids)
+        return oauth_consent(state, method, query, form, client_ids, browser)
     if len(parts) == 3 and parts[0] == "setup":
-        return onboarding(state, method, parts[1], parts[2], form)
+        return onboarding(state, method, parts[1], parts[2], form, browser)
     if len(parts) == 3 and parts[0] == "i":
-        return hosted_invoice(state, method, parts[1], parts[2], query, form)
+        return hosted_invoice(state, method, parts[1], parts[2], query, form, accept_language)
     if len(parts) == 3 and parts[:2] == ["c", "pay"]:
-        return checkout(state, method, parts[2], form)
-    return page("Not found", "<h1>Page not found</h1>", 404)
+        return checkout(state, method, parts[2], form, accept_language)
+    return page(
+        browser, browser.text("not_found"), f"<h1>{browser.html('page_not_found')}</h1>", 404
+    )
 
 
-def oauth_consent(state, method, query, form, client_ids):
+def oauth_consent(state, method, query, form, client_ids, words: Wording):
     client_id = query.get("client_id", "")
     redirect_uri = query.get("redirect_uri", "")
     if client_id not in client_ids:
-        return page("Error", "<h1>Invalid client_id</h1><p>No such application.</p>", 400)
+        return page(
+            words,
+            words.text("error"),
+            f"<h1>{words.html('invalid_client')}</h1><p>{words.html('no_application')}</p>",
+            400,
+        )
     if urlsplit(redirect_uri).scheme not in ("http", "https"):
-        return page("Error", "<h1>Invalid redirect_uri</h1>", 400)
+        return page(words, words.text("error"), f"<h1>{words.html('invalid_redirect')}</h1>", 400)
     livemode = query.get("stripe_landing") == "live" or query.get("livemode") == "true"
     state_value = query.get("state", "")
     separator = "&" if "?" in redirect_uri else "?"
@@ -137,28 +150,31 @@ def oauth_consent(state, method, query, form, client_ids):
         )
     email = html.escape(query.get("stripe_user[email]", ""))
     name = html.escape(query.get("stripe_user[business_name]", ""))
+    mode = words.text("mode_live" if livemode else "mode_test")
     return page(
-        "Connect with Stripe",
+        words,
+        words.text("connect_title"),
         f"""
-      <h1>Connect your Stripe account</h1>
-      <p class="muted">billing_saas would like to create invoices and payment links on your
-      Stripe account ({"live" if livemode else "test"} mode).</p>
+      <h1>{words.html("connect_heading")}</h1>
+      <p class="muted">{words.html("connect_intro", mode=mode)}</p>
       <form method="post">
-        <label for="business_name">Business name</label>
+        <label for="business_name">{words.html("business_name")}</label>
         <input id="business_name" name="business_name" value="{name}" required>
-        <label for="email">Account email</label>
+        <label for="email">{words.html("account_email")}</label>
         <input id="email" name="email" type="email" value="{email}">
-        <button type="submit" name="decision" value="allow">Connect my Stripe account</button>
+        <button type="submit" name="decision" value="allow">{words.html("connect_allow")}</button>
         <button type="submit" name="decision" value="deny" class="secondary"
-                formnovalidate>Deny access</button>
+                formnovalidate>{words.html("connect_deny")}</button>
       </form>""",
     )
 
 
-def onboarding(state, method, account_id, token, form):
+def onboarding(state, method, account_id, token, form, words: Wording):
     link = state.account_links.get(token)
     if link is None or link.get("account") != account_id:
-        return page("Link invalid", "<h1>This link is invalid</h1>", 404)
+        return page(
+            words, words.text("link_invalid"), f"<h1>{words.html('link_invalid_heading')}</h1>", 404
+        )
     if link["expires_at"] < state.now() or link.get("used"):
         return redirect(link["refresh_url"])
     account = state.public_account(account_id)
@@ -166,51 +182,60 @@ def onboarding(state, method, account_id, token, form):
         link["used"] = True
         state.complete_onboarding(account_id, form.get("business_name", ""))
         return redirect(link["return_url"])
+    country = words.country(account.get("country") or "")
     return page(
-        "Activate your account",
+        words,
+        words.text("activate_title"),
         f"""
-      <h1>Activate your Stripe account</h1>
-      <p class="muted">Country: {html.escape(account.get("country") or "")}.
-      Tell us about your business to start accepting payments.</p>
+      <h1>{words.html("activate_heading")}</h1>
+      <p class="muted">{words.html("country", country=country)}
+      {words.html("tell_us")}</p>
       <form method="post">
-        <label for="business_name">Business name</label>
+        <label for="business_name">{words.html("business_name")}</label>
         <input id="business_name" name="business_name" required
                value="{html.escape(account["business_profile"].get("name") or "")}">
-        <button type="submit">Agree and submit</button>
+        <button type="submit">{words.html("agree_submit")}</button>
       </form>""",
     )
 
 
-def hosted_invoice(state, method, account_id, invoice_id, query, form):
+def hosted_invoice(state, method, account_id, invoice_id, query, form, accept_language=""):
     data = state.accounts.get(account_id)
     invoice = data.objects.get(invoice_id) if data else None
     if not invoice or invoice.get("deleted") or invoice.get("status") == "draft":
-        return page("Invoice not found", "<h1>Invoice not found</h1>", 404)
+        words = wording.choose(None, accept_language)
+        title = words.text("invoice_not_found")
+        return page(words, title, f"<h1>{words.html('invoice_not_found')}</h1>", 404)
+    # Stripe writes the page in the customer's preferred language, else the browser's.
+    words = wording.choose(invoice.get("_customer_locales"), accept_language)
     if not state.hosted_link_valid(invoice, query.get("s", "")):
         return page(
-            "Link expired",
-            "<h1>This invoice link has expired</h1><p class='muted'>Ask "
-            "the sender for a new link.</p>",
+            words,
+            words.text("link_expired"),
+            f"<h1>{words.html('invoice_link_expired')}</h1>"
+            f"<p class='muted'>{words.html('ask_new_link')}</p>",
             410,
         )
+    title = invoice.get("account_name") or words.text("invoice")
     summary = f"""
-      <h1>{html.escape(invoice.get("account_name") or "Invoice")}</h1>
-      <p class="muted">Invoice {html.escape(invoice.get("number") or "")}</p>
-      <p class="amount">{money(invoice["amount_due"], invoice["currency"])}</p>
-      <dl><dt>Due</dt><dd>{day(invoice.get("due_date"))}</dd>
-      <dt>For</dt><dd>{html.escape(invoice.get("description") or "")}</dd>
-      <dt>To</dt><dd>{html.escape(invoice.get("customer_email") or "")}</dd></dl>"""
+      <h1>{html.escape(title)}</h1>
+      <p class="muted">{words.html("invoice_number", number=invoice.get("number") or "")}</p>
+      <p class="amount">{money(words, invoice["amount_due"], invoice["currency"])}</p>
+      <dl><dt>{words.html("due")}</dt><dd>{day(words, invoice.get("due_date"))}</dd>
+      <dt>{words.html("for")}</dt><dd>{html.escape(invoice.get("description") or "")}</dd>
+      <dt>{words.html("to")}</dt><dd>{html.escape(invoice.get("customer_email") or "")}</dd></dl>"""
     if invoice["status"] == "void":
         return page(
-            "Invoice void",
-            summary + '<p class="error" role="status">This invoice has '
-            "been voided and can no longer be paid.</p>",
+            words,
+            words.text("invoice_void"),
+            summary + f'<p class="error" role="status">{words.html("voided")}</p>',
         )
     if invoice["status"] == "paid":
+        paid_on = words.text("paid_on", date=words.day(invoice["status_transitions"]["paid_at"]))
         return page(
-            "Invoice paid",
-            summary + '<p class="ok" role="status">Paid on '
-            f"{day(invoice['status_transitions']['paid_at'])}. Thank you!</p>",
+            words,
+            words.text("invoice_paid"),
+            summary + f'<p class="ok" role="status">{html.escape(paid_on, quote=False)}</p>',
         )
     error = ""
     if method == "POST":
@@ -220,10 +245,12 @@ def hosted_invoice(state, method, account_id, invoice_id, query, form):
         )
         if done:
             return redirect(paid_url)
-    return page("Pay invoice", summary + card_form("", error, "Pay invoice"))
+    return page(
+        words, words.text("pay_invoice"), summary + card_form(words, "", error, "pay_invoice")
+    )
 
 
-def checkout(state, method, session_id, form):
+def checkout(state, method, session_id, form, accept_language=""):
     state.sweep()
     session = None
     account_id = ""
@@ -231,17 +258,21 @@ def checkout(state, method, session_id, form):
         if session_id in data.objects:
             session, account_id = data.objects[session_id], key
     if session is None:
-        return page("Not found", "<h1>Checkout session not found</h1>", 404)
+        words = wording.choose(None, accept_language)
+        title = words.text("not_found")
+        return page(words, title, f"<h1>{words.html('session_not_found')}</h1>", 404)
+    # Checkout speaks the session's locale; "auto" or none: the browser's language.
+    words = wording.choose(session.get("locale"), accept_language)
     product = session.get("_product_description")
     summary = f"""
-      <h1>{html.escape(session.get("_description") or "Payment")}</h1>
+      <h1>{html.escape(session.get("_description") or words.text("payment"))}</h1>
       {f'<p class="muted">{html.escape(product)}</p>' if product else ""}
-      <p class="amount">{money(session["amount_total"], session["currency"])}</p>"""
+      <p class="amount">{money(words, session["amount_total"], session["currency"])}</p>"""
     if session["status"] == "expired":
         return page(
-            "Expired",
-            summary + '<p class="error" role="status">This checkout session '
-            "has expired. Ask the sender for a new payment link.</p>",
+            words,
+            words.text("expired"),
+            summary + f'<p class="error" role="status">{words.html("session_expired")}</p>',
             410,
         )
     if session["status"] == "complete":
@@ -254,5 +285,5 @@ def checkout(state, method, session_id, form):
         if done:
             return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
     cancel = session.get("cancel_url")
-    back = f'<p><a href="{html.escape(cancel)}">Cancel and go back</a></p>' if cancel else ""
-    return page("Checkout", summary + card_form("", error) + back)
+    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
+    return page(words, words.text("checkout"), summary + card_form(words, "", error) + back)

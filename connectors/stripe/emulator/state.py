@@ -29,6 +29,12 @@ ZERO_DECIMAL = {
     "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf",
     "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
 }  # fmt: skip
+# Checkout's ``locale``: the languages Stripe's Checkout is written in ("auto": the browser's).
+CHECKOUT_LOCALES = (
+    "auto", "bg", "cs", "da", "de", "el", "en", "en-GB", "es", "es-419", "et", "fi", "fil",
+    "fr", "fr-CA", "hr", "hu", "id", "it", "ja", "ko", "lt", "lv", "ms", "mt", "nb", "nl",
+    "pl", "pt", "pt-BR", "ro", "ru", "sk", "sl", "sv", "th", "tr", "vi", "zh", "zh-HK", "zh-TW",
+)  # fmt: skip
 
 
 class StripeError(Exception):
@@ -295,7 +301,7 @@ class StripeState:
             delinquent=False,
             invoice_prefix=secrets.token_hex(4).upper(),
             next_invoice_sequence=1,
-            preferred_locales=params.get("preferred_locales") or [],
+            preferred_locales=self.locales(params.get("preferred_locales")),
             tax_exempt="none",
             invoice_settings={
                 "custom_fields": None,
@@ -307,6 +313,15 @@ class StripeState:
         self.store(data, customer, livemode)
         self.emit(data.account["id"], "customer.created", customer)
         return customer
+
+    @staticmethod
+    def locales(value) -> list[str]:
+        """A customer's ``preferred_locales``: a list of tags; an empty value clears it."""
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(isinstance(tag, str) for tag in value):
+            raise StripeError(400, "Invalid array", param="preferred_locales")
+        return [tag for tag in value if tag]
 
     # ---- invoices -------------------------------------------------------------------------
     def create_invoice(self, data: AccountData, params: dict, livemode: bool) -> dict:
@@ -486,6 +501,10 @@ class StripeState:
             sequence = customer["next_invoice_sequence"]
             invoice["number"] = f"{customer['invoice_prefix']}-{sequence:04d}"
             customer["next_invoice_sequence"] += 1
+        # Like the customer's details, its languages are the invoice's from now on: the hosted
+        # page speaks the first one it can (pages.py).
+        customer = data.objects.get(invoice["customer"]) or {}
+        invoice["_customer_locales"] = list(customer.get("preferred_locales") or [])
         invoice["status"] = "open"
         invoice["status_transitions"]["finalized_at"] = self.now()
         invoice["effective_at"] = self.now()
@@ -709,6 +728,14 @@ class StripeState:
                 "expires_at must be between 30 minutes and 24 hours from now.",
                 param="expires_at",
             )
+        locale = params.get("locale") or None
+        if locale is not None and locale not in CHECKOUT_LOCALES:
+            raise StripeError(
+                400,
+                f"Invalid locale: must be one of {', '.join(CHECKOUT_LOCALES[:-1])}, "
+                f"or {CHECKOUT_LOCALES[-1]}",
+                param="locale",
+            )
         session_id = new_id("checkout.session", livemode)
         session = build(
             "checkout.session",
@@ -723,6 +750,7 @@ class StripeState:
             customer=params.get("customer"),
             customer_email=params.get("customer_email"),
             expires_at=expires_at,
+            locale=locale,
             metadata=params.get("metadata") or {},
             mode="payment",
             payment_method_types=["card"],

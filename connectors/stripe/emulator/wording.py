@@ -1,0 +1,212 @@
+"""The words of the emulator's pages in English and French, and how it writes amounts and dates.
+
+The emulator stands for Stripe: its pages carry Stripe's own translations, kept here, not
+billing_saas's catalogue (``locale/``). Amounts and dates follow the page's locale through
+Babel (CLDR), as Stripe's pages do: ``12 345,67 €`` and ``26 novembre 2026`` in French,
+``€12,345.67`` and ``November 26, 2026`` in English, no decimals for zero-decimal currencies.
+
+Which language a page speaks: the hosted invoice page, the customer's ``preferred_locales``
+(copied onto the invoice when it is finalised); Checkout, the session's ``locale``; otherwise
+("auto", or nothing set, or a language the emulator cannot write) the browser's
+``Accept-Language``, else English. The emulator writes English and French only.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+LANGUAGES = ("en", "fr")
+DEFAULT = "en"
+NNBSP = "\u202f"  # French: before ! ? ;
+NBSP = "\u00a0"  # French: before :
+
+WORDS: dict[str, dict[str, str]] = {
+    "badge": {"en": "Stripe emulator · test data", "fr": "Émulateur Stripe · données de test"},
+    "not_found": {"en": "Not found", "fr": "Introuvable"},
+    "page_not_found": {"en": "Page not found", "fr": "Page introuvable"},
+    "error": {"en": "Error", "fr": "Erreur"},
+    # The card form.
+    "card_number": {"en": "Card number", "fr": "Numéro de carte"},
+    "expiry": {"en": "Expiry (MM / YY)", "fr": "Date d'expiration (MM / AA)"},
+    "cvc": {"en": "CVC", "fr": "CVC"},
+    "name_on_card": {"en": "Name on card", "fr": "Nom sur la carte"},
+    "pay": {"en": "Pay", "fr": "Payer"},
+    # Why a payment did not go through (by Stripe's error code).
+    "card_declined": {"en": "Your card was declined.", "fr": "Votre carte a été refusée."},
+    "incorrect_number": {
+        "en": "Your card number is incorrect.",
+        "fr": "Votre numéro de carte est incorrect.",
+    },
+    "invoice_not_open": {
+        "en": "This invoice cannot be paid.",
+        "fr": "Cette facture ne peut pas être payée.",
+    },
+    "payment_failed": {
+        "en": "This payment could not be completed.",
+        "fr": "Ce paiement n'a pas pu aboutir.",
+    },
+    # The hosted invoice page.
+    "invoice": {"en": "Invoice", "fr": "Facture"},
+    "invoice_number": {"en": "Invoice {number}", "fr": "Facture {number}"},
+    "invoice_not_found": {"en": "Invoice not found", "fr": "Facture introuvable"},
+    "link_expired": {"en": "Link expired", "fr": "Lien expiré"},
+    "invoice_link_expired": {
+        "en": "This invoice link has expired",
+        "fr": "Ce lien vers la facture a expiré",
+    },
+    "ask_new_link": {
+        "en": "Ask the sender for a new link.",
+        "fr": "Demandez un nouveau lien à l'expéditeur.",
+    },
+    "due": {"en": "Due", "fr": "Échéance"},
+    "for": {"en": "For", "fr": "Objet"},
+    "to": {"en": "To", "fr": "Destinataire"},
+    "invoice_void": {"en": "Invoice void", "fr": "Facture annulée"},
+    "voided": {
+        "en": "This invoice has been voided and can no longer be paid.",
+        "fr": "Cette facture a été annulée et ne peut plus être payée.",
+    },
+    "invoice_paid": {"en": "Invoice paid", "fr": "Facture payée"},
+    "paid_on": {"en": "Paid on {date}. Thank you!", "fr": f"Payée le {{date}}. Merci{NNBSP}!"},
+    "pay_invoice": {"en": "Pay invoice", "fr": "Payer la facture"},
+    # Checkout.
+    "checkout": {"en": "Checkout", "fr": "Paiement"},
+    "payment": {"en": "Payment", "fr": "Paiement"},
+    "session_not_found": {
+        "en": "Checkout session not found",
+        "fr": "Session de paiement introuvable",
+    },
+    "expired": {"en": "Expired", "fr": "Expirée"},
+    "session_expired": {
+        "en": "This checkout session has expired. Ask the sender for a new payment link.",
+        "fr": "Cette session de paiement a expiré. Demandez un nouveau lien de paiement "
+        "à l'expéditeur.",
+    },
+    "cancel": {"en": "Cancel and go back", "fr": "Annuler et revenir"},
+    # Connect OAuth consent (seen by the provider, in their browser's language).
+    "connect_title": {"en": "Connect with Stripe", "fr": "Se connecter avec Stripe"},
+    "connect_heading": {"en": "Connect your Stripe account", "fr": "Connectez votre compte Stripe"},
+    "connect_intro": {
+        "en": "billing_saas would like to create invoices and payment links on your Stripe "
+        "account ({mode} mode).",
+        "fr": "billing_saas souhaite créer des factures et des liens de paiement sur votre "
+        "compte Stripe (mode {mode}).",
+    },
+    "mode_live": {"en": "live", "fr": "production"},
+    "mode_test": {"en": "test", "fr": "test"},
+    "business_name": {"en": "Business name", "fr": "Nom de l'entreprise"},
+    "account_email": {"en": "Account email", "fr": "Adresse e-mail du compte"},
+    "connect_allow": {"en": "Connect my Stripe account", "fr": "Connecter mon compte Stripe"},
+    "connect_deny": {"en": "Deny access", "fr": "Refuser l'accès"},
+    "invalid_client": {"en": "Invalid client_id", "fr": "client_id non valide"},
+    "no_application": {"en": "No such application.", "fr": "Cette application n'existe pas."},
+    "invalid_redirect": {"en": "Invalid redirect_uri", "fr": "redirect_uri non valide"},
+    # Account onboarding (seen by the provider).
+    "link_invalid": {"en": "Link invalid", "fr": "Lien non valide"},
+    "link_invalid_heading": {"en": "This link is invalid", "fr": "Ce lien n'est pas valide"},
+    "activate_title": {"en": "Activate your account", "fr": "Activez votre compte"},
+    "activate_heading": {
+        "en": "Activate your Stripe account",
+        "fr": "Activez votre compte Stripe",
+    },
+    "country": {"en": "Country: {country}.", "fr": f"Pays{NBSP}: {{country}}."},
+    "tell_us": {
+        "en": "Tell us about your business to start accepting payments.",
+        "fr": "Parlez-nous de votre entreprise pour commencer à accepter des paiements.",
+    },
+    "agree_submit": {"en": "Agree and submit", "fr": "Accepter et envoyer"},
+}
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One page's language (``en``/``fr``, for the words) and Babel locale (``fr_CA``…, for
+    amounts and dates)."""
+
+    language: str = DEFAULT
+    locale: str = DEFAULT
+
+    def text(self, key: str, **values) -> str:
+        """The words for ``key``, plain (escape them where they go into HTML)."""
+        words = WORDS[key]
+        return words.get(self.language, words[DEFAULT]).format(**values)
+
+    def html(self, key: str, **values) -> str:
+        """The words for ``key`` as HTML text, the values escaped."""
+        escaped = {name: html.escape(str(value), quote=False) for name, value in values.items()}
+        words = WORDS[key]
+        return html.escape(words.get(self.language, words[DEFAULT]), quote=False).format(**escaped)
+
+    def money(self, amount: int, currency: str, exponent: int) -> str:
+        """``amount`` in the currency's minor units (``exponent`` decimals, Stripe's rule)."""
+        value = Decimal(amount).scaleb(-exponent)
+        return format_currency(value, currency.upper(), locale=self.locale)
+
+    def day(self, timestamp: int | None) -> str:
+        if not timestamp:
+            return "—"
+        moment = datetime.fromtimestamp(timestamp, UTC).date()
+        return format_date(moment, format="long", locale=self.locale)
+
+    def country(self, code: str) -> str:
+        """A country named in the page's language ("France"), or its code if Babel has none."""
+        return Locale.parse(self.locale).territories.get(code.upper(), code) if code else ""
+
+
+def wording_for(tag: str | None) -> Wording | None:
+    """The wording for a locale tag (``fr``, ``fr-CA``, ``en_GB``), or None when the emulator
+    cannot write its language."""
+    if not tag:
+        return None
+    tag = tag.strip().replace("_", "-")
+    language = tag.split("-")[0].lower()
+    if language not in LANGUAGES:
+        return None
+    try:
+        locale = str(Locale.parse(tag, sep="-"))
+    except (ValueError, UnknownLocaleError):
+        locale = language
+    return Wording(language, locale)
+
+
+def from_browser(accept_language: str | None) -> Wording | None:
+    """The first language of ``Accept-Language`` (by preference) the emulator writes."""
+    tags = []
+    for index, part in enumerate((accept_language or "")[:500].split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag and tag != "*" and quality > 0:
+            tags.append((-quality, index, tag))
+    for _quality, _index, tag in sorted(tags):
+        found = wording_for(tag)
+        if found:
+            return found
+    return None
+
+
+def choose(wanted: list[str] | tuple[str, ...] | str | None, accept_language: str | None
+           ) -> Wording:  # fmt: skip
+    """The wording for what the object asks (a locale or a list of them, "auto" for the
+    browser's), else the browser's, else English."""
+    if isinstance(wanted, str):
+        wanted = [wanted]
+    for tag in wanted or ():
+        if tag and tag != "auto":
+            found = wording_for(tag)
+            if found:
+                return found
+    return from_browser(accept_language) or Wording()
