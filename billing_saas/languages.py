@@ -126,10 +126,11 @@ def current_locale(language: str | None = None, tenant=None) -> str:
     return language
 
 
-def _chosen(request) -> str:
+def language_for(request) -> str:
+    """The language of ``request``'s page, as the module docstring says."""
     picked = supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
     tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.is_public:
+    if tenant is None or tenant.is_public or not tenant.is_active:
         return picked or supported(translation.get_language_from_request(request))
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
@@ -145,7 +146,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = _chosen(request) or settings.LANGUAGE_CODE
+        language = language_for(request) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         try:

@@ -161,6 +161,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "billing_saas.context_processors.shell",
             ],
+            "builtins": ["billing_saas.punctuation"],
         },
     }
 ]

@@ -5,9 +5,10 @@ import zoneinfo
 from django.conf import settings
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.middleware.main import TenantMainMiddleware
 
+from billing_saas.languages import language_for
 from tenants.routing_cache import account_for_host, one_read_per_request
 from tenants.urls_helpers import root_url
 
@@ -50,7 +51,9 @@ class AccountMiddleware(TenantMainMiddleware):
             "home_url": root_url("/", request),
             "layout": "layouts/public.html",
         }
-        return render(request, "tenants/unknown_account.html", context, status=404)
+        # Before the language middleware: the visitor's language (no account speaks here).
+        with translation.override(language_for(request) or settings.LANGUAGE_CODE):
+            return render(request, "tenants/unknown_account.html", context, status=404)
 
 
 class AccountTimeZoneMiddleware:

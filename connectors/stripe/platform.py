@@ -117,6 +117,7 @@ class StripePlatform(PaymentPlatform):
                     "name": client.name,
                     "email": client.email,
                     "metadata": {"client_id": str(client.local_id)},
+                    **({"preferred_locales": locales} if locales else {}),
                 },
                 self._options(self._key(key)),
             )
