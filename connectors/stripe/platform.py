@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from connectors.base import (
     ClientRef,
@@ -64,6 +65,30 @@ def _short_hash(*parts: str) -> str:
 def _in_language(language: str):
     """Our own words the client reads on Stripe's pages, in the client's language."""
     return translation.override(language) if language else contextlib.nullcontext()
+
+
+# Stripe's API explains a failed payment in English; the reasons people meet most, in the
+# reader's language (the worker writes in the account's). Others keep Stripe's own words.
+DECLINE_REASONS = {
+    "card_declined": gettext_lazy("The card was declined."),
+    "insufficient_funds": gettext_lazy("The card has insufficient funds."),
+    "expired_card": gettext_lazy("The card has expired."),
+    "incorrect_cvc": gettext_lazy("The card's security code is incorrect."),
+    "incorrect_number": gettext_lazy("The card number is incorrect."),
+    "lost_card": gettext_lazy("The card was declined."),
+    "stolen_card": gettext_lazy("The card was declined."),
+    "processing_error": gettext_lazy("An error occurred while processing the card."),
+    "authentication_required": gettext_lazy("The bank asked the client to confirm the payment."),
+}
+
+
+def decline_reason(error: dict) -> str:
+    """Why a payment failed, from a ``last_payment_error``: in our words when we know the
+    code (``decline_code`` first, it is the more precise), else Stripe's."""
+    for code in (error.get("decline_code"), error.get("code")):
+        if code in DECLINE_REASONS:
+            return str(DECLINE_REASONS[code])
+    return error.get("message") or _("The payment failed.")
 
 
 class StripePlatform(PaymentPlatform):
@@ -364,7 +389,7 @@ class StripePlatform(PaymentPlatform):
                     remote_id="",
                     kind=EventKind.FAILED,
                     local_ref=metadata["request_id"],
-                    failure_message=error.get("message") or "",
+                    failure_message=decline_reason(error),
                 )
         if event_type == "charge.refunded" and obj.get("payment_intent"):
             return WebhookEvent(
@@ -424,8 +449,7 @@ class StripePlatform(PaymentPlatform):
                 intent = self.api.payment_intents.retrieve(intent_id, {}, self._options())
         except PlatformError:
             return _("The payment failed.")
-        error = intent.get("last_payment_error") or {}
-        return error.get("message") or _("The payment failed.")
+        return decline_reason(intent.get("last_payment_error") or {})
 
     def _invoice_payment_event(self, payment, base) -> WebhookEvent | None:
         if payment.get("status") != "paid":

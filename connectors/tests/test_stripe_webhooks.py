@@ -233,7 +233,7 @@ def test_a_declined_card_leaves_the_invoice_open_with_the_reason(
     with schema_context(alpha.schema_name):
         obj = RemoteObject.objects.get(remote_id=remote.remote_id)
         assert obj.status == "open"
-        assert obj.last_failure == "Your card was declined."
+        assert obj.last_failure == "The card was declined."
         assert not RemotePayment.objects.exists()
 
 

@@ -81,3 +81,29 @@ def sent_to_french_client(alpha, alpha_billing, mailoutbox, django_capture_on_co
     item = send(alpha, make_request(alpha, client=client).pk, django_capture_on_commit_callbacks)
     link = link_from(mailoutbox[-1])
     return item, "/" + link.split("/", 3)[3]
+
+
+def test_the_worker_writes_for_the_staff_in_the_accounts_language(
+    alpha, alpha_billing, stripe_platform, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A declined card, applied by the worker's task: the reason reads as the account does."""
+    from connectors.models import InboundEvent
+    from connectors.tasks import process_inbound_event
+    from payment_requests.models import PaymentRequest
+    from payment_requests.tests.conftest import event_count, post_new_events
+
+    speak(alpha, "fr")
+    make_client(alpha)
+    item = send(alpha, make_request(alpha).pk, django_capture_on_commit_callbacks)
+    since = event_count(stripe_platform, alpha_billing)
+    stripe_platform.state.pay_invoice(
+        alpha_billing.remote_account_id, item.remote.remote_id, "4000000000000002"
+    )
+    post_new_events(stripe_platform, alpha_billing, since)
+    with schema_context(alpha.schema_name):
+        pending = list(InboundEvent.objects.filter(processed_at__isnull=True).values_list("pk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        for (pk,) in pending:
+            process_inbound_event(alpha.schema_name, pk)
+    with schema_context(alpha.schema_name):
+        assert PaymentRequest.objects.get().payment_failure == "La carte a été refusée."

@@ -114,14 +114,14 @@ def test_a_declined_then_canceled_request_shows_no_stale_error(
     with schema_context(alpha.schema_name):
         PaymentRequest.objects.filter(pk=sent_request.pk).update(last_error="Stripe timed out")
     before = owner_client.get(f"/billing/?open={sent_request.pk}").content.decode()
-    assert "Your card was declined." in before and "Stripe timed out" in before
+    assert "The card was declined." in before and "Stripe timed out" in before
 
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(f"/billing/requests/{sent_request.pk}/cancel/")
     page = owner_client.get(f"/billing/?open={sent_request.pk}").content.decode()
     after, history = page.split('<ol class="history">')
-    assert "Canceled" in after and "Your card was declined." in history  # history keeps it
-    assert "Your card was declined." not in after and "Stripe timed out" not in after
+    assert "Canceled" in after and "The card was declined." in history  # history keeps it
+    assert "The card was declined." not in after and "Stripe timed out" not in after
     assert "Platform error" not in after
 
 

@@ -120,10 +120,10 @@ def test_a_declined_card_leaves_it_unpaid_with_the_reason(
     with schema_context(alpha.schema_name):
         item = PaymentRequest.objects.get()
         assert item.status == "sent"
-        assert item.payment_failure == "Your card was declined."
+        assert item.payment_failure == "The card was declined."
         assert item.last_error == ""  # the client's card, not a platform error
     dashboard = owner_client.get(f"/billing/?open={item.pk}").content.decode()
-    assert "Payment failed: Your card was declined." in dashboard
+    assert "Payment failed: The card was declined." in dashboard
     assert "last payment attempt failed" in dashboard
     assert "Platform error" not in dashboard
 

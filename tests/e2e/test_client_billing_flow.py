@@ -143,5 +143,5 @@ def test_a_declined_card_leaves_the_request_unpaid_with_the_reason(page, browser
     expect(client.get_by_role("alert")).to_have_text("Your card was declined.")
 
     row = page.locator("tr[data-request]").first
-    expect(row).to_contain_text("Payment failed: Your card was declined.", timeout=PAID_WAIT)
+    expect(row).to_contain_text("Payment failed: The card was declined.", timeout=PAID_WAIT)
     expect(row).to_contain_text("Sent (pending)")
