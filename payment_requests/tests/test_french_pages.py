@@ -114,3 +114,22 @@ def test_no_page_of_a_french_account_shows_english(alpha, french_account):
         if leftovers:
             found[path] = leftovers
     assert found == {}
+
+
+def test_the_clients_emails_of_a_french_account_are_french(
+    alpha, french_account, mailoutbox, django_capture_on_commit_callbacks
+):
+    from payment_requests import services
+
+    item, _client, _link = french_account
+    with schema_context(alpha.schema_name), django_capture_on_commit_callbacks(execute=True):
+        services.remind(item.pk, actor=owner_of(alpha))
+        services.cancel_request(item.pk, actor=owner_of(alpha))
+    subjects = [message.subject for message in mailoutbox]
+    assert len(mailoutbox) == 3, subjects  # the request, a reminder, the cancellation
+    for message in mailoutbox:
+        html = message.alternatives[0][0]
+        assert english_in(html) == [], message.subject
+        lines = [line.strip() for line in message.body.splitlines()]
+        assert [line for line in lines if english_in(f"<p>{line}</p>")] == [], message.subject
+    assert subjects[1].startswith("Relance")
