@@ -78,8 +78,18 @@ def english_left_on(page, language: str) -> list[str]:
 
 
 def looked_at(page, language: str, name: str) -> None:
+    """Screenshots at 1280 and 390 px; no English left, and nothing wider than a phone."""
     page.screenshot(path=f"test-artifacts/journey-{language}-{name}.png", full_page=True)
     assert english_left_on(page, language) == [], name
+    wide = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)  # the menu slides away when the window narrows
+    try:
+        page.screenshot(path=f"test-artifacts/journey-{language}-{name}-390.png", full_page=True)
+        overflow = page.evaluate("document.scrollingElement.scrollWidth")
+        assert overflow <= 390, f"{name}: {overflow} px wide at 390"
+    finally:
+        page.set_viewport_size(wide)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
