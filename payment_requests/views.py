@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -93,11 +94,33 @@ def dashboard_page(request):
         placeholder=_("All clients"), submit_on_pick=True, typed=filters.client_name
     )
     context.update(
-        statuses=[choice for choice in Status.choices if choice[0] != Status.SENDING],
+        statuses=_status_filter_choices(),
         client_picker=picker.render("client", filters.client, attrs={"id": "filter_client"}),
         active_filters=filters.active,
     )
     return render(request, "payment_requests/dashboard.html", context)
+
+
+_STATUS_CHOICES: dict[str, tuple] = {}
+
+
+def _status_filter_choices() -> tuple[tuple[str, str], ...]:
+    """The status filter's options in the active language, read once per process: plain
+    strings, which the dashboard's kept header is keyed by at no cost."""
+    language = get_language() or ""
+    choices = _STATUS_CHOICES.get(language)
+    if choices is None:
+        choices = _STATUS_CHOICES[language] = tuple(
+            (value, str(label)) for value, label in Status.choices if value != Status.SENDING
+        )
+    return choices
+
+
+def _forget_status_choices(**kwargs) -> None:
+    _STATUS_CHOICES.clear()  # a test changed a setting (languages, translations…)
+
+
+setting_changed.connect(_forget_status_choices, dispatch_uid="status-choices-forget")
 
 
 @billing_access_required
