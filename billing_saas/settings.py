@@ -63,7 +63,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, whose per-request health check is the `SET search_path` it would
+# send next (one round trip instead of two: billing_saas/postgresql/base.py).
+DATABASES["default"]["ENGINE"] = "billing_saas.postgresql"
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # `SET search_path` once per request or task (when the tenant is set), not before every
 # query. Safe with persistent connections because django-tenants (>= 4.0.1, see pyproject)
@@ -142,7 +144,8 @@ MIDDLEWARE = [
     "billing_saas.number_input.NumberLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, using the member's row read with the session (billing_saas/sessions.py).
+    "billing_saas.sessions.AuthenticationMiddleware",
     # After authentication: a member's own language comes from their profile.
     "billing_saas.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -218,7 +221,10 @@ AXES_CLIENT_IP_CALLABLE = "billing_saas.client_address.client_ip"
 PASSWORD_RESET_EMAIL_MINUTES = envint("PASSWORD_RESET_EMAIL_MINUTES", "5")
 
 # Sessions stay in the account's own table (not the cache): a sign-out or a deactivation
-# must hold even while Redis is down, and a session costs one indexed query.
+# must hold even while Redis is down, and a session costs one indexed query, sent as plain
+# SQL and reading the signed-in member's row too (billing_saas/sessions.py): as fast as a
+# Redis read, and the member's own query saved.
+SESSION_ENGINE = "billing_saas.sessions"
 # Cookies are host-only (no SESSION_COOKIE_DOMAIN): a session of one account is never sent to
 # another account's subdomain, and each account keeps its sessions in its own schema.
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(PRODUCTION))

@@ -1,25 +1,40 @@
-"""Platform events in: verified, routed to one account, stored once, processed by a worker.
+"""Platform events in: verified, routed to one account, stored once, applied by a worker.
 
-The webhook view only verifies, routes and stores (so it answers fast); ``process`` runs in a
-Celery task, and reconciliation feeds events it fetched through the same two steps. Storing is
-unique on (connection, event id), so duplicates and replays are no-ops.
+The webhook view only verifies, routes and stores (so it answers fast), then wakes the
+account's drain: one ``drain_inbox`` task takes the stored events in batches and applies
+each batch in one transaction (``drain``); reconciliation feeds events it fetched through
+``store`` and ``process``. Storing is unique on (connection, event id), so duplicates and
+replays are no-ops.
+
+Waking is one Redis key per account (``DRAIN_FLAG``), set if absent: only the webhook that
+set it queues a drain, and the drain deletes it before each look for events, so an event
+stored after a look finds it gone and queues another. With Redis down the webhook is still
+stored and answered; reconciliation applies it a few minutes later.
+
+Events already tried (a refund waiting for its payment, a transient failure) are not the
+drain's: they are retried one by one (``process``, the ``process_inbound_event`` task), each
+attempt counted; after ``MAX_ATTEMPTS`` the event is marked failed and kept.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
 
+from django.core.cache import caches
 from django.db import OperationalError, transaction
 from django.db import connection as db
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from connectors.base import InboundPayload, PlatformError
-from connectors.models import Connection, InboundEvent
+from connectors.bulk import update_each
+from connectors.models import Connection, InboundEvent, RemotePayment
 from connectors.registry import app_for, platform_for
-from connectors.remote_state import apply
+from connectors.remote_state import apply, apply_many, batchable
 from connectors.routing.models import AccountRoute
 from tenants import routing_cache
 from tenants.schema import on_commit_here
@@ -27,23 +42,35 @@ from tenants.schema import on_commit_here
 log = logging.getLogger(__name__)
 
 DEAUTHORIZED = {"account.application.deauthorized"}
-# Failures worth another try later; each attempt is counted on the event, and after the
-# last one it is marked failed (the task retries with backoff: about two hours in all).
+# Failures worth another try soon: the task retries them with backoff (about two hours in
+# all). Every failed attempt, of these or any other, is counted on the event, and after the
+# last one it is marked failed.
 TRANSIENT = (PlatformError, OperationalError)
 MAX_ATTEMPTS = 8
 # A refund of a payment we have not seen stays pending this long (reconciliation tries it
 # again meanwhile); after that it refunds something that never went through us.
 WAIT_FOR_PAYMENT = timedelta(days=1)
+# The drain's wake-up key, in the ``routing`` cache: one key whatever schema is active (the
+# webhook runs in the public schema, the drain in the account's), and short timeouts. It
+# expires in case its drain was lost; the next webhook then queues another.
+DRAIN_FLAG = "inbox-drain:{schema_name}"
+DRAIN_FLAG_SECONDS = 30
+DRAIN_BATCH = 200
+# How long a process trusts a drain flag it saw up (``wake_drain``); a drain's last look
+# waits this long after it lowered the flag.
+WAKE_WINDOW = 0.05
+# For the receipt's transaction only (``true``: local), see ``store``.
+RECEIPT_COMMITS_WITHOUT_WAITING = "set_config('synchronous_commit', 'off', true)"
 
 
 def receive_webhook(platform: str, mode: str, body: bytes, headers: dict) -> int:
     """Verify (raises ``WebhookRejected``), route and store; returns how many were new.
 
     One short transaction: per event, its account is found (remembered by the process) and
-    one insert stores it; the worker is told once it has committed. A delivery of one event
-    (Stripe's are) needs no BEGIN and COMMIT: its insert is a transaction of its own."""
+    one insert stores it; the account's drain is woken once it has committed. A delivery of
+    one event (Stripe's are) needs no BEGIN and COMMIT: its insert is a transaction of its own."""
     payloads = app_for(platform).verify_webhook(mode, body, headers)
-    stored = 0
+    stored, woken = 0, set()
     with transaction.atomic() if len(payloads) > 1 else nullcontext():
         for payload in payloads:
             route = _route(platform, mode, payload.account_ref)
@@ -59,7 +86,9 @@ def receive_webhook(platform: str, mode: str, body: bytes, headers: dict) -> int
             event_pk = store(connection_id, payload, source="webhook", schema_name=schema_name)
             if event_pk is not None:
                 stored += 1
-                transaction.on_commit(partial(_enqueue, schema_name, event_pk))
+                if schema_name not in woken:
+                    woken.add(schema_name)
+                    transaction.on_commit(partial(wake_drain, schema_name))
     return stored
 
 
@@ -92,7 +121,14 @@ def store(connection_id: int, payload: InboundPayload, source: str, schema_name:
 
     In ``schema_name`` (by default the active schema's), named in the statement itself: no
     schema switch for a webhook, and a duplicate costs no savepoint and no error, only a
-    conflict the insert skips."""
+    conflict the insert skips.
+
+    The receipt commits without waiting for the disk (``synchronous_commit`` off for its
+    transaction only, set by the statement itself: no round trip more). A receipt is not
+    money state: it is visible at once and survives any crash of ours; a crash of the
+    PostgreSQL server itself could lose the last fraction of a second of receipts, and
+    reconciliation fetches those events again from the platform (``reconcile_connections``).
+    Applying an event, the money state, commits as everything else does."""
     quote = db.ops.quote_name
     table = f"{quote(schema_name or db.schema_name)}.{quote(InboundEvent._meta.db_table)}"
     payload_value = InboundEvent._meta.get_field("payload").get_db_prep_save(payload.payload, db)
@@ -100,7 +136,8 @@ def store(connection_id: int, payload: InboundPayload, source: str, schema_name:
         cursor.execute(
             f"INSERT INTO {table} (connection_id, event_id, event_type, payload, source,"
             " received_at, outcome, note, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, '', 0)"
-            " ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING id",
+            " ON CONFLICT (connection_id, event_id) DO NOTHING"
+            f" RETURNING id, {RECEIPT_COMMITS_WITHOUT_WAITING}",
             [
                 connection_id,
                 payload.event_id,
@@ -115,10 +152,60 @@ def store(connection_id: int, payload: InboundPayload, source: str, schema_name:
     return row[0] if row else None
 
 
+def wake_drain(schema_name: str) -> None:
+    """Have a drain look at the account's inbox after this moment (call it once the events
+    are committed). Only the caller that sets the flag queues one: a drain queued or running
+    meanwhile has not looked yet, since it deletes the flag before each look.
+
+    A process that saw the flag up less than ``WAKE_WINDOW`` ago does not ask again: the
+    drain that will lower that flag looks for events once more, from the oldest, at least
+    ``WAKE_WINDOW`` after lowering it, before it stops (``drain``). Under load that is one
+    Redis call saved on most webhooks.
+
+    With Redis down this gives up after one quick attempt (the cache's short timeouts,
+    CELERY_TASK_PUBLISH_RETRY in settings): the webhook is answered at once, and
+    reconciliation applies the stored events later."""
+    from connectors.tasks import drain_inbox
+
+    now = time.monotonic()
+    if now - _flag_seen_up.get(schema_name, -WAKE_WINDOW) < WAKE_WINDOW:
+        return
+    flag = DRAIN_FLAG.format(schema_name=schema_name)
+    try:
+        if not caches["routing"].add(flag, 1, DRAIN_FLAG_SECONDS):
+            _flag_seen_up[schema_name] = now
+            return
+    except RedisError:
+        pass  # Redis is the broker too: the drain is very likely not queued either; try
+    try:
+        drain_inbox.delay(schema_name)
+    except Exception:  # noqa: BLE001 - the broker being down loses nothing: reconciliation
+        log.exception("could not queue the drain of %s; reconciliation will apply", schema_name)
+        _lower_flag(schema_name)  # the next webhook tries again
+    else:
+        _flag_seen_up[schema_name] = now
+
+
+# When this process last saw each account's drain flag up (set by it or by another): time.
+_flag_seen_up: dict[str, float] = {}
+
+
+def forget_flags_seen() -> None:
+    """For tests, whose cache is emptied between them (and the flags with it)."""
+    _flag_seen_up.clear()
+
+
+def _lower_flag(schema_name: str) -> None:
+    _flag_seen_up.pop(schema_name, None)  # this process knows it is down now
+    try:
+        caches["routing"].delete(DRAIN_FLAG.format(schema_name=schema_name))
+    except RedisError:
+        log.warning("could not delete the drain flag of %s; it expires", schema_name)
+
+
 def _enqueue(schema_name: str, event_pk: int) -> None:
-    """Hand the event to a worker. With the broker down this gives up after one quick attempt
-    (CELERY_TASK_PUBLISH_RETRY in settings): the webhook is answered at once, and
-    reconciliation applies the stored event later."""
+    """Have a worker try one event again (``process_inbound_event``). With the broker down
+    this gives up after one quick attempt; reconciliation processes the event later."""
     from connectors.tasks import process_inbound_event
 
     try:
@@ -127,22 +214,170 @@ def _enqueue(schema_name: str, event_pk: int) -> None:
         log.exception("could not queue event %s; reconciliation will process it", event_pk)
 
 
-def process(event_pk: int) -> str:
+# ---- the drain: fresh events in batches -------------------------------------------------------
+def drain(schema_name: str) -> int:
+    """Apply the account's fresh events (stored, never tried) until none is left; returns
+    how many it took. Runs in the account's schema (the ``drain_inbox`` task).
+
+    Each batch is claimed with ``SKIP LOCKED``: two drains at once share the work, neither
+    waits for the other. A drain's first look starts from the oldest event, its later ones
+    after its last batch: an event that commits late, below that, is found by the first look
+    of the drain queued last (its webhook found the flag gone, or set by a drain that had
+    not looked yet). A full first batch wakes a second drain: a backlog keeps two busy."""
+    taken, after = 0, 0
+    lowered_at = 0.0
+    while True:
+        _lower_flag(schema_name)  # before the look: whatever commits after it wakes another
+        lowered_at = time.monotonic()
+        claimed = _drain_batch(schema_name, after)
+        if not claimed:
+            # The last look, from the oldest (events that committed late, below ``after``),
+            # when webhooks that trusted the flag up to WAKE_WINDOW ago have committed: they
+            # woke no one.
+            time.sleep(max(0.0, lowered_at + WAKE_WINDOW - time.monotonic()))
+            claimed = _drain_batch(schema_name, 0)
+            if not claimed:
+                return taken
+        if after == 0 and len(claimed) == DRAIN_BATCH:
+            wake_drain(schema_name)
+        taken += len(claimed)
+        after = claimed[-1]
+
+
+def _drain_batch(schema_name: str, after: int) -> list[int]:
+    """Claim, apply and commit one batch; the ids claimed, in order.
+
+    Events the batch does not take (refunds, account events, and any whose platform could
+    not be asked) are processed one by one once it has committed; if the batch fails as a
+    whole, it is rolled back and every one of its events is processed one by one, so that
+    only what really fails is counted against it."""
+    claimed, alone = [], []
+    try:
+        with transaction.atomic():
+            events = _claim_fresh(after)
+            claimed = [event.pk for event in events]
+            alone = _apply_batch(events)
+    except Exception:  # noqa: BLE001 - any failure: the events are tried one by one instead
+        if not claimed:
+            raise  # the claim itself failed (the database is down): nothing was taken
+        # Another worker inserting one of its objects at the same moment, or one bad event.
+        log.warning("batch of %s events failed; one by one", len(claimed), exc_info=True)
+        alone = claimed
+    for event_pk in alone:
+        _process_alone(schema_name, event_pk)
+    return claimed
+
+
+def _claim_fresh(after: int) -> list[InboundEvent]:
+    return list(
+        InboundEvent.objects.select_for_update(skip_locked=True)
+        .filter(processed_at__isnull=True, attempts=0, pk__gt=after)
+        .order_by("pk")[:DRAIN_BATCH]
+    )
+
+
+def _apply_batch(events: list[InboundEvent]) -> list[int]:
+    """Apply the events ``apply_many`` takes, one connection at a time, and record their
+    outcomes in one statement; the ids of the others, for ``process``."""
+    by_connection, alone, done = {}, [], []
+    for event in events:
+        by_connection.setdefault(event.connection_id, []).append(event)
+    # Mostly one: fetched once, not once per event.
+    connections = Connection.objects.in_bulk(by_connection)
+    for connection_id, connection_events in by_connection.items():
+        connection = connections[connection_id]
+        taken, ignored, not_taken = _sort_out(connection, connection_events)
+        alone += not_taken
+        done += [(event, InboundEvent.Outcome.IGNORED, "") for event in ignored]
+        results = apply_many(connection, [normalised for _event, normalised in taken])
+        for (event, _normalised), result in zip(taken, results, strict=True):
+            summary = ", ".join(result.changes) or "no change"
+            note = f"{result.remote_object.remote_id}: {summary}"
+            done.append((event, InboundEvent.Outcome.APPLIED, note))
+        if any("payment" in result.changes for result in results):
+            _retry_pending_after_commit(connection)
+    _record_outcomes(done)
+    return sorted(alone)
+
+
+def _sort_out(connection: Connection, events: list[InboundEvent]):
+    """(event, normalised) pairs ``apply_many`` takes; events billing ignores; ids of events
+    to process alone: account events, refunds, failed attempts known by our request only,
+    and any whose platform could not be asked (``process`` retries or fails those)."""
+    platform = platform_for(connection)
+    taken, ignored, alone = [], [], []
+    for event in events:
+        if event.event_type in DEAUTHORIZED or event.event_type == "account.updated":
+            alone.append(event.pk)
+            continue
+        try:
+            normalised = platform.normalise(event.payload)
+        except PlatformError:
+            alone.append(event.pk)
+            continue
+        if normalised is None:
+            ignored.append(event)
+        elif batchable(normalised):
+            taken.append((event, normalised))
+        else:
+            alone.append(event.pk)
+    return taken, ignored, alone
+
+
+def _record_outcomes(done: list[tuple[InboundEvent, str, str]]) -> None:
+    if not done:
+        return
+    now = timezone.now()
+    for event, outcome, note in done:
+        event.attempts += 1
+        event.outcome, event.note, event.processed_at = outcome, note, now
+    update_each(
+        InboundEvent,
+        [event for event, _outcome, _note in done],
+        ["attempts", "outcome", "note", "processed_at"],
+    )
+
+
+def _process_alone(schema_name: str, event_pk: int) -> None:
+    """``process`` for a drain: a failure is counted on the event by ``process``; a transient
+    one is tried again later as the ``process_inbound_event`` task would, any other is left
+    to reconciliation (as when that task fails)."""
+    from connectors.tasks import retry_later
+
+    try:
+        process(event_pk, first_try=True)
+    except TRANSIENT:
+        retry_later(schema_name, event_pk)
+    except Exception:  # noqa: BLE001 - one event's failure must not stop the others'
+        log.exception("event %s failed; reconciliation will try it again", event_pk)
+
+
+# ---- one event at a time ----------------------------------------------------------------------
+def process(event_pk: int, *, first_try: bool = False) -> str:
     """Apply one stored event in the current schema; idempotent. Returns the outcome.
 
-    A transient failure (the platform unreachable, a ``retryable`` ``PlatformError``; the
-    database for a moment, an ``OperationalError``) rolls the attempt back, is counted on the
-    event with its error, and is raised again for the caller to retry later. After
+    A failure rolls the attempt back, is counted on the event with its error, and is raised
+    again for the caller: a transient one (the platform unreachable, a ``retryable``
+    ``PlatformError``; the database for a moment, an ``OperationalError``) to retry later,
+    any other (an event we cannot read) for reconciliation to try again. After
     ``MAX_ATTEMPTS`` the event is marked failed and kept with its last error: a poison event
-    stops, visible, instead of being retried forever or lost."""
+    stops, visible, instead of being retried forever or lost.
+
+    ``first_try``: only an event never tried (a drain's: another drain may have just tried
+    it, and its attempt and retry are already under way)."""
     try:
-        return _process(event_pk)
-    except TRANSIENT as error:
+        return _process(event_pk, first_try)
+    except Exception as error:
         return _failed_attempt(event_pk, error)
 
 
 def _failed_attempt(event_pk: int, error: Exception) -> str:
-    note = error.message if isinstance(error, PlatformError) else f"database: {error}"
+    if isinstance(error, PlatformError):
+        note = error.message
+    elif isinstance(error, OperationalError):
+        note = f"database: {error}"
+    else:
+        note = f"{type(error).__name__}: {error}"
     with transaction.atomic():
         event = InboundEvent.objects.select_for_update().filter(pk=event_pk).first()
         if event is None or event.processed_at is not None:  # applied meanwhile by another
@@ -160,7 +395,7 @@ def _failed_attempt(event_pk: int, error: Exception) -> str:
     raise error
 
 
-def _process(event_pk: int) -> str:
+def _process(event_pk: int, first_try: bool) -> str:
     with transaction.atomic():
         event = (
             InboundEvent.objects.select_for_update(of=("self",))
@@ -171,7 +406,7 @@ def _process(event_pk: int) -> str:
         if event is None:  # never committed (its request failed), or purged since
             log.warning("inbound event %s not found in this account; nothing to do", event_pk)
             return "missing"
-        if event.processed_at is not None:
+        if event.processed_at is not None or (first_try and event.attempts):
             return event.outcome
         event.attempts += 1
         connection = event.connection
@@ -202,6 +437,7 @@ def _handle(connection: Connection, event: InboundEvent) -> tuple[str, str]:
     if "payment" in result.changes:
         _retry_pending_after_commit(connection)
     if result.waiting and event.received_at > timezone.now() - WAIT_FOR_PAYMENT:
+        _look_again_after_commit(connection, event.pk, normalised.refund.remote_payment_id)
         return InboundEvent.Outcome.PENDING, result.note
     if result.remote_object is None:
         return InboundEvent.Outcome.IGNORED, result.note
@@ -212,17 +448,37 @@ def _handle(connection: Connection, event: InboundEvent) -> tuple[str, str]:
 def _retry_pending_after_commit(connection: Connection) -> None:
     """A new payment: a refund of it that came first waits, pending; try it again now.
 
-    Every pending event of the connection is queued once this payment commits: a refund
-    being processed at this very moment has not committed its waiting state yet, but it was
-    pending before and stays so, and its retry waits for its row lock."""
+    Every pending event of the connection already tried is queued once this payment commits
+    (events never tried are a drain's, and find the payment when it takes them). A refund
+    being tried at this very moment has not committed its waiting state yet: it looks for
+    its payment again once it has (``_look_again_after_commit``)."""
     schema_name = db.schema_name
 
     def retry():
-        pending = InboundEvent.objects.filter(connection=connection, processed_at__isnull=True)
+        pending = InboundEvent.objects.filter(
+            connection=connection, processed_at__isnull=True, attempts__gt=0
+        )
         for pk in pending.values_list("pk", flat=True):
             _enqueue(schema_name, pk)
 
     on_commit_here(retry)
+
+
+def _look_again_after_commit(connection: Connection, event_pk: int, remote_payment_id: str
+                             ) -> None:  # fmt: skip
+    """A refund waits for its payment. If the payment commits while this waiting state does,
+    the payment's worker may not see it pending yet; so once committed, this side looks for
+    the payment again: one of the two always sees the other."""
+    schema_name = db.schema_name
+
+    def look_again():
+        payments = RemotePayment.objects.filter(
+            connection=connection, remote_payment_id=remote_payment_id
+        )
+        if payments.exists():
+            _enqueue(schema_name, event_pk)
+
+    on_commit_here(look_again)
 
 
 def _remote_disconnect(connection: Connection) -> None:

@@ -108,6 +108,15 @@ class InboundEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["connection", "event_id"], name="event_stored_once")
         ]
+        indexes = [
+            # The drain's claim (connectors/inbox.py): events never tried, oldest first; a
+            # few rows of a table that keeps every event.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(processed_at__isnull=True, attempts=0),
+                name="inbox_never_tried",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.event_id}"

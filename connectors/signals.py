@@ -1,7 +1,9 @@
-"""What billing listens to: a remote invoice or payment link changed (after commit)."""
+"""What billing listens to: remote invoices or payment links changed (after commit)."""
 
 from django.dispatch import Signal
 
-# kwargs: remote_object (RemoteObject), event (WebhookEvent), payment (RemotePayment | None),
-#         changes (list[str]: "status", "amount_paid", "payment", "failure", "conflict")
-remote_object_changed = Signal()
+# kwargs: changed (list[remote_state.Changed], in the order the events were applied): each
+# names the remote_object, the event (WebhookEvent), the payment it recorded (RemotePayment |
+# None) and its changes (list[str]: "created", "status", "amount_paid", "payment", "failure",
+# "conflict", "refund"). One event's changes (``apply``) or a worker's batch (``apply_many``).
+remote_objects_changed = Signal()

@@ -1,10 +1,11 @@
-"""Workers: process stored platform events; reconcile what lost webhooks left behind."""
+"""Workers: apply stored platform events; reconcile what lost webhooks left behind."""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+from django.db import OperationalError
 from django.utils import timezone
 
 from connectors import inbox
@@ -33,6 +34,21 @@ STALE_PENDING = timedelta(minutes=2)
 )
 def process_inbound_event(tenant, event_pk: int) -> str:
     return inbox.process(event_pk)
+
+
+def retry_later(schema_name: str, event_pk: int) -> None:
+    """An event a drain tried and could not apply for now: tried again as this task's
+    first retry would be (its attempt is counted on the event), and so on with backoff."""
+    process_inbound_event.apply_async(
+        (schema_name, event_pk), countdown=process_inbound_event.retry_backoff, retries=1
+    )
+
+
+# The database gone for a moment: the drain tries again shortly (its events wait, unclaimed).
+@tenant_task(autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
+def drain_inbox(tenant) -> int:
+    """Apply the account's new webhook events in batches (``inbox.drain``)."""
+    return inbox.drain(tenant.schema_name)
 
 
 @tenant_task(ignore_result=False)  # its report is read (operators, tests)
@@ -64,6 +80,8 @@ def reconcile_connections(tenant) -> dict:
             report["processed"] += 1
         except inbox.TRANSIENT as error:
             log.warning("event %s still pending: %s", event_pk, getattr(error, "message", error))
+        except Exception:  # counted on the event; the others are still reconciled
+            log.exception("event %s failed", event_pk)
     return report
 
 

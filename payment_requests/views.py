@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -17,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing_saas import languages
 from billing_saas.query_params import positive_int
 from payment_requests import dashboard, live, services
 from payment_requests.access import billing_access_required, has_billing_access
@@ -60,8 +62,9 @@ def _dashboard_context(request, version: str) -> dict:
 
 def _live_parts(filters, page_number, open_pk, base, version) -> dict:
     """The totals and the list, rendered once per version of the account (and per query,
-    language, time zone and day): a view or a live refresh of an unchanged account re-uses
-    them. ``base`` is the list's own query (its filters and page)."""
+    locale, time zone and day): a view or a live refresh of an unchanged account re-uses
+    them. ``base`` is the list's own query (its filters and page). The locale is the
+    language in the account's country: amounts are written for both."""
     query_without_open = base.urlencode()
 
     def render_parts():
@@ -79,7 +82,7 @@ def _live_parts(filters, page_number, open_pk, base, version) -> dict:
 
     zone = timezone.get_current_timezone_name()
     today = timezone.localdate().isoformat()  # "paid this month" turns with the month
-    key = (get_language() or "", zone, today, query_without_open, str(open_pk or ""))
+    key = (languages.current_locale(), zone, today, query_without_open, str(open_pk or ""))
     parts = live.derived("html", render_parts, *key, at=version)
     return {name: mark_safe(html) for name, html in parts.items()}  # our own rendering
 
@@ -93,11 +96,33 @@ def dashboard_page(request):
         placeholder=_("All clients"), submit_on_pick=True, typed=filters.client_name
     )
     context.update(
-        statuses=[choice for choice in Status.choices if choice[0] != Status.SENDING],
+        statuses=_status_filter_choices(),
         client_picker=picker.render("client", filters.client, attrs={"id": "filter_client"}),
         active_filters=filters.active,
     )
     return render(request, "payment_requests/dashboard.html", context)
+
+
+_STATUS_CHOICES: dict[str, tuple] = {}
+
+
+def _status_filter_choices() -> tuple[tuple[str, str], ...]:
+    """The status filter's options in the active language, read once per process: plain
+    strings, which the dashboard's kept header is keyed by at no cost."""
+    language = get_language() or ""
+    choices = _STATUS_CHOICES.get(language)
+    if choices is None:
+        choices = _STATUS_CHOICES[language] = tuple(
+            (value, str(label)) for value, label in Status.choices if value != Status.SENDING
+        )
+    return choices
+
+
+def _forget_status_choices(**kwargs) -> None:
+    _STATUS_CHOICES.clear()  # a test changed a setting (languages, translations…)
+
+
+setting_changed.connect(_forget_status_choices, dispatch_uid="status-choices-forget")
 
 
 @billing_access_required

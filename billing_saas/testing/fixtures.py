@@ -69,7 +69,12 @@ def empty_cache():
     same from test to test, but what one test cached describes rows it rolled back."""
     from django.core.cache import cache
 
+    from connectors import inbox
+    from payment_requests import live
+
     cache.clear()
+    live.forget_recent()
+    inbox.forget_flags_seen()
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from connectors.models import InboundEvent, RemoteObject, RemotePayment
 from connectors.registry import platform_for
 from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
 from connectors.stripe.emulator.webhooks import sign
-from connectors.tasks import reconcile_connections
+from connectors.tasks import drain_inbox, reconcile_connections
 
 URL = "/webhooks/stripe/test/"
 
@@ -59,11 +59,8 @@ def post_event(root_client, event, secret=TEST_WEBHOOK_SECRET, timestamp=None, b
 
 
 def process_all(tenant):
-    with schema_context(tenant.schema_name):
-        for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
-            "pk", flat=True
-        ):
-            inbox.process(pk)
+    """What the worker the webhooks woke does: drain the account's inbox."""
+    drain_inbox(tenant.schema_name)
 
 
 def paid_invoice_events(emulator, connection, tenant):
@@ -248,7 +245,7 @@ def test_the_endpoint_answers_at_once_and_leaves_the_work_to_a_task(
     from connectors import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.process_inbound_event, "delay", lambda *args: queued.append(args))
+    monkeypatch.setattr(tasks.drain_inbox, "delay", lambda *args: queued.append(args))
     remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
     paid = next(e for e in events if e["type"] == "invoice.paid")
 
@@ -259,10 +256,12 @@ def test_the_endpoint_answers_at_once_and_leaves_the_work_to_a_task(
     with schema_context(alpha.schema_name):
         stored = InboundEvent.objects.get(event_id=paid["id"])
         assert stored.processed_at is None  # nothing applied in the request itself
-    assert queued == [(alpha.schema_name, stored.pk)]
+    assert queued == [(alpha.schema_name,)]  # the account's drain
 
-    assert tasks.process_inbound_event(*queued[0]) == "applied"
+    assert tasks.drain_inbox(*queued[0]) == 1
     with schema_context(alpha.schema_name):
+        stored.refresh_from_db()
+        assert (stored.outcome, stored.attempts) == ("applied", 1)
         assert RemoteObject.objects.get(remote_id=remote.remote_id).status == "paid"
 
 

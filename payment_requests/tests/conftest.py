@@ -10,10 +10,9 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
-from connectors import inbox
-from connectors.models import InboundEvent
 from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
 from connectors.stripe.emulator.webhooks import sign
+from connectors.tasks import drain_inbox
 from payment_requests import services
 from payment_requests.models import Client
 
@@ -71,13 +70,10 @@ def post_new_events(emulator, connection, since):
 
 
 def deliver_new_events(emulator, connection, tenant, since):
-    """Post the account's new events as Stripe's webhooks would, then the worker runs."""
+    """Post the account's new events as Stripe's webhooks would, then the worker woken by
+    them drains the account's inbox."""
     post_new_events(emulator, connection, since)
-    with schema_context(tenant.schema_name):
-        for pk in InboundEvent.objects.filter(processed_at__isnull=True).values_list(
-            "pk", flat=True
-        ):
-            inbox.process(pk)
+    drain_inbox(tenant.schema_name)
 
 
 def event_count(emulator, connection):

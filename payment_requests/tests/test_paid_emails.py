@@ -3,6 +3,8 @@ leave afterwards, in a task of their own, each sent once however often the task 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from connectors import inbox
 from connectors.models import InboundEvent
+from connectors.tasks import drain_inbox
 from payment_requests import tasks
 from payment_requests.models import PaymentRequest
 from payment_requests.tests.conftest import event_count, post_new_events
@@ -69,6 +72,29 @@ def test_applying_a_payment_queues_the_confirmations_instead_of_sending_them(
 
     tasks.send_email.apply(args=queued_emails[0])  # the same message delivered again
     assert len(mailoutbox) == 3
+
+
+def test_the_drain_applies_the_payment_and_queues_the_confirmations_once(
+    stripe_platform,
+    alpha_billing,
+    alpha,
+    sent_request,
+    mailoutbox,
+    queued_emails,
+    django_capture_on_commit_callbacks,
+):
+    events = client_pays(stripe_platform, alpha_billing, alpha, sent_request)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drain_inbox(alpha.schema_name) == len(events)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drain_inbox(alpha.schema_name) == 0  # a drain queued twice: nothing left
+
+    with schema_context(alpha.schema_name):
+        paid = PaymentRequest.objects.get()
+        assert (paid.status, paid.amount_paid) == ("paid", Decimal("150"))
+        assert paid.payments.count() == 1
+    assert len(mailoutbox) == 1  # the request's own email: nothing sent while applying
+    assert queued_emails == [(alpha.schema_name, sent_request.pk, "paid", "")]
 
 
 def test_with_the_broker_down_the_confirmations_are_sent_rather_than_lost(

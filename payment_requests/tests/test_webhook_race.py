@@ -3,10 +3,11 @@
 Stripe delivers at least once and in no particular order, several web processes receive at
 the same time and several workers apply at the same time. The first test posts every event
 of two invoices three times over, shuffled, from many threads to the signed endpoint, while
-a worker with four processes applies them (and every stored event is queued twice more, as a
-broker redelivering would). The others squeeze each layer with threads released together:
-processing the inbox, applying to the platform invoice, mirroring it on the request.
-Everything is committed for real, in an account of its own.
+a worker with four processes drains the inbox (and every stored event is queued twice more
+on its own, and the drain twice more, as a broker redelivering would). The others squeeze
+each layer with threads released together: processing the inbox one event at a time,
+draining it while its events are processed one at a time, applying to the platform invoice,
+mirroring it on the request. Everything is committed for real, in an account of its own.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal
 
 import pytest
 from amqp.exceptions import ChannelError
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -38,7 +40,7 @@ from connectors.registry import platform_for
 from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET, app_settings
 from connectors.stripe.emulator.state import DECLINE_CARD, SUCCESS_CARD
 from connectors.stripe.emulator.webhooks import sign
-from connectors.tasks import process_inbound_event
+from connectors.tasks import drain_inbox, process_inbound_event
 from notifications.models import OutboxMessage
 from payment_requests import services
 from payment_requests.models import Client, Payment, PaymentRequest, StatusChange
@@ -139,11 +141,14 @@ def deliver_all_at_once(deliveries: list[dict]) -> list[tuple[int, int]]:
 
 
 def queue_again(tenant) -> int:
-    """What a broker redelivering (or reconciliation) does: the same events queued again."""
+    """What a broker redelivering (or reconciliation) does: the same events queued again, on
+    their own, and the account's drain too."""
     with schema_context(tenant.schema_name):
         pks = list(InboundEvent.objects.values_list("pk", flat=True))
     for pk in pks * REDELIVERIES:
         process_inbound_event.delay(tenant.schema_name, pk)
+    for _copy in range(REDELIVERIES):
+        drain_inbox.delay(tenant.schema_name)
     return len(pks)
 
 
@@ -330,6 +335,78 @@ def test_every_event_taken_by_two_threads_at_the_same_moment_is_applied_once(
             return [inbox.process(pk) for pk in woken]
 
     in_thread(what_the_woken_tasks_do)
+    assert_each_applied_once(race, what_the_account_shows(race.tenant))
+    assert Counter((tuple(mail.to), mail.subject) for mail in mailoutbox) == receipts(race)
+
+
+def test_two_drains_and_every_events_own_task_at_the_same_moment_apply_each_event_once(
+    stripe_platform, mailoutbox, accounts, monkeypatch
+):
+    """The drain squeezed: two drains of the account and, for every stored event, its own
+    task (a redelivery, reconciliation), all released together. What a transaction applied
+    is counted when it commits: a batch that lost a race is rolled back, then tried again
+    one event at a time."""
+    from connectors import tasks
+
+    woken, retried = [], []  # refunds a payment wakes up; attempts that failed for now
+    monkeypatch.setattr(inbox, "_enqueue", lambda schema, pk: woken.append(pk))
+    monkeypatch.setattr(tasks, "retry_later", lambda schema, pk: retried.append(pk))
+    applied = []
+    real_apply, real_apply_many = inbox.apply, inbox.apply_many
+
+    def counted_apply(connection, event):
+        transaction.on_commit(lambda: applied.append(event))
+        return real_apply(connection, event)
+
+    def counted_apply_many(connection, events):
+        transaction.on_commit(lambda: applied.extend(events))
+        return real_apply_many(connection, events)
+
+    monkeypatch.setattr(inbox, "apply", counted_apply)
+    monkeypatch.setattr(inbox, "apply_many", counted_apply_many)
+    race = two_sent_requests_and_what_stripe_did(stripe_platform)
+    mailoutbox.clear()  # the requests' own emails
+
+    def store_all():
+        with schema_context(race.tenant.schema_name):
+            return [
+                inbox.store(
+                    race.connection.pk,
+                    InboundPayload(event["id"], event["type"], event["account"], False, event),
+                    source="webhook",
+                )
+                for event in race.events
+            ]
+
+    jobs = ["drain", "drain", *in_thread(store_all)]
+    random.Random(2026).shuffle(jobs)
+    # An event's own task starts up to 30 ms late: some find their event claimed by a drain
+    # (and wait for its batch), some are first and the drains skip their event.
+    delays = [random.Random(2027 + number).uniform(0, 0.03) for number in range(len(jobs))]
+    ticket = ticket_machine()
+
+    def work():
+        number = ticket()
+        job = jobs[number]
+        if job == "drain":
+            return drain_inbox(race.tenant.schema_name)
+        time.sleep(delays[number])
+        with schema_context(race.tenant.schema_name):
+            try:
+                return inbox.process(job)
+            except inbox.TRANSIENT:  # counted on the event; its retry comes later
+                retried.append(job)
+
+    all_at_once(len(jobs), work)
+
+    once = Counter(event.event_id for event in applied if event.refund is None)
+    assert set(once.values()) == {1}
+
+    def what_retries_and_woken_tasks_do():
+        with schema_context(race.tenant.schema_name):
+            return [inbox.process(pk) for pk in retried + woken]
+
+    in_thread(what_retries_and_woken_tasks_do)
     assert_each_applied_once(race, what_the_account_shows(race.tenant))
     assert Counter((tuple(mail.to), mail.subject) for mail in mailoutbox) == receipts(race)
 

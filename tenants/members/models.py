@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,12 +45,80 @@ class UserManager(BaseUserManager):
     def get_by_natural_key(self, username):
         return self.get(email__iexact=username)
 
+    def get(self, *args, **kwargs):
+        """``get(pk=…)``, which every signed-in request makes (Django's ``ModelBackend.get_user``),
+        is sent as plain SQL, or not at all when the request's session statement read the row
+        too (billing_saas/sessions.py): the ORM took longer to build that query than the
+        database to answer it. Same table, columns, checks and answer; every other lookup is
+        the ORM's."""
+        value = kwargs.get("pk")
+        if args or self._db is not None or kwargs.keys() != {"pk"} or not _plain(value):
+            return super().get(*args, **kwargs)
+        model = self.model
+        pk = model._meta.pk.get_prep_value(value)  # the ORM's check ("expected a number")
+        connection = connections[router.db_for_read(model)]
+        columns = user_row_columns(connection)
+        if columns is None:
+            return super().get(*args, **kwargs)
+        from billing_saas.sessions import user_row_read_with_the_session
+
+        row = user_row_read_with_the_session(connection, pk)
+        lowest, highest = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+        in_range = (lowest is None or pk >= lowest) and (highest is None or pk <= highest)
+        if row is None and in_range:  # out of the column's range matches nothing, as with the ORM
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {', '.join(columns.sql)} FROM {quote(model._meta.db_table)} "
+                    f"WHERE {quote(model._meta.pk.column)} = %s",
+                    [pk],
+                )
+                row = cursor.fetchone()
+        if row is None:
+            raise model.DoesNotExist(f"{model._meta.object_name} matching query does not exist.")
+        return model.from_db(connection.alias, columns.names, row)
+
     def billing_admins(self):
         """The active members who can give others access, Account Owners first."""
         owners_first = models.Case(models.When(role=Role.ACCOUNT_OWNER, then=0), default=1)
         return self.filter(is_active=True, role__in=BILLING_ADMIN_ROLES).order_by(
             owners_first, "full_name", "email"
         )
+
+
+def _plain(value) -> bool:
+    return value is not None and not hasattr(value, "resolve_expression")
+
+
+@dataclass(frozen=True)
+class RowColumns:
+    sql: tuple[str, ...]  # quoted, in the order the ORM selects them
+    names: tuple[str, ...]  # their attribute names, for ``User.from_db``
+
+
+_COLUMNS: dict = {}
+
+
+def user_row_columns(connection, table: str = "") -> RowColumns | None:
+    """A user row's columns (each prefixed with ``table.`` if given), as the ORM selects them;
+    ``None`` if a value needs converting on its way out of this database (the ORM then reads
+    it). Worked out once per database and prefix."""
+    key = (connection.alias, table)
+    if key not in _COLUMNS:
+        opts, quote = User._meta, connection.ops.quote_name
+        fields = opts.concrete_fields
+        converts = any(
+            field.get_db_converters(connection)
+            or connection.ops.get_db_converters(field.get_col(opts.db_table))
+            for field in fields
+        )
+        prefix = f"{table}." if table else ""
+        columns = RowColumns(
+            tuple(prefix + quote(field.column) for field in fields),
+            tuple(field.attname for field in fields),
+        )
+        _COLUMNS[key] = None if converts else columns
+    return _COLUMNS[key]
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
@@ -88,3 +89,53 @@ def test_a_request_sets_the_search_path_once(alpha):
     statements = [query["sql"] for query in queries.captured_queries]
     assert len(statements) > 2
     assert sum(sql.startswith("SET search_path") for sql in statements) == 1
+
+
+def at_a_requests_start(tenant) -> None:
+    """What a server does before each request on a kept connection: its health is due for a
+    check before the next query (``close_old_connections``), and the account is set."""
+    connection.close_if_unusable_or_obsolete()
+    connection.set_tenant(tenant)
+
+
+def sent_to_the_server(monkeypatch) -> list[str]:
+    """Every statement sent, those Django does not log too (its health check's)."""
+    sent: list[str] = []
+    execute = psycopg.ClientCursor.execute
+
+    def logged(cursor, query, *args, **kwargs):
+        sent.append(str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.ClientCursor, "execute", logged)
+    return sent
+
+
+def test_the_health_check_of_a_request_is_its_set_search_path(alpha, beta, monkeypatch):
+    """billing_saas/postgresql: one round trip, not a ``SELECT 1`` and then the ``SET``."""
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
+
+    def work():
+        with schema_context(alpha.schema_name):
+            owners_here()
+        at_a_requests_start(beta)
+        sent = sent_to_the_server(monkeypatch)
+        return owners_here(), sent
+
+    owners, sent = in_thread(work)
+    assert owners == [beta.owner_email]
+    assert len(sent) == 2
+    assert sent[0] == f'SET search_path = "{beta.schema_name}","public"'
+
+
+def test_a_connection_that_died_between_requests_is_replaced(alpha, beta):
+    def work():
+        with schema_context(alpha.schema_name):
+            owners_here()
+        other = connection.get_new_connection(connection.get_connection_params())
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+        other.close()
+        at_a_requests_start(beta)
+        return owners_here()
+
+    assert in_thread(work) == [beta.owner_email]

@@ -57,10 +57,15 @@ class Command(BaseCommand):
             owner = User.objects.get(email=DEMO_OWNER[1])
             employee = User.objects.get(email=DEMO_EMPLOYEE[1])
             BillingAccess.objects.get_or_create(user=employee, defaults={"granted_by": owner})
-            for name, company, email, currency in DEMO_CLIENTS:
+            for name, company, email, currency, language in DEMO_CLIENTS:
                 Client.objects.get_or_create(
                     email=email,
-                    defaults={"name": name, "company": company, "preferred_currency": currency},
+                    defaults={
+                        "name": name,
+                        "company": company,
+                        "preferred_currency": currency,
+                        "language": language,
+                    },
                 )
         if os.environ.get("DEMO_PLATFORM") == "quickbooks":
             connection = connect_to_quickbooks_emulator(tenant, owner)
