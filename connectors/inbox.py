@@ -132,24 +132,46 @@ def store(connection_id: int, payload: InboundPayload, source: str, schema_name:
     quote = db.ops.quote_name
     table = f"{quote(schema_name or db.schema_name)}.{quote(InboundEvent._meta.db_table)}"
     payload_value = InboundEvent._meta.get_field("payload").get_db_prep_save(payload.payload, db)
-    with db.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (connection_id, event_id, event_type, payload, source,"
-            " received_at, outcome, note, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, '', 0)"
-            " ON CONFLICT (connection_id, event_id) DO NOTHING"
-            f" RETURNING id, {RECEIPT_COMMITS_WITHOUT_WAITING}",
-            [
-                connection_id,
-                payload.event_id,
-                payload.event_type,
-                payload_value,
-                source,
-                timezone.now(),
-                InboundEvent.Outcome.PENDING,
-            ],
-        )
-        row = cursor.fetchone()
+    row = _one_statement(
+        f"INSERT INTO {table} (connection_id, event_id, event_type, payload, source,"
+        " received_at, outcome, note, attempts) VALUES (%s, %s, %s, %s, %s, %s, %s, '', 0)"
+        " ON CONFLICT (connection_id, event_id) DO NOTHING"
+        f" RETURNING id, {RECEIPT_COMMITS_WITHOUT_WAITING}",
+        [
+            connection_id,
+            payload.event_id,
+            payload.event_type,
+            payload_value,
+            source,
+            timezone.now(),
+            InboundEvent.Outcome.PENDING,
+        ],
+    )
     return row[0] if row else None
+
+
+def _inside_a_transaction() -> bool:
+    return db.in_atomic_block
+
+
+def _one_statement(sql: str, params: list):
+    """Run a statement that names its schema, in one round trip: without the connection
+    check Django makes before a request's first query, nor the ``SET search_path``
+    django-tenants sends with it (often all a webhook would query). A connection found dead
+    is replaced and the statement sent once more, as the check would have done; inside a
+    transaction the error is the caller's."""
+    for last_try in (False, True):
+        db.ensure_connection()
+        try:
+            with db._prepare_cursor(db.create_cursor()) as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        except OperationalError:
+            if last_try or _inside_a_transaction():
+                raise
+            log.warning("database connection lost; reconnecting", exc_info=True)
+            db.close()
+    return None
 
 
 def wake_drain(schema_name: str) -> None:

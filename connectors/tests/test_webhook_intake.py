@@ -318,3 +318,41 @@ def test_a_receipt_commits_without_waiting_for_the_disk_and_nothing_after_it_doe
     with psycopg.connect(**settings, autocommit=True) as raw:
         raw.execute(f"SELECT {inbox.RECEIPT_COMMITS_WITHOUT_WAITING}")
         assert raw.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+
+
+def test_a_receipt_on_a_connection_lost_since_the_last_request_is_stored_on_a_new_one(
+    stripe_platform, alpha_connection, alpha, root_client, queued, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The webhook skips Django's connection check: a connection that died meanwhile is
+    replaced when the insert fails, and the delivery is stored all the same."""
+    from django.db import OperationalError
+
+    from connectors import inbox
+
+    _remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
+    real = inbox.db.create_cursor
+    failures = []
+
+    def first_cursor_on_a_dead_connection(*args, **kwargs):
+        cursor = real(*args, **kwargs)
+        execute = cursor.execute
+
+        def execute_on_a_dead_connection(sql, *more):
+            if sql.startswith("INSERT") and not failures:
+                failures.append(sql)
+                raise OperationalError("server closed the connection unexpectedly")
+            return execute(sql, *more)
+
+        cursor.execute = execute_on_a_dead_connection
+        return cursor
+
+    monkeypatch.setattr(inbox.db, "create_cursor", first_cursor_on_a_dead_connection)
+    monkeypatch.setattr(inbox.db, "close", lambda: None)  # the test's transaction stays
+    # As in production, where a one-event delivery is not inside a transaction.
+    monkeypatch.setattr(inbox, "_inside_a_transaction", lambda: False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_event(root_client, events[-1]).json()["new"] == 1
+    assert len(failures) == 1
+    with schema_context(alpha.schema_name):
+        assert InboundEvent.objects.filter(event_id=events[-1]["id"]).count() == 1
