@@ -66,6 +66,11 @@ DATABASES = {
 # django-tenants' backend, whose per-request health check is the `SET search_path` it would
 # send next (one round trip instead of two: billing_saas/postgresql/base.py).
 DATABASES["default"]["ENGINE"] = "billing_saas.postgresql"
+# Prepared statements for the cursors that ask for them (server-side parameters: only the
+# webhook receipt, connectors/inbox.py); Django's own cursors bind on the client and never
+# prepare. Behind PgBouncer in transaction mode this needs PgBouncer >= 1.21 with
+# max_prepared_statements set.
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 # `SET search_path` once per request or task (when the tenant is set), not before every
 # query. Safe with persistent connections because django-tenants (>= 4.0.1, see pyproject)

@@ -24,6 +24,7 @@ from contextlib import nullcontext
 from datetime import timedelta
 from functools import partial
 
+import psycopg
 from django.core.cache import caches
 from django.db import OperationalError, transaction
 from django.db import connection as db
@@ -159,13 +160,20 @@ def _one_statement(sql: str, params: list):
     check Django makes before a request's first query, nor the ``SET search_path``
     django-tenants sends with it (often all a webhook would query). A connection found dead
     is replaced and the statement sent once more, as the check would have done; inside a
-    transaction the error is the caller's."""
+    transaction the error is the caller's.
+
+    It is a prepared statement (server-side parameters, ``prepare_threshold`` in settings):
+    parsed and planned once per connection, not once per webhook."""
     for last_try in (False, True):
         db.ensure_connection()
         try:
-            with db._prepare_cursor(db.create_cursor()) as cursor:
-                cursor.execute(sql, params)
-                return cursor.fetchone()
+            started = time.monotonic()
+            with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+                cursor.execute(sql, params, prepare=True)
+                row = cursor.fetchone()
+            if db.queries_logged:  # as Django's own cursors do (tests count statements)
+                db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+            return row
         except OperationalError:
             if last_try or _inside_a_transaction():
                 raise

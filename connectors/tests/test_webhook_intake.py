@@ -326,28 +326,19 @@ def test_a_receipt_on_a_connection_lost_since_the_last_request_is_stored_on_a_ne
 ):  # fmt: skip
     """The webhook skips Django's connection check: a connection that died meanwhile is
     replaced when the insert fails, and the delivery is stored all the same."""
-    from django.db import OperationalError
-
     from connectors import inbox
 
     _remote, events = paid_invoice_events(stripe_platform, alpha_connection, alpha)
-    real = inbox.db.create_cursor
     failures = []
 
-    def first_cursor_on_a_dead_connection(*args, **kwargs):
-        cursor = real(*args, **kwargs)
-        execute = cursor.execute
+    class OnADeadConnectionOnce(inbox.psycopg.Cursor):
+        def execute(self, query, *args, **kwargs):
+            if not failures:
+                failures.append(query)
+                raise inbox.psycopg.OperationalError("server closed the connection unexpectedly")
+            return super().execute(query, *args, **kwargs)
 
-        def execute_on_a_dead_connection(sql, *more):
-            if sql.startswith("INSERT") and not failures:
-                failures.append(sql)
-                raise OperationalError("server closed the connection unexpectedly")
-            return execute(sql, *more)
-
-        cursor.execute = execute_on_a_dead_connection
-        return cursor
-
-    monkeypatch.setattr(inbox.db, "create_cursor", first_cursor_on_a_dead_connection)
+    monkeypatch.setattr(inbox.psycopg, "Cursor", OnADeadConnectionOnce)
     monkeypatch.setattr(inbox.db, "close", lambda: None)  # the test's transaction stays
     # As in production, where a one-event delivery is not inside a transaction.
     monkeypatch.setattr(inbox, "_inside_a_transaction", lambda: False)
