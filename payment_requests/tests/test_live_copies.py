@@ -52,8 +52,8 @@ def test_two_accounts_at_the_same_version_see_their_own_dashboards(alpha, beta):
 
     assert "Alpha logo" in on_alpha and "Beta website" not in on_alpha
     assert "Beta website" in on_beta and "Alpha logo" not in on_beta
-    assert total(on_alpha, "outstanding-EUR") == "100.00 EUR"
-    assert total(on_beta, "outstanding-EUR") == "300.00 EUR"
+    assert total(on_alpha, "outstanding-EUR") == "€100.00"
+    assert total(on_beta, "outstanding-EUR") == "€300.00"
 
 
 def test_a_process_keeps_a_bounded_number_of_copies(alpha, monkeypatch):
