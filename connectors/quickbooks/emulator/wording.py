@@ -9,19 +9,14 @@ English. Amounts and dates go through Babel (CLDR) in that locale: ``250,00 €`
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-LANGUAGES = ("en", "fr")
-DEFAULT = "en"
-NNBSP = "\u202f"  # French: before ! ? ;
-NBSP = "\u00a0"  # French: before :
+from connectors.emulator_wording import NBSP, NNBSP, PageWording
 
 WORDS: dict[str, dict[str, str]] = {
     "badge": {"en": "QuickBooks emulator · sandbox", "fr": "Émulateur QuickBooks · bac à sable"},
@@ -65,22 +60,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Wording:
-    """One page's language (``en``/``fr``, for the words) and Babel locale (``fr_FR``…, for
-    amounts and dates)."""
-
-    language: str = DEFAULT
-    locale: str = DEFAULT
-
-    def text(self, key: str, **values) -> str:
-        words = WORDS[key]
-        return words.get(self.language, words[DEFAULT]).format(**values)
-
-    def html(self, key: str, **values) -> str:
-        """The words for ``key`` as HTML text, the values escaped."""
-        escaped = {name: html.escape(str(value), quote=False) for name, value in values.items()}
-        words = WORDS[key]
-        return html.escape(words.get(self.language, words[DEFAULT]), quote=False).format(**escaped)
+class Wording(PageWording):
+    WORDS = WORDS
 
     def money(self, amount, currency: str) -> str:
         try:
@@ -99,40 +80,10 @@ class Wording:
             return iso_date
 
 
-def wording_for(tag: str | None) -> Wording | None:
-    """The wording for a language tag (``fr``, ``fr-CA``), or None when the emulator cannot
-    write its language."""
-    if not tag:
-        return None
-    tag = tag.strip().replace("_", "-")
-    language = tag.split("-")[0].lower()
-    if language not in LANGUAGES:
-        return None
-    try:
-        locale = str(Locale.parse(tag, sep="-"))
-    except (ValueError, UnknownLocaleError):
-        locale = language
-    return Wording(language, locale)
+wording_for = Wording.for_tag
 
 
 def from_browser(accept_language: str | None) -> Wording:
-    """The first language of ``Accept-Language`` (by preference) the emulator writes, else
-    English."""
-    tags = []
-    for index, part in enumerate((accept_language or "")[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            tags.append((-quality, index, tag))
-    for _quality, _index, tag in sorted(tags):
-        found = wording_for(tag)
-        if found:
-            return found
-    return Wording()
+    """The first language of ``Accept-Language`` the emulator writes, else English (Intuit's
+    pages follow the browser)."""
+    return Wording.from_browser(accept_language) or Wording()

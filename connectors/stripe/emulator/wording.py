@@ -13,19 +13,15 @@ Which language a page speaks: the hosted invoice page, the customer's ``preferre
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-LANGUAGES = ("en", "fr")
-DEFAULT = "en"
-NNBSP = "\u202f"  # French: before ! ? ;
-NBSP = "\u00a0"  # French: before :
+from connectors.emulator_wording import NBSP, NNBSP, PageWording
 
 WORDS: dict[str, dict[str, str]] = {
     "badge": {"en": "Stripe emulator · test data", "fr": "Émulateur Stripe · données de test"},
@@ -126,23 +122,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Wording:
-    """One page's language (``en``/``fr``, for the words) and Babel locale (``fr_CA``…, for
-    amounts and dates)."""
-
-    language: str = DEFAULT
-    locale: str = DEFAULT
-
-    def text(self, key: str, **values) -> str:
-        """The words for ``key``, plain (escape them where they go into HTML)."""
-        words = WORDS[key]
-        return words.get(self.language, words[DEFAULT]).format(**values)
-
-    def html(self, key: str, **values) -> str:
-        """The words for ``key`` as HTML text, the values escaped."""
-        escaped = {name: html.escape(str(value), quote=False) for name, value in values.items()}
-        words = WORDS[key]
-        return html.escape(words.get(self.language, words[DEFAULT]), quote=False).format(**escaped)
+class Wording(PageWording):
+    WORDS = WORDS
 
     def money(self, amount: int, currency: str, exponent: int) -> str:
         """``amount`` in the currency's minor units (``exponent`` decimals, Stripe's rule)."""
@@ -160,42 +141,8 @@ class Wording:
         return Locale.parse(self.locale).territories.get(code.upper(), code) if code else ""
 
 
-def wording_for(tag: str | None) -> Wording | None:
-    """The wording for a locale tag (``fr``, ``fr-CA``, ``en_GB``), or None when the emulator
-    cannot write its language."""
-    if not tag:
-        return None
-    tag = tag.strip().replace("_", "-")
-    language = tag.split("-")[0].lower()
-    if language not in LANGUAGES:
-        return None
-    try:
-        locale = str(Locale.parse(tag, sep="-"))
-    except (ValueError, UnknownLocaleError):
-        locale = language
-    return Wording(language, locale)
-
-
-def from_browser(accept_language: str | None) -> Wording | None:
-    """The first language of ``Accept-Language`` (by preference) the emulator writes."""
-    tags = []
-    for index, part in enumerate((accept_language or "")[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and tag != "*" and quality > 0:
-            tags.append((-quality, index, tag))
-    for _quality, _index, tag in sorted(tags):
-        found = wording_for(tag)
-        if found:
-            return found
-    return None
+wording_for = Wording.for_tag
+from_browser = Wording.from_browser
 
 
 def choose(wanted: list[str] | tuple[str, ...] | str | None, accept_language: str | None
