@@ -87,24 +87,15 @@ def test_the_worker_writes_for_the_staff_in_the_accounts_language(
     alpha, alpha_billing, stripe_platform, mailoutbox, django_capture_on_commit_callbacks
 ):
     """A declined card, applied by the worker's task: the reason reads as the account does."""
-    from connectors.models import InboundEvent
-    from connectors.tasks import process_inbound_event
     from payment_requests.models import PaymentRequest
-    from payment_requests.tests.conftest import event_count, post_new_events
 
     speak(alpha, "fr")
     make_client(alpha)
     item = send(alpha, make_request(alpha).pk, django_capture_on_commit_callbacks)
-    since = event_count(stripe_platform, alpha_billing)
-    stripe_platform.state.pay_invoice(
-        alpha_billing.remote_account_id, item.remote.remote_id, "4000000000000002"
-    )
-    post_new_events(stripe_platform, alpha_billing, since)
-    with schema_context(alpha.schema_name):
-        pending = list(InboundEvent.objects.filter(processed_at__isnull=True).values_list("pk"))
-    with django_capture_on_commit_callbacks(execute=True):
-        for (pk,) in pending:
-            process_inbound_event(alpha.schema_name, pk)
+    client_pays_and_the_worker_applies(
+        stripe_platform, alpha_billing, alpha, item, "4000000000000002",
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
     with schema_context(alpha.schema_name):
         assert PaymentRequest.objects.get().payment_failure == "La carte a été refusée."
 
@@ -119,9 +110,6 @@ def test_a_payment_is_confirmed_to_each_reader_in_their_own_language(
 ):
     """A French account, an English-speaking owner, a French client: two receipts, two
     languages."""
-    from connectors.models import InboundEvent
-    from connectors.tasks import process_inbound_event
-    from payment_requests.tests.conftest import event_count, post_new_events
     from tenants.members.models import User
 
     speak(alpha, "fr")
@@ -129,18 +117,29 @@ def test_a_payment_is_confirmed_to_each_reader_in_their_own_language(
         User.objects.filter(email=alpha.owner_email).update(language="en")
     item = send(alpha, make_request(alpha, client=make_client(alpha)).pk,
                 django_capture_on_commit_callbacks)  # fmt: skip
-    since = event_count(stripe_platform, alpha_billing)
-    stripe_platform.state.pay_invoice(
-        alpha_billing.remote_account_id, item.remote.remote_id, "4242424242424242"
-    )
-    post_new_events(stripe_platform, alpha_billing, since)
-    with schema_context(alpha.schema_name):
-        pending = list(InboundEvent.objects.filter(processed_at__isnull=True).values_list("pk"))
-    with django_capture_on_commit_callbacks(execute=True):
-        for (pk,) in pending:
-            process_inbound_event(alpha.schema_name, pk)
+    client_pays_and_the_worker_applies(
+        stripe_platform, alpha_billing, alpha, item, "4242424242424242",
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
     receipts = {message.to[0]: message for message in mailoutbox[1:]}
     assert "Bonjour" in receipts["ana@client.test"].body
     assert "150,00\u00a0€" in receipts["ana@client.test"].body
     assert "paid" in receipts[alpha.owner_email].subject  # "Ana Client paid €150.00"
     assert "€150.00" in receipts[alpha.owner_email].subject
+
+
+def client_pays_and_the_worker_applies(emulator, connection, tenant, item, card, captured):
+    """The client pays (or tries) on Stripe; the webhooks are stored and each event applied
+    by the worker's task, which runs in the account's language."""
+    from connectors.models import InboundEvent
+    from connectors.tasks import process_inbound_event
+    from payment_requests.tests.conftest import event_count, post_new_events
+
+    since = event_count(emulator, connection)
+    emulator.state.pay_invoice(connection.remote_account_id, item.remote.remote_id, card)
+    post_new_events(emulator, connection, since)
+    with schema_context(tenant.schema_name):
+        pending = list(InboundEvent.objects.filter(processed_at__isnull=True).values_list("pk"))
+    with captured(execute=True):
+        for (pk,) in pending:
+            process_inbound_event(tenant.schema_name, pk)
