@@ -14,6 +14,8 @@ is ``fr_CA``), see ``current_locale``.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.db import connection
 from django.utils import translation
@@ -114,10 +116,15 @@ def client_language(client, tenant=None) -> str:
 def current_locale(language: str | None = None, tenant=None) -> str:
     """The Babel locale for ``language`` (by default the active one) in the account's
     country: ``fr_CA``, ``en_FR``… Babel knows how each writes numbers and currencies."""
+    language = supported(language or translation.get_language()) or settings.LANGUAGE_CODE
+    return _babel_locale(language, getattr(tenant or active_tenant(), "country", ""))
+
+
+@functools.lru_cache(maxsize=512)
+def _babel_locale(language: str, country: str) -> str:
+    """Parsed once per process for each pair: every amount on a page asks."""
     from babel import Locale, UnknownLocaleError
 
-    language = supported(language or translation.get_language()) or settings.LANGUAGE_CODE
-    country = getattr(tenant or active_tenant(), "country", "")
     if country:
         try:
             return str(Locale.parse(f"{language}_{country}"))

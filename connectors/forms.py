@@ -1,19 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas.languages import country_choices
 from connectors.stripe.app import ACCOUNT_COUNTRIES
 
 
 def _country_choices():
-    names = {
-        "AT": _("Austria"), "AU": _("Australia"), "BE": _("Belgium"), "CA": _("Canada"),
-        "CH": _("Switzerland"), "DE": _("Germany"), "DK": _("Denmark"), "ES": _("Spain"),
-        "FI": _("Finland"), "FR": _("France"), "GB": _("United Kingdom"), "IE": _("Ireland"),
-        "IT": _("Italy"), "JP": _("Japan"), "LU": _("Luxembourg"), "NL": _("Netherlands"),
-        "NO": _("Norway"), "NZ": _("New Zealand"), "PT": _("Portugal"), "SE": _("Sweden"),
-        "US": _("United States"),
-    }  # fmt: skip
-    return [("", _("Choose a country"))] + [(code, names[code]) for code in ACCOUNT_COUNTRIES]
+    """The countries Stripe opens accounts in, named in the reader's language (CLDR)."""
+    offered = frozenset(ACCOUNT_COUNTRIES)
+    return [item for item in country_choices(_("Choose a country")) if item[0] in offered | {""}]
 
 
 class ModeField(forms.BooleanField):
