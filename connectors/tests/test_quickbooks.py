@@ -404,3 +404,12 @@ def test_a_partial_payment_shows_the_balance(quickbooks_platform, alpha_books, a
         obj = RemoteObject.objects.get(remote_id=remote.remote_id)
         assert obj.status == "partially_paid" and obj.amount_paid == Decimal("50.00")
         assert RemotePayment.objects.get().amount == Decimal("50.00")
+
+
+def test_every_company_that_consents_gets_its_own_realm(quickbooks_platform):
+    """Realm ids are unique, as Intuit's are: two accounts never share a company."""
+    state = quickbooks_platform.state
+    before = len(state.companies)
+    realms = {state.consent(f"Company {n}", f"c{n}@books.test", "https://x.test/cb")[1]
+              for n in range(3000)}  # fmt: skip
+    assert len(realms) == 3000 and len(state.companies) == before + 3000

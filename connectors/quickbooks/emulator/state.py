@@ -91,7 +91,11 @@ class QboState:
     # ---- OAuth ------------------------------------------------------------------------------
     def consent(self, company_name: str, email: str, redirect_uri: str) -> tuple[str, str]:
         with self.lock:
-            realm = str(9130350000000000 + len(self.companies) + secrets.randbelow(10_000))
+            # Intuit's realm ids are unique: a number drawn again (n + r can repeat for two
+            # companies) would hand a second account a company that another one connected.
+            realm = ""
+            while not realm or realm in self.companies:
+                realm = str(9130350000000000 + secrets.randbelow(10**12))
             self.companies[realm] = Company(realm, company_name, email)
             code = "AB11" + secrets.token_urlsafe(24)
             self.codes[code] = {
