@@ -74,8 +74,48 @@ class ClientRef:
 
 
 @dataclass(frozen=True)
+class TaxLine:
+    """One tax on one line: its name ("GST", "TVQ"), its rate in percent and what it comes to.
+
+    ``amount`` is already rounded by billing's rule (``payment_requests/totals.py``): platforms
+    send it, or check that their own computation agrees, never round again on their own."""
+
+    name: str
+    rate: Decimal  # percent: Decimal("9.975")
+    amount: Money
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One line of a document: ``quantity`` × ``unit_price`` − ``discount`` = ``amount``
+    (before tax, exact in the currency's minor unit), plus its ``taxes``.
+
+    ``quantity`` may be decimal (1.5 hours); platforms whose items take whole quantities send
+    the line's ``amount`` as one item and say the quantity in the description."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Money
+    amount: Money
+    taxes: tuple[TaxLine, ...] = ()
+    discount: Money | None = None
+    reference: str = ""  # what the line bills (a product, a charge), for the platform's metadata
+
+    @property
+    def tax_total(self) -> Money:
+        return Money(sum((t.amount.amount for t in self.taxes), Decimal(0)), self.amount.currency)
+
+    @property
+    def total(self) -> Money:
+        return Money(self.amount.amount + self.tax_total.amount, self.amount.currency)
+
+
+@dataclass(frozen=True)
 class InvoiceRequest:
-    """What to bill: built from one payment request (which may gather many charges)."""
+    """What to bill: built from one document (an invoice of one or many lines).
+
+    ``total`` is the sum of the lines' totals (their amounts plus their taxes); billing
+    guarantees it, and a platform that computes another total must refuse, not send."""
 
     local_id: int
     idempotency_key: str
@@ -86,6 +126,17 @@ class InvoiceRequest:
     client: ClientRef
     attachment_links: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    lines: tuple[InvoiceLine, ...] = ()
+
+    @property
+    def subtotal(self) -> Money:
+        return Money(sum((ln.amount.amount for ln in self.lines), Decimal(0)), self.total.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        return Money(
+            sum((ln.tax_total.amount for ln in self.lines), Decimal(0)), self.total.currency
+        )
 
 
 @dataclass(frozen=True)
