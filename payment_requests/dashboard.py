@@ -21,6 +21,8 @@ from payment_requests import live
 from payment_requests.models import Client, PaymentRequest
 
 Status = PaymentRequest.Status
+# Not a status (a deleted request keeps its own): the filter that shows what was deleted.
+DELETED = "deleted"
 PAGE_SIZE = 25
 MAX_QUERY = 100
 CLIENT_SUGGESTIONS = 8
@@ -45,7 +47,7 @@ class Filters:
         status = params.get("status", "")
         return cls(
             q=search_text(params.get("q", "")),
-            status=status if status in Status.values else "",
+            status=status if status in Status.values or status == DELETED else "",
             client=positive_int(params.get("client")),
             client_name=search_text(params.get("client_name", "")),
             due_from=iso_date(params.get("from")),
@@ -75,7 +77,7 @@ class Filters:
 
     def requests(self):
         rows = PaymentRequest.objects.select_related("client", "connection")
-        if self.status == Status.DELETED:
+        if self.status == DELETED:
             rows = rows.filter(deleted_at__isnull=False)
         else:
             rows = rows.filter(deleted_at__isnull=True)

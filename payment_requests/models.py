@@ -89,7 +89,8 @@ class PaymentRequest(models.Model):
         OVERDUE = "overdue", _("Overdue")
         EXPIRED = "expired", _("Expired")
         CANCELED = "canceled", _("Canceled")
-        DELETED = "deleted", _("Deleted")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
+        REFUNDED = "refunded", _("Refunded")
 
     class BillingType(models.TextChoices):
         INVOICE = "invoice", _("Invoice with a due date")
@@ -113,7 +114,7 @@ class PaymentRequest(models.Model):
     success_url = models.URLField(_("after payment, send the client to"), blank=True)
     cancel_url = models.URLField(_("if the client cancels, send them to"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     number = models.CharField(
         _("invoice number"), max_length=30, unique=True, null=True, blank=True
@@ -199,8 +200,8 @@ class StatusChange(models.Model):
         CLIENT = "client", _("the client")
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
     source = models.CharField(max_length=10, choices=Source.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -112,8 +112,9 @@ def _status_filter_choices() -> tuple[tuple[str, str], ...]:
     language = get_language() or ""
     choices = _STATUS_CHOICES.get(language)
     if choices is None:
-        choices = _STATUS_CHOICES[language] = tuple(
-            (value, str(label)) for value, label in Status.choices if value != Status.SENDING
+        choices = _STATUS_CHOICES[language] = (
+            *((value, str(label)) for value, label in Status.choices if value != Status.SENDING),
+            (dashboard.DELETED, _("Deleted")),
         )
     return choices
 

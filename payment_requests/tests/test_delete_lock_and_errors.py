@@ -99,7 +99,7 @@ def test_deleting_a_canceled_request_closes_its_link(
     owner_client.post(f"/billing/requests/{sent_request.pk}/delete/")
     with schema_context(alpha.schema_name):
         item = PaymentRequest.objects.get()
-        assert item.status == "deleted" and item.deleted_at is not None
+        assert item.status == "canceled" and item.deleted_at is not None
     link = urlsplit(link_from(mailoutbox[0])).path
     assert client_on(alpha).get(link + "go/")["Location"].endswith(link)
 

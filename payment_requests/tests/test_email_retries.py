@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import client_on
 from payment_requests import services, tasks
 from payment_requests.models import PaymentRequest, RequestLink
+from payment_requests.services import emails as email_services
 from payment_requests.tests.conftest import link_from, make_client, make_request
 
 BACKENDS = "payment_requests.tests.test_email_retries"
@@ -175,7 +176,7 @@ def test_a_half_sent_paid_confirmation_is_completed_without_a_second_client_emai
     settings.EMAIL_BACKEND = f"{BACKENDS}.StaffDownBackend"
     with schema_context(alpha.schema_name):
         PaymentRequest.objects.filter(pk=sent_request.pk).update(status="paid")
-        services._email_paid(sent_request.pk)
+        email_services.queue_paid_emails(sent_request.pk)
     assert [m.to for m in mailoutbox[1:]] == [["ana@client.test"]]
     ((args, _countdown),) = queued
 
@@ -190,7 +191,7 @@ def test_a_reminder_retried_after_the_request_was_paid_is_dropped(
 ):
     settings.EMAIL_BACKEND = f"{BACKENDS}.DownBackend"
     with schema_context(alpha.schema_name):
-        services._email(sent_request.pk, "reminder", "https://alpha.localhost/pay/x/")
+        email_services.send_or_retry(sent_request.pk, "reminder", "https://alpha.localhost/pay/x/")
         PaymentRequest.objects.filter(pk=sent_request.pk).update(status="paid")
     ((args, _countdown),) = queued
 

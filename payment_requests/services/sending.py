@@ -1,0 +1,159 @@
+"""Sending a request: claim → platform call outside the transaction → commit. Once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from billing_saas import languages
+from billing_saas.refusals import ActionRefused
+from connectors import remote_state
+from connectors.base import (
+    ClientRef,
+    InvoiceRequest,
+    Money,
+    PlatformError,
+    RemoteInvoice,
+    RemoteStatus,
+)
+from connectors.models import Connection, RemoteObject
+from connectors.registry import platform_for
+from payment_requests import states
+from payment_requests.models import PaymentRequest, PlatformCustomer, StatusChange
+from payment_requests.services.common import Status, current_tenant, default_connection, lock
+from payment_requests.services.emails import email_later
+from payment_requests.services.links import link_url, new_link
+from payment_requests.services.numbering import next_number
+from tenants.schema import on_commit_here
+from tenants.urls_helpers import account_url
+
+STALE_SENDING = timedelta(minutes=2)
+
+
+def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
+    """Create the platform invoice (or link), number the request, email the client. Once."""
+    with transaction.atomic():
+        request = lock(pk)
+        stale = (
+            request.status == Status.SENDING
+            and request.sending_since
+            and request.sending_since < timezone.now() - STALE_SENDING
+        )
+        if request.status != Status.DRAFT and not stale:
+            return request  # already sent (or being sent by another click): nothing twice
+        if request.deleted_at:
+            raise ActionRefused(_("This request was deleted."))
+        connection = request.connection if stale else default_connection()
+        if connection is None or not connection.is_usable:
+            raise ActionRefused(_("Connect a payment platform before sending requests."))
+        request.connection = connection
+        request.sending_since = timezone.now()
+        # Numbered at the claim so the platform shows our number too. A retry (after a refusal
+        # or a crash) keeps it: one number per request, never two, and none skipped.
+        request.number = request.number or next_number()
+        if not stale:  # a stale claim is already Sending: it is taken over, not moved
+            states.move(request, Status.SENDING, StatusChange.Source.USER, actor)
+        request.save()
+
+    try:
+        remote, kind = _create_on_platform(request, connection)
+    except PlatformError as error:
+        with transaction.atomic():
+            request = lock(pk)
+            request.last_error = error.message
+            if not error.retryable:
+                request.send_attempt += 1  # a corrected retry must not replay the refusal
+            request.sending_since = None
+            states.move(
+                request,
+                Status.DRAFT,
+                StatusChange.Source.PLATFORM,
+                note=gettext_noop("Not sent: %(error)s"),
+                error=error.message,
+            )
+            request.save()
+        raise ActionRefused(error.message) from error
+
+    with transaction.atomic():
+        request = lock(pk)
+        obj = remote_state.record(connection, kind, remote, local_ref=str(request.pk))
+        request.remote = obj
+        request.sent_at = timezone.now()
+        request.sending_since = None
+        request.last_error = ""
+        states.move(
+            request,
+            Status.SENT,
+            StatusChange.Source.USER,
+            actor,
+            note=gettext_noop("Sent to %(email)s"),
+            email=request.client.email,
+        )
+        request.save()
+        url = link_url(request, new_link(request), request_host)
+        email_later(request.pk, "request", url)
+        # Events the worker applied before this commit could not find the request yet.
+        from payment_requests.services.platform_changes import apply_remote_change
+
+        on_commit_here(lambda: apply_remote_change(obj))
+    return request
+
+
+def _create_on_platform(request: PaymentRequest, connection: Connection
+                        ) -> tuple[RemoteInvoice, str]:  # fmt: skip
+    platform = platform_for(connection)
+    client = request.client
+    known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
+    ref = ClientRef(
+        client.pk,
+        str(client),
+        client.email,
+        known.remote_id if known else "",
+        language=languages.client_language(client),
+    )
+    customer_id = platform.ensure_customer(ref)
+    if known is None or known.remote_id != customer_id:
+        PlatformCustomer.objects.update_or_create(
+            client=client, connection=connection, defaults={"remote_id": customer_id}
+        )
+    invoice = InvoiceRequest(
+        local_id=request.pk,
+        idempotency_key=f"request:{request.pk}:send:{request.send_attempt}",
+        number=request.number,
+        description=request.description,
+        total=Money(request.amount, request.currency),
+        due_date=request.due_date,
+        client=ClientRef(
+            client.pk,
+            str(client),
+            client.email,
+            customer_id,
+            language=languages.client_language(client),
+        ),
+        attachment_links=(),
+        metadata={"kind": request.kind},
+    )
+    if request.billing_type == PaymentRequest.BillingType.PAYMENT_LINK:
+        link = platform.create_payment_link(
+            invoice,
+            request.success_url or account_url_for_thanks(request),
+            request.cancel_url or account_url_for_thanks(request),
+        )
+        return RemoteInvoice(
+            remote_id=link.remote_id,
+            status=RemoteStatus.OPEN,
+            amount_due=invoice.total,
+            amount_paid=Money(request.amount * 0, request.currency),
+            pay_url=link.url,
+            pay_url_expires_at=link.expires_at,
+        ), RemoteObject.Kind.PAYMENT_LINK
+    return platform.create_and_send_invoice(invoice), RemoteObject.Kind.INVOICE
+
+
+def account_url_for_thanks(request: PaymentRequest) -> str:
+    return account_url(current_tenant(), reverse("payment_requests:thanks"))
