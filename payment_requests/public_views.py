@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from billing_saas import languages
 from connectors.base import PlatformError
+from connectors.models import RemoteObject
 from connectors.registry import platform_for
-from payment_requests import live
-from payment_requests.models import Attachment, PaymentRequest, RequestLink
-from payment_requests.services import hash_token
-from payment_requests.views import _serve
+from payment_requests.models import Attachment, RequestLink
+from payment_requests.services import hash_token, pay_page
+from payment_requests.views.request_panel import serve_attachment
 
 
 def _link(token: str) -> RequestLink:
@@ -51,14 +50,7 @@ def public_link(request, token):
     link = _link(token)
     item = link.request
     if not request.user.is_authenticated:  # staff previews do not count as the client's view
-        now = timezone.now()
-        RequestLink.objects.filter(pk=link.pk).update(
-            views=F("views") + 1, first_viewed_at=link.first_viewed_at or now
-        )
-        if PaymentRequest.objects.filter(pk=item.pk, first_viewed_at__isnull=True).update(
-            first_viewed_at=now
-        ):
-            live.changed()  # "Viewed by the client" shows on the dashboard
+        pay_page.record_view(link)
     return render(
         request,
         "payment_requests/public_link.html",
@@ -80,8 +72,7 @@ def choose_language(request, token):
     link = _link(token)
     chosen = languages.supported(request.POST.get("language"))
     if chosen and link.revoked_at is None:
-        link.request.client.language = chosen
-        link.request.client.save(update_fields=["language", "updated_at"])
+        pay_page.choose_language(link, chosen)
     return redirect("payment_requests:public_link", token=token)
 
 
@@ -94,7 +85,7 @@ def go_pay(request, token):
     if not _usable(link) or item.remote is None:
         return redirect("payment_requests:public_link", token=token)
     try:
-        if item.remote.kind == "invoice":
+        if item.remote.kind == RemoteObject.Kind.INVOICE:
             url = platform_for(item.connection).pay_url(item.remote.remote_id)
         else:
             url = item.remote.pay_url
@@ -107,8 +98,7 @@ def go_pay(request, token):
             reason = _("%(platform)s has no online payment page for this invoice.") % {
                 "platform": item.platform_name
             }
-        PaymentRequest.objects.filter(pk=item.pk).update(last_error=reason)
-        live.changed()
+        pay_page.record_unpayable(item, reason)
         message = _(
             "Online payment is not available for this invoice. Please contact "
             "%(account)s to pay it (bank transfer or another method)."
@@ -139,7 +129,7 @@ def public_attachment(request, token, attachment_pk):
     link = _link(token)
     if link.revoked_at is not None:
         raise Http404
-    return _serve(get_object_or_404(Attachment, pk=attachment_pk, request=link.request))
+    return serve_attachment(get_object_or_404(Attachment, pk=attachment_pk, request=link.request))
 
 
 @require_GET

@@ -1,28 +1,37 @@
 from django.urls import path
 
-from payment_requests import public_views, views
+from payment_requests import public_views
+from payment_requests.views import (
+    clients,
+    dashboard_page,
+    request_form,
+    request_panel,
+    settings_pages,
+)
 
 app_name = "payment_requests"
 
 urlpatterns = [
-    path("billing/", views.dashboard_page, name="dashboard"),
-    path("billing/live/", views.dashboard_live, name="live"),
-    path("billing/clients/suggestions/", views.client_suggestions, name="client_suggestions"),
-    path("billing/requests/new/", views.new_request, name="new"),
-    path("billing/requests/<int:pk>/", views.detail, name="detail"),
-    path("billing/requests/<int:pk>/edit/", views.edit_request, name="edit"),
-    path("billing/requests/<int:pk>/send/", views.send, name="send"),
-    path("billing/requests/<int:pk>/remind/", views.remind, name="remind"),
-    path("billing/requests/<int:pk>/cancel/", views.cancel, name="cancel"),
-    path("billing/requests/<int:pk>/delete/", views.delete, name="delete"),
+    path("billing/", dashboard_page.dashboard_page, name="dashboard"),
+    path("billing/live/", dashboard_page.dashboard_live, name="live"),
+    path("billing/clients/suggestions/", clients.client_suggestions, name="client_suggestions"),
+    path("billing/requests/new/", request_form.new_request, name="new"),
+    path("billing/requests/<int:pk>/", request_panel.detail, name="detail"),
+    path("billing/requests/<int:pk>/edit/", request_form.edit_request, name="edit"),
+    path("billing/requests/<int:pk>/send/", request_panel.send, name="send"),
+    path("billing/requests/<int:pk>/remind/", request_panel.remind, name="remind"),
+    path("billing/requests/<int:pk>/cancel/", request_panel.cancel, name="cancel"),
+    path("billing/requests/<int:pk>/delete/", request_panel.delete, name="delete"),
     path(
-        "billing/requests/<int:pk>/files/<int:attachment_pk>/", views.attachment, name="attachment"
+        "billing/requests/<int:pk>/files/<int:attachment_pk>/",
+        request_panel.attachment,
+        name="attachment",
     ),
-    path("billing/clients/", views.clients, name="clients"),
-    path("billing/clients/new/", views.client_form, name="client_new"),
-    path("billing/clients/<int:pk>/", views.client_form, name="client_edit"),
-    path("billing/access/", views.access, name="access"),
-    path("billing/settings/", views.billing_settings, name="settings"),
+    path("billing/clients/", clients.clients, name="clients"),
+    path("billing/clients/new/", clients.client_form, name="client_new"),
+    path("billing/clients/<int:pk>/", clients.client_form, name="client_edit"),
+    path("billing/access/", settings_pages.access, name="access"),
+    path("billing/settings/", settings_pages.billing_settings, name="settings"),
     path("pay/thanks/", public_views.thanks, name="thanks"),
     path("pay/brand/logo/", public_views.brand_logo, name="brand_logo"),
     path("pay/<str:token>/", public_views.public_link, name="public_link"),

@@ -7,15 +7,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing_saas.refusals import ActionRefused
-from payment_requests.models import PaymentRequest, StatusChange
+from payment_requests.models import Attachment, Client, PaymentRequest, StatusChange
 from payment_requests.services.common import Status, check_amount, lock
 
 
-def create_request(*, actor, **fields) -> PaymentRequest:
+def create_request(*, actor, new_client: dict | None = None, attachments=(), **fields
+                   ) -> PaymentRequest:  # fmt: skip
+    """A draft; ``new_client`` (name, email, company) creates its client in the same
+    transaction, ``attachments`` are checked uploads (file, content type)."""
     check_amount(fields.get("amount"), fields.get("currency", "EUR"))
     with transaction.atomic():
+        if new_client is not None:
+            fields["client"] = Client.objects.create(
+                preferred_currency=fields.get("currency", "EUR"), **new_client
+            )
         request = PaymentRequest(created_by=actor, **fields)
         request.save()
+        attach(request, attachments, actor)
         StatusChange.objects.create(
             request=request,
             to_status=Status.DRAFT,
@@ -26,7 +34,7 @@ def create_request(*, actor, **fields) -> PaymentRequest:
     return request
 
 
-def update_draft(pk: int, *, actor, **fields) -> PaymentRequest:
+def update_draft(pk: int, *, actor, attachments=(), **fields) -> PaymentRequest:
     """Edit a request; once sent, amount, client, due date and currency are locked."""
     with transaction.atomic():
         request = lock(pk)
@@ -51,7 +59,21 @@ def update_draft(pk: int, *, actor, **fields) -> PaymentRequest:
         for name, value in fields.items():
             setattr(request, name, value)
         request.save()
+        attach(request, attachments, actor)
     return request
+
+
+def attach(request: PaymentRequest, checked_uploads, user) -> None:
+    """Files checked by the form (``billing_saas/upload_limits.py``): (upload, content type)."""
+    for upload, content_type in checked_uploads or ():
+        Attachment.objects.create(
+            request=request,
+            file=upload,
+            original_name=upload.name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=user,
+        )
 
 
 def _value(request, name):

@@ -1,0 +1,34 @@
+"""What the client's visits to its pay page change: views counted, language, pay failures."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.utils import timezone
+
+from payment_requests import live
+from payment_requests.models import PaymentRequest, RequestLink
+
+
+def record_view(link: RequestLink) -> None:
+    """The client opened its link (staff previews are not counted by the caller)."""
+    now = timezone.now()
+    RequestLink.objects.filter(pk=link.pk).update(
+        views=F("views") + 1, first_viewed_at=link.first_viewed_at or now
+    )
+    if PaymentRequest.objects.filter(pk=link.request_id, first_viewed_at__isnull=True).update(
+        first_viewed_at=now
+    ):
+        live.changed()  # "Viewed by the client" shows on the dashboard
+
+
+def choose_language(link: RequestLink, language: str) -> None:
+    """The client's pages and emails, from now on, in ``language`` (kept on its record)."""
+    client = link.request.client
+    client.language = language
+    client.save(update_fields=["language", "updated_at"])
+
+
+def record_unpayable(request: PaymentRequest, reason: str) -> None:
+    """The platform offers no pay page: the side panel says why."""
+    PaymentRequest.objects.filter(pk=request.pk).update(last_error=reason)
+    live.changed()

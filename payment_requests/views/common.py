@@ -1,0 +1,39 @@
+"""What the request pages share: where the side panel is, and sending with its report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from payment_requests import services
+from payment_requests.models import PaymentRequest
+
+
+def panel_url(pk: int) -> str:
+    return reverse("payment_requests:dashboard") + f"?open={pk}"
+
+
+def panel_request(pk):
+    return (
+        PaymentRequest.objects.select_related("client", "connection", "remote", "created_by")
+        .prefetch_related("history__actor", "attachments", "payments")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def send_and_report(request, pk):
+    try:
+        item = services.send_request(pk, actor=request.user, request_host=request)
+    except services.ActionRefused as refused:
+        messages.error(request, _("Not sent: %(reason)s") % {"reason": refused.message})
+    else:
+        if item.status == PaymentRequest.Status.SENT:
+            messages.success(
+                request,
+                _("Payment request %(number)s sent to %(email)s.")
+                % {"number": item.number, "email": item.client.email},
+            )
+    return redirect(panel_url(pk))
