@@ -518,4 +518,3 @@ def _look_again_after_commit(connection: Connection, event_pk: int, remote_payme
             _enqueue(schema_name, event_pk)
 
     on_commit_here(look_again)
-

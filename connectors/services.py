@@ -76,9 +76,7 @@ def consume_oauth_state(tenant, user, platform: str, state: str, session_state: 
         if row is None or row.user_id != user.pk:
             raise Refused(_("This connection attempt is not valid. Please start again."))
         if row.used_at is not None:
-            raise Refused(
-                _("This connection attempt was already used. Please start again.")
-            )
+            raise Refused(_("This connection attempt was already used. Please start again."))
         if row.expires_at <= timezone.now():
             raise Refused(_("This connection attempt expired. Please start again."))
         row.used_at = timezone.now()
