@@ -37,6 +37,16 @@ class RemoteStatus(enum.StrEnum):
     UNCOLLECTIBLE = "uncollectible"
 
 
+class Capability(enum.StrEnum):
+    """What a platform's connector really does, declared instead of discovered from an
+    "unsupported" error at run time: billing offers only what the platform declares."""
+
+    PAYMENT_LINKS = "payment_links"  # one-off pay pages (create, fetch, expire)
+    SAVED_PAYMENT_METHODS = "saved_payment_methods"  # charge a client's saved card later
+    REFUNDS = "refunds"  # refunds made on the platform come back as events
+    LINES_WITH_TAXES = "lines_with_taxes"  # an InvoiceRequest's lines, taxes and all
+
+
 class EventKind(enum.StrEnum):
     PAID = "paid"
     PARTIALLY_PAID = "partially_paid"
@@ -200,6 +210,28 @@ class WebhookEvent:
     local_ref: str = ""
 
 
+class ConnectionEventKind(enum.StrEnum):
+    CONNECTED = "connected"  # the account can take payments (again)
+    DEAUTHORIZED = "deauthorized"  # its owner removed our access on the platform
+    NEEDS_RECONNECTING = "needs_reconnecting"  # our access lapsed, or it cannot take payments
+
+
+@dataclass(frozen=True)
+class ConnectionEvent:
+    """Something that happened to the connection itself, whichever platform said so.
+
+    Each platform turns its own signals into one (``PaymentPlatform.connection_event``, or
+    its client when a token is refused); ``connectors/connection_events.py`` handles it.
+    ``kind`` is ``None`` when the event only renames the account (``display_name``).
+    ``reason`` is read by people, lazily translated: each reads it in their own language."""
+
+    kind: ConnectionEventKind | None
+    account_ref: str
+    occurred_at: datetime
+    reason: str = ""
+    display_name: str = ""
+
+
 @dataclass(frozen=True)
 class ConnectedAccount:
     """What onboarding yields: the platform account and the credentials to reach it."""
@@ -255,9 +287,13 @@ class PaymentPlatform(abc.ABC):
     Every method either does what it says or raises ``PlatformError``. Methods that create
     something take an ``idempotency_key`` derived from our own rows, so a retry (network,
     worker crash, double click) never creates a second invoice, link or reminder.
+
+    ``capabilities`` says what our connector does on this platform; billing asks it (through
+    ``registry.capabilities_of``) and never the platform's name.
     """
 
     name: str = ""
+    capabilities: frozenset[Capability] = frozenset()
 
     @abc.abstractmethod
     def disconnect(self) -> None:
@@ -306,3 +342,21 @@ class PaymentPlatform(abc.ABC):
     @abc.abstractmethod
     def recent_events(self, since: datetime) -> list[InboundPayload]:
         """Events since ``since``, for reconciliation after lost webhooks."""
+
+    # ---- payment links, readiness, the connection's own events -----------------------------
+    @abc.abstractmethod
+    def expire_payment_link(self, remote_id: str) -> RemoteInvoice:
+        """Make a payment link unpayable from now on and return its state; a link already
+        expired, or paid, is returned as it is (a paid one stays paid: the caller decides).
+        A platform without ``Capability.PAYMENT_LINKS`` raises ``PlatformError``."""
+
+    @abc.abstractmethod
+    def check_ready(self) -> None:
+        """Return if the account can take payments now; else raise ``PlatformError`` whose
+        message tells a billing administrator what to do (finish activating the account,
+        reconnect…). Asks the platform: slow, for installation and settings, not per request."""
+
+    def connection_event(self, payload: dict) -> ConnectionEvent | None:
+        """A verified event's payload, if it is about the connection itself (access revoked,
+        the account able or unable to charge, renamed); ``None`` for any other event."""
+        return None

@@ -31,6 +31,8 @@ from django.db import connection as db
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from billing_saas.celery import app as celery_app
+from connectors import connection_events
 from connectors.base import InboundPayload, PlatformError
 from connectors.bulk import update_each
 from connectors.models import Connection, InboundEvent, RemotePayment
@@ -42,7 +44,6 @@ from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
 
-DEAUTHORIZED = {"account.application.deauthorized"}
 # Failures worth another try soon: the task retries them with backoff (about two hours in
 # all). Every failed attempt, of these or any other, is counted on the event, and after the
 # last one it is marked failed.
@@ -195,8 +196,6 @@ def wake_drain(schema_name: str) -> None:
     With Redis down this gives up after one quick attempt (the cache's short timeouts,
     CELERY_TASK_PUBLISH_RETRY in settings): the webhook is answered at once, and
     reconciliation applies the stored events later."""
-    from connectors.tasks import drain_inbox
-
     now = time.monotonic()
     if now - _flag_seen_up.get(schema_name, -WAKE_WINDOW) < WAKE_WINDOW:
         return
@@ -208,7 +207,7 @@ def wake_drain(schema_name: str) -> None:
     except RedisError:
         pass  # Redis is the broker too: the drain is very likely not queued either; try
     try:
-        drain_inbox.delay(schema_name)
+        _task("drain_inbox").delay(schema_name)
     except Exception:  # noqa: BLE001 - the broker being down loses nothing: reconciliation
         log.exception("could not queue the drain of %s; reconciliation will apply", schema_name)
         _lower_flag(schema_name)  # the next webhook tries again
@@ -236,12 +235,24 @@ def _lower_flag(schema_name: str) -> None:
 def _enqueue(schema_name: str, event_pk: int) -> None:
     """Have a worker try one event again (``process_inbound_event``). With the broker down
     this gives up after one quick attempt; reconciliation processes the event later."""
-    from connectors.tasks import process_inbound_event
-
     try:
-        process_inbound_event.delay(schema_name, event_pk)
+        _task("process_inbound_event").delay(schema_name, event_pk)
     except Exception:  # noqa: BLE001 - the broker being down loses nothing: reconciliation
         log.exception("could not queue event %s; reconciliation will process it", event_pk)
+
+
+def retry_later(schema_name: str, event_pk: int) -> None:
+    """An event a drain tried and could not apply for now: tried again as the
+    ``process_inbound_event`` task's first retry would be (its attempt is counted on the
+    event), and so on with backoff."""
+    task = _task("process_inbound_event")
+    task.apply_async((schema_name, event_pk), countdown=task.retry_backoff, retries=1)
+
+
+def _task(name: str):
+    """A task of ``connectors/tasks.py``, found in Celery's registry by name: that module
+    calls this one, so this one does not import it back."""
+    return celery_app.tasks[f"connectors.tasks.{name}"]
 
 
 # ---- the drain: fresh events in batches -------------------------------------------------------
@@ -314,9 +325,9 @@ def _apply_batch(events: list[InboundEvent]) -> list[int]:
         by_connection.setdefault(event.connection_id, []).append(event)
     # Mostly one: fetched once, not once per event.
     connections = Connection.objects.in_bulk(by_connection)
-    for connection_id, connection_events in by_connection.items():
+    for connection_id, stored in by_connection.items():
         connection = connections[connection_id]
-        taken, ignored, not_taken = _sort_out(connection, connection_events)
+        taken, ignored, not_taken = _sort_out(connection, stored)
         alone += not_taken
         done += [(event, InboundEvent.Outcome.IGNORED, "") for event in ignored]
         results = apply_many(connection, [normalised for _event, normalised in taken])
@@ -332,12 +343,12 @@ def _apply_batch(events: list[InboundEvent]) -> list[int]:
 
 def _sort_out(connection: Connection, events: list[InboundEvent]):
     """(event, normalised) pairs ``apply_many`` takes; events billing ignores; ids of events
-    to process alone: account events, refunds, failed attempts known by our request only,
+    to process alone: connection events, refunds, failed attempts known by our request only,
     and any whose platform could not be asked (``process`` retries or fails those)."""
     platform = platform_for(connection)
     taken, ignored, alone = [], [], []
     for event in events:
-        if event.event_type in DEAUTHORIZED or event.event_type == "account.updated":
+        if platform.connection_event(event.payload) is not None:
             alone.append(event.pk)
             continue
         try:
@@ -372,8 +383,6 @@ def _process_alone(schema_name: str, event_pk: int) -> None:
     """``process`` for a drain: a failure is counted on the event by ``process``; a transient
     one is tried again later as the ``process_inbound_event`` task would, any other is left
     to reconciliation (as when that task fails)."""
-    from connectors.tasks import retry_later
-
     try:
         process(event_pk, first_try=True)
     except TRANSIENT:
@@ -455,12 +464,12 @@ def _process(event_pk: int, first_try: bool) -> str:
 
 
 def _handle(connection: Connection, event: InboundEvent) -> tuple[str, str]:
-    if event.event_type in DEAUTHORIZED:
-        _remote_disconnect(connection)
-        return InboundEvent.Outcome.APPLIED, "access revoked on the platform"
-    if event.event_type == "account.updated":
-        return _account_updated(connection, event.payload)
-    normalised = platform_for(connection).normalise(event.payload)
+    platform = platform_for(connection)
+    about_the_connection = platform.connection_event(event.payload)
+    if about_the_connection is not None:
+        note = connection_events.handle(connection, about_the_connection)
+        return (InboundEvent.Outcome.APPLIED if note else InboundEvent.Outcome.IGNORED), note
+    normalised = platform.normalise(event.payload)
     if normalised is None:
         return InboundEvent.Outcome.IGNORED, ""
     result = apply(connection, normalised)
@@ -509,33 +518,3 @@ def _look_again_after_commit(connection: Connection, event_pk: int, remote_payme
             _enqueue(schema_name, event_pk)
 
     on_commit_here(look_again)
-
-
-def _remote_disconnect(connection: Connection) -> None:
-    if connection.status == Connection.Status.DISCONNECTED:
-        return
-    connection.status = Connection.Status.NEEDS_RECONNECTING
-    connection.save(update_fields=["status"])
-
-
-def _account_updated(connection: Connection, payload: dict) -> tuple[str, str]:
-    account = (payload.get("data") or {}).get("object") or {}
-    changed, notes = [], []
-    # Screens name the business, so a renamed account is renamed here too.
-    name = app_for(connection.platform).account_name(account)
-    if name and name != connection.display_name:
-        connection.display_name = name
-        changed.append("display_name")
-        notes.append("name updated")
-    if (
-        connection.status == Connection.Status.ONBOARDING
-        and account.get("charges_enabled")
-        and account.get("details_submitted")
-    ):
-        connection.status = Connection.Status.CONNECTED
-        changed.append("status")
-        notes.append("onboarding complete")
-    if not changed:
-        return InboundEvent.Outcome.IGNORED, ""
-    connection.save(update_fields=changed)
-    return InboundEvent.Outcome.APPLIED, ", ".join(notes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from connectors.base import PaymentPlatform, PlatformApp
+from connectors.base import Capability, PaymentPlatform, PlatformApp
 
 PLATFORMS = ("stripe", "quickbooks")
 
@@ -22,15 +22,24 @@ def app_for(platform: str) -> PlatformApp:
 
 
 def platform_for(connection) -> PaymentPlatform:
-    if connection.platform == "stripe":
+    return _platform_class(connection.platform)(connection)
+
+
+def capabilities_of(connection) -> frozenset[Capability]:
+    """What billing may offer on ``connection`` (``Capability``), without asking the platform."""
+    return _platform_class(connection.platform).capabilities
+
+
+def _platform_class(platform: str) -> type[PaymentPlatform]:
+    if platform == "stripe":
         from connectors.stripe.platform import StripePlatform
 
-        return StripePlatform(connection)
-    if connection.platform == "quickbooks":
+        return StripePlatform
+    if platform == "quickbooks":
         from connectors.quickbooks.platform import QuickBooksPlatform
 
-        return QuickBooksPlatform(connection)
-    raise LookupError(f"no connector for platform {connection.platform!r}")
+        return QuickBooksPlatform
+    raise LookupError(f"no connector for platform {platform!r}")
 
 
 def max_amount(connection, currency: str) -> tuple[Decimal, str]:

@@ -36,14 +36,6 @@ def process_inbound_event(tenant, event_pk: int) -> str:
     return inbox.process(event_pk)
 
 
-def retry_later(schema_name: str, event_pk: int) -> None:
-    """An event a drain tried and could not apply for now: tried again as this task's
-    first retry would be (its attempt is counted on the event), and so on with backoff."""
-    process_inbound_event.apply_async(
-        (schema_name, event_pk), countdown=process_inbound_event.retry_backoff, retries=1
-    )
-
-
 # The database gone for a moment: the drain tries again shortly (its events wait, unclaimed).
 @tenant_task(autoretry_for=(OperationalError,), retry_backoff=5, max_retries=5)
 def drain_inbox(tenant) -> int:

@@ -121,6 +121,21 @@ class PaymentRequestForm(forms.ModelForm):
                 "attachments",
             ):
                 del self.fields[name]
+        else:
+            self._offer_what_the_platform_does()
+
+    def _offer_what_the_platform_does(self):
+        """Payment links only where the request's platform has them (``Capability``)."""
+        from connectors.base import Capability
+        from connectors.registry import capabilities_of
+        from payment_requests.services import default_connection
+
+        connection = self.instance.connection if self.instance.connection_id else None
+        connection = connection or default_connection()
+        if connection is not None and Capability.PAYMENT_LINKS not in capabilities_of(connection):
+            link = PaymentRequest.BillingType.PAYMENT_LINK
+            field = self.fields["billing_type"]
+            field.choices = [choice for choice in field.choices if choice[0] != link]
 
     def clean(self):
         data = super().clean()

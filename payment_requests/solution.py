@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from connectors.base import PlatformError
+from connectors.registry import platform_for
 from tenants.catalog.solutions import InstallFailed, Solution, Step, register
 
 SLUG = "client-billing"
@@ -17,27 +18,9 @@ def check_platform(installation) -> None:
     if connection is None or not connection.is_usable:
         raise InstallFailed(_("The payment platform connection is not usable; reconnect it."))
     try:
-        if connection.platform == "stripe":
-            from connectors.stripe.app import StripeApp
-
-            ready, _name = StripeApp().account_ready(connection.mode, connection.remote_account_id)
-            if not ready:
-                raise InstallFailed(
-                    _(
-                        "Stripe has not finished activating this account: "
-                        "finish its onboarding, then retry."
-                    )
-                )
-        else:
-            from connectors.quickbooks.client import qb_client
-
-            qb_client(connection).get_single_object("CompanyInfo", connection.remote_account_id)
+        platform_for(connection).check_ready()
     except PlatformError as error:
         raise InstallFailed(error.message) from error
-    except InstallFailed:
-        raise
-    except Exception as error:  # noqa: BLE001 - e.g. QuickBooks refused: say so
-        raise InstallFailed(str(error)) from error
 
 
 def prepare_account(installation) -> None:

@@ -11,13 +11,16 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from intuitlib.client import AuthClient
 from intuitlib.enums import Scopes
 from intuitlib.exceptions import AuthClientError
 from quickbooks import QuickBooks
 
-from connectors.base import PlatformError
+from connectors import connection_events
+from connectors.base import ConnectionEvent, ConnectionEventKind, PlatformError
 from connectors.models import Connection
 
 log = logging.getLogger(__name__)
@@ -77,7 +80,6 @@ def access_token(connection: Connection) -> str:
     current = connection.secrets
     if float(current.get("access_expires_at", 0)) > time.time() + REFRESH_AHEAD_SECONDS:
         return current["access_token"]
-    lost = False
     with transaction.atomic():
         row = Connection.objects.select_for_update().get(pk=connection.pk)
         current = row.secrets
@@ -104,18 +106,15 @@ def access_token(connection: Connection) -> str:
                     retryable=True,
                     platform="quickbooks",
                 ) from error
-            row.status = Connection.Status.NEEDS_RECONNECTING
-            row.save(update_fields=["status"])
-            lost = True
+            # Still holding the row: callers waiting on it find the connection marked and
+            # do not ask Intuit again.
+            connection_events.handle(connection, access_refused(row.remote_account_id))
         else:
             row.secrets = token_secrets(client)
             row.save(update_fields=["encrypted_secrets"])
             connection.encrypted_secrets = row.encrypted_secrets
             log.info("QuickBooks tokens refreshed for realm %s", row.remote_account_id)
             return client.access_token
-    if lost:
-        connection.status = Connection.Status.NEEDS_RECONNECTING
-        _tell_billing_admins(connection)
     raise NeedsReconnecting(
         _(
             "QuickBooks no longer accepts our access (it was revoked or expired). A billing "
@@ -126,21 +125,18 @@ def access_token(connection: Connection) -> str:
     )
 
 
-def _tell_billing_admins(connection: Connection) -> None:
-    from billing_saas.languages import member_language
-    from notifications.emails import send_templated_email
-    from tenants.members.models import User
-
-    by_language: dict[str, list[str]] = {}
-    for admin in User.objects.billing_admins():
-        by_language.setdefault(member_language(admin), []).append(admin.email)
-    for language, emails in by_language.items():  # each reads it in their own language
-        send_templated_email(
-            "connectors/emails/needs_reconnecting",
-            to=emails,
-            context={"connection": connection},
-            language=language,
-        )
+def access_refused(realm: str) -> ConnectionEvent:
+    """Intuit refused our refresh token (``invalid_grant``): revoked in QuickBooks, or
+    unused for 100 days. QuickBooks sends no event for it; the refusal is the signal."""
+    return ConnectionEvent(
+        ConnectionEventKind.NEEDS_RECONNECTING,
+        realm,
+        timezone.now(),
+        reason=gettext_lazy(
+            "QuickBooks refused to renew our access: it was revoked in QuickBooks, or went "
+            "unused too long."
+        ),
+    )
 
 
 class LimitedQuickBooks(QuickBooks):

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from quickbooks import exceptions as qbo_errors
+from requests import RequestException
 
 from connectors.base import (
+    Capability,
     ClientRef,
     EventKind,
     InboundPayload,
@@ -307,3 +309,23 @@ class QuickBooksPlatform(PaymentPlatform):
                         )
                     )
         return events
+
+    # ---- what our connector does; readiness ----------------------------------------------------
+    # QuickBooks has no one-off payment links, and refunds made in QuickBooks (refund
+    # receipts, credit memos) are not followed yet: invoices with lines and taxes only.
+    capabilities = frozenset({Capability.LINES_WITH_TAXES})
+
+    def expire_payment_link(self, remote_id: str) -> RemoteInvoice:
+        return self.create_payment_link(None, "", "")  # refused: there are none to expire
+
+    def check_ready(self) -> None:
+        """The company answers us: our access holds and QuickBooks is reachable."""
+        try:
+            self._call(lambda qb: qb.get_single_object("CompanyInfo", self.realm))
+        except RequestException as error:
+            raise PlatformError(
+                _("QuickBooks could not be reached; try again in a moment."),
+                code="unreachable",
+                retryable=True,
+                platform="quickbooks",
+            ) from error

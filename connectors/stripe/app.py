@@ -76,23 +76,17 @@ class StripeApp(PlatformApp):
             raise PlatformError(
                 _("Stripe's answer had no authorisation code."), code="no_code", platform="stripe"
             )
-        api = client_for(mode)
-        try:
-            token = api.oauth.token({"grant_type": "authorization_code", "code": code}).to_dict()
-        except stripe.oauth_error.OAuthError as error:
-            raise PlatformError(
-                _("Stripe refused to complete the connection (%(reason)s). Please try again.")
-                % {"reason": error.user_message or error.code},
-                code="token_exchange",
-                platform="stripe",
-            ) from error
-        except stripe.StripeError as error:
-            raise PlatformError(
-                _("Stripe could not be reached to complete the connection. Please try again."),
-                code="token_exchange",
-                retryable=True,
-                platform="stripe",
-            ) from error
+        with translated_errors(
+            refused=_("Stripe refused to complete the connection (%(reason)s). Please try again."),
+            unreachable=_(
+                "Stripe could not be reached to complete the connection. Please try again."
+            ),
+        ):
+            token = (
+                client_for(mode)
+                .oauth.token({"grant_type": "authorization_code", "code": code})
+                .to_dict()
+            )
         if bool(token.get("livemode")) != (mode == "live"):
             raise PlatformError(
                 _("Stripe connected the account in the wrong mode."),
@@ -116,18 +110,15 @@ class StripeApp(PlatformApp):
         )
 
     def deauthorize(self, mode: str, account_id: str) -> None:
-        api = client_for(mode)
         try:
-            api.oauth.deauthorize({"stripe_user_id": account_id})
-        except stripe.oauth_error.OAuthError:
-            pass  # already revoked on Stripe's side: the goal is reached
-        except stripe.StripeError as error:
-            raise PlatformError(
-                _("Stripe could not be reached to disconnect; try again."),
-                code="unreachable",
-                retryable=True,
-                platform="stripe",
-            ) from error
+            with translated_errors(
+                unreachable=_("Stripe could not be reached to disconnect; try again.")
+            ):
+                client_for(mode).oauth.deauthorize({"stripe_user_id": account_id})
+        except PlatformError as error:
+            if error.code != "oauth_refused":
+                raise
+            # Already revoked on Stripe's side: the goal is reached.
 
     # ---- create a new account, then Stripe's hosted onboarding ----------------------------
     def create_account(

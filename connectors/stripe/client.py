@@ -6,6 +6,7 @@ import contextlib
 import logging
 
 import stripe
+import stripe.oauth_error
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -56,10 +57,21 @@ def client_for(mode: str) -> stripe.StripeClient:
 
 
 @contextlib.contextmanager
-def translated_errors():
-    """Raise every SDK error as one ``PlatformError`` with a message fit for the side panel."""
+def translated_errors(*, refused: str = "", unreachable: str = ""):
+    """Raise every SDK error as one ``PlatformError`` with a message fit for the side panel.
+
+    Where a person waits for the answer (an OAuth callback, a Disconnect button), ``refused``
+    (with ``%(reason)s``: Stripe's) words an OAuth refusal and ``unreachable`` an outage for
+    them: they try again themselves, no worker does."""
     try:
         yield
+    except stripe.oauth_error.OAuthError as error:
+        reason = error.user_message or error.code or ""
+        raise PlatformError(
+            (refused or _("Stripe refused: %(reason)s")) % {"reason": reason},
+            code="oauth_refused",
+            platform="stripe",
+        ) from error
     except stripe.CardError as error:
         raise PlatformError(
             error.user_message or _("The card was declined."),
@@ -75,7 +87,7 @@ def translated_errors():
         ) from error
     except stripe.APIConnectionError as error:
         raise PlatformError(
-            _("Stripe could not be reached; we will try again."),
+            unreachable or _("Stripe could not be reached; we will try again."),
             code="unreachable",
             retryable=True,
             platform="stripe",

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from connectors.base import (
+    Capability,
     ClientRef,
+    ConnectionEvent,
+    ConnectionEventKind,
     EventKind,
     InboundPayload,
     InvoiceRequest,
@@ -515,3 +518,54 @@ class StripePlatform(PaymentPlatform):
         if card.get("brand"):
             return f"{card['brand'].title()} •••• {card.get('last4', '')}"
         return ""
+
+    # ---- what our connector does; readiness; the connection's own events --------------------
+    capabilities = frozenset(
+        {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES}
+    )
+
+    def check_ready(self) -> None:
+        ready, _name = StripeApp().account_ready(self.mode, self.account_id)
+        if not ready:
+            raise PlatformError(
+                _(
+                    "Stripe has not finished activating this account: "
+                    "finish its onboarding, then retry."
+                ),
+                code="not_activated",
+                platform="stripe",
+            )
+
+    def connection_event(self, payload: dict) -> ConnectionEvent | None:
+        event_type = payload.get("type", "")
+        occurred = _when(payload.get("created"))
+        if event_type == "account.application.deauthorized":
+            return ConnectionEvent(
+                ConnectionEventKind.DEAUTHORIZED,
+                self.account_id,
+                occurred,
+                reason=DEAUTHORIZED_REASON,
+            )
+        if event_type != "account.updated":
+            return None
+        account = (payload.get("data") or {}).get("object") or {}
+        kind, reason = None, ""
+        # Only what the account says outright: an event without ``charges_enabled`` changes
+        # nothing about whether it can charge.
+        if account.get("charges_enabled") and account.get("details_submitted"):
+            kind = ConnectionEventKind.CONNECTED
+        elif account.get("charges_enabled") is False and account.get("details_submitted"):
+            kind, reason = ConnectionEventKind.NEEDS_RECONNECTING, CHARGES_DISABLED_REASON
+        return ConnectionEvent(
+            kind, self.account_id, occurred, reason, display_name=StripeApp().account_name(account)
+        )
+
+
+# Read by billing administrators, each in their own language (``connection_events``).
+DEAUTHORIZED_REASON = gettext_lazy(
+    "Someone removed our application's access in the Stripe account's settings."
+)
+CHARGES_DISABLED_REASON = gettext_lazy(
+    "Stripe has stopped charges on this account: its Stripe dashboard says what Stripe needs "
+    "before it takes payments again."
+)

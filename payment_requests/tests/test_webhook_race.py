@@ -346,11 +346,9 @@ def test_two_drains_and_every_events_own_task_at_the_same_moment_apply_each_even
     task (a redelivery, reconciliation), all released together. What a transaction applied
     is counted when it commits: a batch that lost a race is rolled back, then tried again
     one event at a time."""
-    from connectors import tasks
-
     woken, retried = [], []  # refunds a payment wakes up; attempts that failed for now
     monkeypatch.setattr(inbox, "_enqueue", lambda schema, pk: woken.append(pk))
-    monkeypatch.setattr(tasks, "retry_later", lambda schema, pk: retried.append(pk))
+    monkeypatch.setattr(inbox, "retry_later", lambda schema, pk: retried.append(pk))
     applied = []
     real_apply, real_apply_many = inbox.apply, inbox.apply_many
 

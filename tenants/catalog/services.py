@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing_saas.celery import app as celery_app
+from billing_saas.errors import Refused
 from tenants.catalog import solutions
 from tenants.catalog.models import Installation
 from tenants.schema import on_commit_here
@@ -19,10 +21,7 @@ Status = Installation.Status
 STALE_INSTALLING = timedelta(minutes=5)
 
 
-class InstallRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+InstallRefused = Refused  # the name this app's views catch it by
 
 
 def installation(slug: str) -> Installation | None:
@@ -44,7 +43,7 @@ def is_installed(slug: str) -> bool:
 
 def _check_admin(user) -> None:
     if not user.is_billing_admin:
-        raise InstallRefused(
+        raise Refused(
             _(
                 "Only billing administrators (Account Owner, SuperUser, "
                 "AdminManageEmployees) can install or uninstall solutions."
@@ -57,12 +56,12 @@ def start(slug: str, *, user, connection) -> Installation:
     this still makes one installation."""
     solution = solutions.get(slug)
     if solution is None:
-        raise InstallRefused(_("There is no such solution."))
+        raise Refused(_("There is no such solution."))
     _check_admin(user)
     if connection is None or not connection.is_usable:
-        raise InstallRefused(_("Choose a connected payment platform first."))
+        raise Refused(_("Choose a connected payment platform first."))
     if connection.platform not in solution.platforms:
-        raise InstallRefused(
+        raise Refused(
             _("%(solution)s does not work with this platform.") % {"solution": solution.name}
         )
     row, _created = Installation.objects.get_or_create(
@@ -90,10 +89,10 @@ def start(slug: str, *, user, connection) -> Installation:
 
 
 def _enqueue(schema: str, pk: int) -> None:
-    from tenants.catalog.tasks import run_installation
-
+    # Found in Celery's registry by name: the task module calls this one, so this one does
+    # not import it back.
     try:
-        run_installation.delay(schema, pk)
+        celery_app.tasks["tenants.catalog.tasks.run_installation"].delay(schema, pk)
     except Exception:  # noqa: BLE001 - no broker: the page offers a retry after a while
         log.exception("could not queue installation %s", pk)
 
@@ -155,7 +154,7 @@ def uninstall(slug: str, *, user, confirm_open: bool = False) -> Installation:
             return row
         blocker = solution.blocker() if solution and solution.blocker else ""
         if blocker and not confirm_open:
-            raise InstallRefused(blocker)
+            raise Refused(blocker)
         row.status = Status.UNINSTALLED
         row.uninstalled_at = timezone.now()
         row.save()
