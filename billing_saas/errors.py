@@ -33,15 +33,6 @@ class BadInput(BadRequest):
     """A request refused for what it carries, with a sentence written for the screen."""
 
 
-class Refused(Exception):
-    """An action a service will not do; ``message`` says why, for the person who tried
-    (the view shows it). Services of every app raise it: one shape, caught one way."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
 @requires_csrf_token
 def bad_request(request, exception):
     # Only our own refusals say why: Django's (a bad Host header…) are worded for logs.

@@ -14,16 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing_saas.errors import Refused
+from billing_saas.refusals import ActionRefused
 from connectors.base import ConnectedAccount, PlatformError
 from connectors.models import Connection
 from connectors.registry import app_for
 from connectors.routing.models import AccountRoute, OAuthState
 
 log = logging.getLogger(__name__)
-
-
-OnboardingRefused = Refused  # the name this app's views catch it by
 
 
 def _hash(state: str) -> str:
@@ -61,7 +58,7 @@ def consume_oauth_state(tenant, user, platform: str, state: str, session_state: 
     ``session_state`` is what the session that started the onboarding kept: the state's hash
     (see ``authorization_url``), so not even the session table holds a usable state."""
     if not state or not session_state or not hmac.compare_digest(_hash(state), session_state):
-        raise Refused(
+        raise ActionRefused(
             _(
                 "This connection attempt was not started from this browser "
                 "session. Please start again."
@@ -74,11 +71,11 @@ def consume_oauth_state(tenant, user, platform: str, state: str, session_state: 
             .first()
         )
         if row is None or row.user_id != user.pk:
-            raise Refused(_("This connection attempt is not valid. Please start again."))
+            raise ActionRefused(_("This connection attempt is not valid. Please start again."))
         if row.used_at is not None:
-            raise Refused(_("This connection attempt was already used. Please start again."))
+            raise ActionRefused(_("This connection attempt was already used. Please start again."))
         if row.expires_at <= timezone.now():
-            raise Refused(_("This connection attempt expired. Please start again."))
+            raise ActionRefused(_("This connection attempt expired. Please start again."))
         row.used_at = timezone.now()
         row.save(update_fields=["used_at"])
         return row.mode
@@ -91,7 +88,7 @@ def authorization_url(
     state's hash (the state itself travels only in the URL)."""
     app = app_for(platform)
     if not app.is_configured(mode):
-        raise Refused(
+        raise ActionRefused(
             _("This server is not set up to connect %(platform)s in %(mode)s mode.")
             % {"platform": platform, "mode": mode}
         )
@@ -119,7 +116,7 @@ def save_connection(tenant, user, platform: str, mode: str, account: ConnectedAc
             .exists()
         )
         if taken:
-            raise Refused(
+            raise ActionRefused(
                 _("This %(platform)s account is already connected to another billing account.")
                 % {"platform": platform}
             )
@@ -159,7 +156,7 @@ def complete_authorization(tenant, user, platform: str, params: dict, session_st
     try:
         account = app_for(platform).finish_authorization(mode, params)
     except PlatformError as error:
-        raise Refused(error.message) from error
+        raise ActionRefused(error.message) from error
     return save_connection(tenant, user, platform, mode, account)
 
 
@@ -174,7 +171,7 @@ def create_stripe_account(tenant, user, *, mode: str, country: str, business_nam
 
     app = StripeApp()
     if not app.is_configured(mode):
-        raise Refused(
+        raise ActionRefused(
             _("This server is not set up to connect Stripe in %(mode)s mode.") % {"mode": mode}
         )
     key = f"create-account:{tenant.schema_name}:{user.pk}:{_hash(business_name + country)[:10]}"
@@ -193,7 +190,7 @@ def create_stripe_account(tenant, user, *, mode: str, country: str, business_nam
         )
         link = app.onboarding_link(mode, account.remote_account_id, *urls_for(connection.pk))
     except PlatformError as error:
-        raise Refused(error.message) from error
+        raise ActionRefused(error.message) from error
     return connection, link
 
 

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing_saas.refusals import ActionRefused
 from connectors import services
 from connectors.base import PlatformError
 from connectors.forms import ConnectStripeForm, NewStripeAccountForm
@@ -103,7 +104,7 @@ def _start_oauth(request, platform: str, mode: str, prefill: dict):
             prefill,
             redirect_uri=_callback_url(request, platform),
         )
-    except (services.OnboardingRefused, PlatformError) as refused:
+    except (ActionRefused, PlatformError) as refused:
         messages.error(request, refused.message)
         return _back(request)
     request.session[SESSION_STATE.format(platform=platform)] = state_hash
@@ -144,7 +145,7 @@ def oauth_finish(request, platform):
         connection = services.complete_authorization(
             request.tenant, request.user, platform, params, session_state
         )
-    except services.OnboardingRefused as refused:
+    except ActionRefused as refused:
         messages.error(request, refused.message)
         return _back(request)
     messages.success(
@@ -186,7 +187,7 @@ def new_stripe_account(request):
                 terms_url=form.cleaned_data["terms_url"],
                 urls_for=urls_for,
             )
-        except services.OnboardingRefused as refused:
+        except ActionRefused as refused:
             form.add_error(None, refused.message)
         else:
             return redirect(link)

@@ -8,6 +8,7 @@ import pytest
 import requests
 from django_tenants.utils import schema_context
 
+from billing_saas.refusals import ActionRefused
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
 from connectors.models import Connection
@@ -202,7 +203,7 @@ def test_one_stripe_account_cannot_serve_two_billing_accounts(stripe_platform, a
     from connectors.base import ConnectedAccount
 
     connection = connect_stripe(stripe_platform, alpha)
-    with schema_context(beta.schema_name), pytest.raises(services.OnboardingRefused):
+    with schema_context(beta.schema_name), pytest.raises(ActionRefused):
         services.save_connection(
             beta,
             owner_of(beta),

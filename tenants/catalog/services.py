@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing_saas.celery import app as celery_app
-from billing_saas.errors import Refused
+from billing_saas.refusals import ActionRefused
 from tenants.catalog import solutions
 from tenants.catalog.models import Installation
 from tenants.schema import on_commit_here
@@ -19,9 +19,6 @@ from tenants.schema import on_commit_here
 log = logging.getLogger(__name__)
 Status = Installation.Status
 STALE_INSTALLING = timedelta(minutes=5)
-
-
-InstallRefused = Refused  # the name this app's views catch it by
 
 
 def installation(slug: str) -> Installation | None:
@@ -43,7 +40,7 @@ def is_installed(slug: str) -> bool:
 
 def _check_admin(user) -> None:
     if not user.is_billing_admin:
-        raise Refused(
+        raise ActionRefused(
             _(
                 "Only billing administrators (Account Owner, SuperUser, "
                 "AdminManageEmployees) can install or uninstall solutions."
@@ -56,12 +53,12 @@ def start(slug: str, *, user, connection) -> Installation:
     this still makes one installation."""
     solution = solutions.get(slug)
     if solution is None:
-        raise Refused(_("There is no such solution."))
+        raise ActionRefused(_("There is no such solution."))
     _check_admin(user)
     if connection is None or not connection.is_usable:
-        raise Refused(_("Choose a connected payment platform first."))
+        raise ActionRefused(_("Choose a connected payment platform first."))
     if connection.platform not in solution.platforms:
-        raise Refused(
+        raise ActionRefused(
             _("%(solution)s does not work with this platform.") % {"solution": solution.name}
         )
     row, _created = Installation.objects.get_or_create(
@@ -154,7 +151,7 @@ def uninstall(slug: str, *, user, confirm_open: bool = False) -> Installation:
             return row
         blocker = solution.blocker() if solution and solution.blocker else ""
         if blocker and not confirm_open:
-            raise Refused(blocker)
+            raise ActionRefused(blocker)
         row.status = Status.UNINSTALLED
         row.uninstalled_at = timezone.now()
         row.save()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing_saas.query_params import positive_int
+from billing_saas.refusals import ActionRefused
 from connectors.models import Connection
 from tenants.catalog import services, solutions
 from tenants.catalog.models import Installation
@@ -90,7 +91,7 @@ def wizard(request, slug):
             connection = Connection.objects.filter(pk=state.get("connection") or 0).first()
             try:
                 services.start(slug, user=request.user, connection=connection)
-            except services.InstallRefused as refused:
+            except ActionRefused as refused:
                 messages.error(request, refused.message)
                 return redirect(f"{here}?step=connection")
             request.session.pop(key, None)
@@ -142,7 +143,7 @@ def retry(request, slug):
         services.start(
             slug, user=request.user, connection=installation.connection if installation else None
         )
-    except services.InstallRefused as refused:
+    except ActionRefused as refused:
         messages.error(request, refused.message)
         return redirect(reverse("catalog:wizard", args=[slug]) + "?step=platform")
     return redirect("catalog:progress", slug=slug)
@@ -157,7 +158,7 @@ def uninstall(request, slug):
         services.uninstall(
             slug, user=request.user, confirm_open=request.POST.get("confirm_open") == "yes"
         )
-    except services.InstallRefused as refused:
+    except ActionRefused as refused:
         messages.warning(request, refused.message)
         return redirect("catalog:detail", slug=slug)
     messages.success(
