@@ -270,17 +270,15 @@ class QuickBooksPlatform(PaymentPlatform):
                     return None
                 raise
             return self._invoice_event(payload, invoice, occurred)
-        if (entity or "").lower() == "refundreceipt" and payload.get("operation") in (
-            "Create",
-            "Update",
-        ):  # CloudEvents name it "Refundreceipt"
+        changed = payload.get("operation") in ("Create", "Update")
+        if str(entity).lower() == "refundreceipt" and changed:  # CloudEvents: "Refundreceipt"
             try:
                 return self._call(lambda qb: refund_event(qb, payload, occurred))
             except PlatformError as error:
                 if error.code == "610":  # deleted since: nothing to follow
                     return None
                 raise
-        if entity == "Payment" and payload.get("operation") in ("Create", "Update"):
+        if entity == "Payment" and changed:
             payment = self._call(lambda qb: qb.get_single_object("Payment", object_id))["Payment"]
             for line in payment.get("Line", []):
                 for txn in line.get("LinkedTxn", []):

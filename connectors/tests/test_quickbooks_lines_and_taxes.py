@@ -195,3 +195,23 @@ def test_a_request_without_lines_is_one_untaxed_line(quickbooks_platform, books)
     )
     assert "TaxCodeRef" not in line["SalesItemLineDetail"]
     assert invoice["TxnTaxDetail"] == {"TotalTax": 0.0} and invoice["TotalAmt"] == 99.5
+
+
+def test_a_tax_code_another_worker_just_created_is_used_not_duplicated(
+    quickbooks_platform, books, monkeypatch
+):
+    from connectors.quickbooks.tax_codes import TaxCodes
+
+    create = TaxCodes._create
+
+    def beaten_to_it(self, name, taxes):
+        # Between our look-up and our create, another worker creates the same code.
+        monkeypatch.setattr(TaxCodes, "_create", create)
+        books._call(lambda qb: TaxCodes(qb).code_for(taxes))
+        return create(self, name, taxes)
+
+    monkeypatch.setattr(TaxCodes, "_create", beaten_to_it)
+    remote = books.create_and_send_invoice(three_lines())
+    company = company_of(quickbooks_platform, books)
+    assert names(company, "TaxCode") == ["Exempt", "GST 5% + QST 9.975%"]
+    assert company.objects["Invoice"][remote.remote_id]["TotalAmt"] == 258.45
