@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from quickbooks import exceptions as qbo_errors
 from requests import RequestException
 
+from billing_saas.money_format import format_money
 from connectors.base import (
     Capability,
     ClientRef,
@@ -32,6 +34,11 @@ from connectors.base import (
     WebhookEvent,
 )
 from connectors.quickbooks import client as qbo
+from connectors.quickbooks.lines import invoice_lines
+from connectors.quickbooks.refunds import refund_event
+from connectors.quickbooks.tax_codes import TaxCodes
+
+log = logging.getLogger(__name__)
 
 MAX_DOC_NUMBER = 21  # Intuit's limit for an invoice's DocNumber
 
@@ -118,14 +125,7 @@ class QuickBooksPlatform(PaymentPlatform):
         customer_id = self.ensure_customer(request.client)
         body = {
             "CustomerRef": {"value": customer_id},
-            "Line": [
-                {
-                    "Amount": str(request.total.amount),
-                    "Description": request.description,
-                    "DetailType": "SalesItemLineDetail",
-                    "SalesItemLineDetail": {"ItemRef": {"value": "1", "name": "Services"}},
-                }
-            ],
+            **self._call(lambda qb: invoice_lines(request, TaxCodes(qb))),
             "DueDate": request.due_date.isoformat(),
             "BillEmail": {"Address": request.client.email},
             "AllowOnlineCreditCardPayment": True,
@@ -144,6 +144,7 @@ class QuickBooksPlatform(PaymentPlatform):
                 params={"include": "invoiceLink"},
             )
         )["Invoice"]
+        self._refuse_another_total(created, request)
         self._call(
             lambda qb: qb.misc_operation(
                 f"invoice/{created['Id']}/send?sendTo={request.client.email}",
@@ -152,6 +153,32 @@ class QuickBooksPlatform(PaymentPlatform):
             )
         )
         return self._remote(created)
+
+    def _refuse_another_total(self, created: dict, request: InvoiceRequest) -> None:
+        """QuickBooks adds the invoice up itself: one that does not come to our total is
+        deleted before anyone is sent it (a retry finds it deleted and refuses again)."""
+        theirs = Decimal(str(created.get("TotalAmt", 0)))
+        if theirs == request.total.amount:
+            return
+        body = json.dumps({"Id": created["Id"], "SyncToken": created["SyncToken"]})
+        try:
+            self._call(lambda qb: qb.delete_object("Invoice", body))
+        except PlatformError as error:
+            if error.code != "610":  # already deleted (by the first of two attempts): fine
+                log.warning("QuickBooks invoice %s not deleted: %s", created["Id"], error)
+        currency = request.total.currency
+        raise PlatformError(
+            _(
+                "QuickBooks added this invoice up to %(theirs)s instead of %(ours)s, so it was "
+                "not sent. Check the lines' taxes and discounts."
+            )
+            % {
+                "theirs": format_money(theirs, currency),
+                "ours": format_money(request.total.amount, currency),
+            },
+            code="total_mismatch",
+            platform="quickbooks",
+        )
 
     def _remote(self, invoice: dict) -> RemoteInvoice:
         currency = (invoice.get("CurrencyRef") or {}).get("value", "USD")
@@ -245,7 +272,15 @@ class QuickBooksPlatform(PaymentPlatform):
                     return None
                 raise
             return self._invoice_event(payload, invoice, occurred)
-        if entity == "Payment" and payload.get("operation") in ("Create", "Update"):
+        changed = payload.get("operation") in ("Create", "Update")
+        if str(entity).lower() == "refundreceipt" and changed:  # CloudEvents: "Refundreceipt"
+            try:
+                return self._call(lambda qb: refund_event(qb, payload, occurred))
+            except PlatformError as error:
+                if error.code == "610":  # deleted since: nothing to follow
+                    return None
+                raise
+        if entity == "Payment" and changed:
             payment = self._call(lambda qb: qb.get_single_object("Payment", object_id))["Payment"]
             for line in payment.get("Line", []):
                 for txn in line.get("LinkedTxn", []):
@@ -286,11 +321,12 @@ class QuickBooksPlatform(PaymentPlatform):
         )
 
     def recent_events(self, since: datetime) -> list[InboundPayload]:
-        """Change Data Capture: every invoice and payment changed since ``since``."""
-        changed = self._call(lambda qb: qb.change_data_capture("Invoice,Payment", qbo.iso(since)))
+        """Change Data Capture: every invoice, payment and refund changed since ``since``."""
+        entities = ("Invoice", "Payment", "RefundReceipt")
+        changed = self._call(lambda qb: qb.change_data_capture(",".join(entities), qbo.iso(since)))
         events = []
         for response in changed["CDCResponse"][0]["QueryResponse"]:
-            for entity in ("Invoice", "Payment"):
+            for entity in entities:
                 for obj in response.get(entity, []):
                     event_id = f"cdc:{entity}:{obj['Id']}:{obj.get('SyncToken', '0')}"
                     events.append(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 import json
 import queue
 import threading
@@ -18,6 +17,8 @@ from decimal import Decimal
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
+from connectors.quickbooks.emulator.pages import invoice_page, page
+from connectors.quickbooks.emulator.queries import run_query
 from connectors.quickbooks.emulator.state import (
     OAuthFault,
     QboFault,
@@ -27,6 +28,15 @@ from connectors.quickbooks.emulator.state import (
 )
 from connectors.quickbooks.emulator.wording import Wording, from_browser
 
+# What a GET of ``/<entity>/<id>`` reads.
+READABLE = {
+    "customer": "Customer",
+    "payment": "Payment",
+    "refundreceipt": "RefundReceipt",
+    "taxagency": "TaxAgency",
+    "taxcode": "TaxCode",
+    "taxrate": "TaxRate",
+}
 VERBS = {"Create": "created", "Update": "updated", "Void": "voided", "Delete": "deleted"}
 SCOPES = {"com.intuit.quickbooks.accounting", "com.intuit.quickbooks.payment", "openid"}
 
@@ -273,6 +283,8 @@ class QboApp:
     def dispatch(self, company, method, parts, query, body):
         state = self.state
         entity = parts[0]
+        if entity == "query" and method == "POST":  # the statement is the body, as text
+            return run_query(company, body.decode())
         data = json.loads(body or b"{}") if method == "POST" and body else {}
         if entity == "companyinfo":
             return {
@@ -286,37 +298,40 @@ class QboApp:
                 },
                 "time": now_iso(),
             }
-        if entity == "customer":
-            if method == "POST":
-                return {"Customer": public(state.save_customer(company, data)), "time": now_iso()}
-            return {"Customer": public(state.get(company, "Customer", parts[1])), "time": now_iso()}
+        if entity == "customer" and method == "POST":
+            return {"Customer": public(state.save_customer(company, data)), "time": now_iso()}
         if entity == "invoice":
-            if method == "POST" and len(parts) == 3 and parts[2] == "send":
-                invoice = state.send_invoice(company, parts[1], query.get("sendTo", ""))
-                return {"Invoice": self._invoice(company, invoice, True), "time": now_iso()}
-            if method == "POST" and query.get("operation") == "void":
-                invoice = state.void_invoice(company, data)
-                return {"Invoice": self._invoice(company, invoice, False), "time": now_iso()}
-            if method == "POST":
-                invoice = state.save_invoice(company, data)
-                return {
-                    "Invoice": self._invoice(
-                        company, invoice, query.get("include") == "invoiceLink"
-                    ),
-                    "time": now_iso(),
-                }
-            invoice = state.get(company, "Invoice", parts[1])
-            return {
-                "Invoice": self._invoice(company, invoice, query.get("include") == "invoiceLink"),
-                "time": now_iso(),
-            }
-        if entity == "payment" and len(parts) == 2:
-            return {"Payment": public(state.get(company, "Payment", parts[1])), "time": now_iso()}
+            return self.invoices(company, method, parts, query, data)
+        if entity == "taxservice" and parts[1:] == ["taxcode"] and method == "POST":
+            return state.create_tax_code(company, data)  # answered bare, as Intuit does
+        if entity == "taxagency" and method == "POST":
+            return {"TaxAgency": public(state.create_agency(company, data)), "time": now_iso()}
+        if entity in READABLE and method == "GET" and len(parts) == 2:
+            kind = READABLE[entity]
+            return {kind: public(state.get(company, kind, parts[1])), "time": now_iso()}
         if entity == "cdc":
             since = _parse_time(query.get("changedSince", ""))
             kinds = [k.strip() for k in query.get("entities", "").split(",") if k.strip()]
             return state.changed_since(company, kinds, since)
         raise QboFault(400, "Unsupported operation", "500", f"{method} {'/'.join(parts)}")
+
+    def invoices(self, company, method, parts, query, data):
+        state = self.state
+        with_link = query.get("include") == "invoiceLink"
+        if method == "POST" and len(parts) == 3 and parts[2] == "send":
+            invoice, with_link = (
+                state.send_invoice(company, parts[1], query.get("sendTo", "")),
+                True,
+            )
+        elif method == "POST" and query.get("operation") == "void":
+            invoice, with_link = state.void_invoice(company, data), False
+        elif method == "POST" and query.get("operation") == "delete":
+            return {"Invoice": state.delete_invoice(company, data), "time": now_iso()}
+        elif method == "POST":
+            invoice = state.save_invoice(company, data)
+        else:
+            invoice = state.get(company, "Invoice", parts[1])
+        return {"Invoice": self._invoice(company, invoice, with_link), "time": now_iso()}
 
     def _invoice(self, company, invoice, with_link: bool) -> dict:
         result = public(invoice)
@@ -326,55 +341,7 @@ class QboApp:
 
     # ---- hosted invoice page -----------------------------------------------------------------
     def hosted_invoice(self, method, path, form, words: Wording):
-        parts = path.strip("/").split("/")  # app invoice <realm> <id> <token>
-        not_found = page(
-            words, words.text("not_found"), f"<h1>{words.html('invoice_not_found')}</h1>"
-        )
-        if len(parts) != 5 or parts[2] not in self.state.companies:
-            return 404, "html", not_found, {}
-        company = self.state.companies[parts[2]]
-        invoice = company.objects.get("Invoice", {}).get(parts[3])
-        if invoice is None or invoice.get("_link_token") != parts[4]:
-            return 404, "html", not_found, {}
-        amount = words.money(invoice["TotalAmt"], invoice["CurrencyRef"]["value"])
-        summary = (
-            "<p class='muted'>"
-            + words.html("invoice_of", company=company.name, number=invoice["DocNumber"])
-            + f"</p><p class='amount'>{html.escape(amount, quote=False)}</p>"
-            + f"<p>{words.html('due', date=words.day(invoice.get('DueDate')))}</p>"
-        )
-        if invoice.get("PrivateNote") == "Voided":
-            body = summary + f"<p class='error' role='status'>{words.html('voided')}</p>"
-            return 200, "html", page(words, words.text("voided_title"), body), {}
-        if float(invoice["Balance"]) <= 0:
-            body = summary + f"<p class='ok' role='status'>{words.html('paid')}</p>"
-            return 200, "html", page(words, words.text("paid_title"), body), {}
-        error = ""
-        if method == "POST":
-            card = "".join(ch for ch in form.get("card", "") if ch.isdigit())
-            if card == "4242424242424242":
-                self.state.pay_invoice(company.realm_id, invoice["Id"])
-                return 302, "html", "", {"Location": path}
-            error = "declined" if card == "4000000000000002" else "check_number"
-        failure = f"<p class='error' role='alert'>{words.html(error)}</p>" if error else ""
-        return (
-            200,
-            "html",
-            page(
-                words,
-                words.text("pay_invoice"),
-                summary
-                + f"""
-          <form method="post">
-            <label for="card">{words.html("card_number")}</label>
-            <input id="card" name="card" required>
-            <label for="exp">{words.html("expiry")}</label><input id="exp" name="exp" required>
-            <label for="cvc">{words.html("cvc")}</label><input id="cvc" name="cvc" required>
-            {failure}<button>{words.html("pay_now")}</button>
-          </form>""",
-            ),
-            {},
-        )
+        return invoice_page(self.state, method, path, form, words)
 
     # ---- test control -------------------------------------------------------------------------
     def control(self, path, payload):
@@ -392,6 +359,12 @@ class QboApp:
                 payload["realm"], payload["invoice"], Decimal(str(amount)) if amount else None
             )
             return 200, "json", public(payment), {}
+        if path == "/_emulator/refund":  # the bookkeeper refunds (part of) a payment
+            amount = payload.get("amount")
+            receipt = state.refund_payment(
+                payload["realm"], payload["payment"], Decimal(str(amount)) if amount else None
+            )
+            return 200, "json", public(receipt), {}
         return 404, "json", {"error": "unknown control"}, {}
 
 
@@ -402,26 +375,3 @@ def _parse_time(value: str) -> float:
         return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
         raise QboFault(400, "Invalid changedSince", "2010", value) from None
-
-
-STYLE = """body{font-family:system-ui,sans-serif;background:#f4f5f8;margin:0;color:#21262c}
-main{max-width:440px;margin:48px auto;background:#fff;border-radius:10px;padding:32px;
-box-shadow:0 2px 10px rgba(0,0,0,.08)}.muted{color:#6b6c72}.amount{font-size:2rem;
-font-weight:600}label{display:block;margin:12px 0 4px;font-size:.85rem}input{width:100%;
-box-sizing:border-box;padding:10px;border:1px solid #c1c4c8;border-radius:4px}
-button{margin-top:18px;width:100%;padding:12px;border:0;border-radius:4px;background:#2ca01c;
-color:#fff;font-weight:600;font-size:1rem}button.secondary{background:#fff;color:#393a3d;
-border:1px solid #c1c4c8}.error{background:#fdecea;color:#a41c1c;padding:10px;border-radius:4px}
-.ok{background:#e6f6ec;color:#1b6b3a;padding:10px;border-radius:4px}
-.badge{display:inline-block;padding:2px 8px;border-radius:10px;background:#e1f3dc;
-color:#1e6b12;font-size:.75rem;font-weight:600}"""
-
-
-def page(words: Wording, title: str, body: str) -> str:
-    """A whole page; ``title`` is plain text, ``body`` HTML."""
-    return (
-        f'<!doctype html><html lang="{words.language}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body><main>"
-        f'<p class="badge">{words.html("badge")}</p>{body}</main></body></html>'
-    )

@@ -10,62 +10,26 @@ from __future__ import annotations
 import secrets
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
+
+from connectors.quickbooks.emulator.invoices import InvoiceBook
+from connectors.quickbooks.emulator.records import (  # noqa: F401 - the emulator's names
+    Company,
+    OAuthFault,
+    QboFault,
+    now_iso,
+    public,
+)
+from connectors.quickbooks.emulator.refunds import RefundBook
+from connectors.quickbooks.emulator.taxes import TaxBook
 
 ACCESS_TTL = 3600
 REFRESH_TTL = 100 * 86400
 CODE_TTL = 300
 RATE_PER_MINUTE = 500
 MAX_CONCURRENT = 10
-MAX_DOC_NUMBER = 21
 
 
-class QboFault(Exception):
-    """An error answered as QuickBooks does: a ``Fault`` body with an HTTP status."""
-
-    def __init__(
-        self, status: int, message: str, code: str, detail: str = "", kind="ValidationFault"
-    ):
-        super().__init__(message)
-        self.status = status
-        self.body = {
-            "Fault": {
-                "Error": [{"Message": message, "Detail": detail or message, "code": code}],
-                "type": kind,
-            },
-            "time": now_iso(),
-        }
-
-
-class OAuthFault(Exception):
-    def __init__(self, error: str, status: int = 400):
-        super().__init__(error)
-        self.status = status
-        self.body = {"error": error}
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000-00:00")
-
-
-@dataclass
-class Company:
-    realm_id: str
-    name: str
-    email: str
-    objects: dict[str, dict[str, dict]] = field(default_factory=dict)  # kind → id → object
-    next_id: int = 1
-    changes: list[tuple[float, str, str]] = field(default_factory=list)  # (t, kind, id)
-    request_ids: dict[str, tuple[int, dict]] = field(default_factory=dict)
-    window: deque = field(default_factory=deque)
-    in_flight: int = 0
-    connected: bool = True
-
-
-class QboState:
+class QboState(InvoiceBook, TaxBook, RefundBook):
     def __init__(self, public_url: str, client_id: str, client_secret: str):
         self.public_url = public_url.rstrip("/")
         self.client_id = client_id
@@ -97,6 +61,7 @@ class QboState:
             while not realm or realm in self.companies:
                 realm = str(9130350000000000 + secrets.randbelow(10**12))
             self.companies[realm] = Company(realm, company_name, email)
+            self.seed_taxes(self.companies[realm])
             code = "AB11" + secrets.token_urlsafe(24)
             self.codes[code] = {
                 "realm": realm,
@@ -254,133 +219,6 @@ class QboState:
             }
             return self.store(company, "Customer", customer, "Create")
 
-    def save_invoice(self, company: Company, body: dict) -> dict:
-        with self.lock:
-            if body.get("Id"):
-                current = self.get(company, "Invoice", body["Id"])
-                self.check_sync(current, body)
-                for key in ("CustomerMemo", "PrivateNote", "BillEmail", "DueDate"):
-                    if key in body:
-                        current[key] = body[key]
-                current["SyncToken"] = str(int(current["SyncToken"]) + 1)
-                return self.store(company, "Invoice", current, "Update")
-            customer = self.get(
-                company, "Customer", (body.get("CustomerRef") or {}).get("value", "")
-            )
-            lines = body.get("Line") or []
-            if not lines:
-                raise QboFault(400, "Required param missing", "2020", "Line is required")
-            number = str(body.get("DocNumber") or "")
-            if len(number) > MAX_DOC_NUMBER:
-                raise QboFault(
-                    400,
-                    "String length is either shorter or longer than supported by specification",
-                    "2050",
-                    f"String length specified does not match the supported length. Min:0 "
-                    f"Max:{MAX_DOC_NUMBER} supported. Supplied length:{len(number)}",
-                )
-            total = sum(Decimal(str(line.get("Amount", 0))) for line in lines)
-            invoice_id = self.new_id(company)
-            invoice = {
-                **body,
-                "Id": invoice_id,
-                "SyncToken": "0",
-                "DocNumber": number or f"{1000 + int(invoice_id)}",  # numbered only when absent
-                "TxnDate": datetime.now(UTC).date().isoformat(),
-                "CustomerRef": {"value": customer["Id"], "name": customer["DisplayName"]},
-                "TotalAmt": float(total),
-                "Balance": float(total),
-                "CurrencyRef": body.get("CurrencyRef") or {"value": "USD"},
-                "EmailStatus": "NotSet",
-                "LinkedTxn": [],
-                "domain": "QBO",
-            }
-            invoice["_link_token"] = secrets.token_urlsafe(16)
-            return self.store(company, "Invoice", invoice, "Create")
-
-    def invoice_link(self, company: Company, invoice: dict) -> str:
-        if not (
-            invoice.get("AllowOnlineCreditCardPayment") or invoice.get("AllowOnlineACHPayment")
-        ) or not invoice.get("BillEmail"):
-            return ""  # QuickBooks gives no link when online payment or the email is missing
-        return (
-            f"{self.public_url}/app/invoice/{company.realm_id}/{invoice['Id']}/"
-            f"{invoice['_link_token']}"
-        )
-
-    def send_invoice(self, company: Company, invoice_id: str, send_to: str) -> dict:
-        with self.lock:
-            invoice = self.get(company, "Invoice", invoice_id)
-            if send_to:
-                invoice["BillEmail"] = {"Address": send_to}
-            if not invoice.get("BillEmail"):
-                raise QboFault(
-                    400,
-                    "Invalid Email Address",
-                    "2050",
-                    "An email address is required to send the invoice",
-                )
-            invoice["EmailStatus"] = "EmailSent"
-            invoice["DeliveryInfo"] = {"DeliveryType": "Email", "DeliveryTime": now_iso()}
-            invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-            return self.store(company, "Invoice", invoice, "Update")
-
-    def void_invoice(self, company: Company, body: dict) -> dict:
-        with self.lock:
-            invoice = self.get(company, "Invoice", body.get("Id", ""))
-            self.check_sync(invoice, body)
-            if any(txn.get("TxnType") == "Payment" for txn in invoice["LinkedTxn"]):
-                raise QboFault(
-                    400,
-                    "Business Validation Error",
-                    "6140",
-                    "This invoice has a payment applied to it and cannot be voided. "
-                    "Delete or unapply the payment first.",
-                )
-            invoice.update(TotalAmt=0.0, Balance=0.0, PrivateNote="Voided")
-            for line in invoice["Line"]:
-                line["Amount"] = 0.0
-            invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-            return self.store(company, "Invoice", invoice, "Void")
-
-    def pay_invoice(self, realm: str, invoice_id: str, amount: Decimal | None = None) -> dict:
-        with self.lock:
-            company = self.companies[realm]
-            invoice = self.get(company, "Invoice", invoice_id)
-            balance = Decimal(str(invoice["Balance"]))
-            amount = balance if amount is None else amount
-            if invoice.get("PrivateNote") == "Voided" or balance <= 0 or not 0 < amount <= balance:
-                raise QboFault(
-                    400,
-                    "Business Validation Error",
-                    "6000",
-                    "This invoice cannot take this payment.",
-                )
-            payment_id = self.new_id(company)
-            payment = {
-                "Id": payment_id,
-                "SyncToken": "0",
-                "domain": "QBO",
-                "TxnDate": datetime.now(UTC).date().isoformat(),
-                "CustomerRef": invoice["CustomerRef"],
-                "TotalAmt": float(amount),
-                "CurrencyRef": invoice["CurrencyRef"],
-                "UnappliedAmt": 0.0,
-                "PaymentMethodRef": {"value": "1", "name": "Visa"},
-                "Line": [
-                    {
-                        "Amount": float(amount),
-                        "LinkedTxn": [{"TxnId": invoice_id, "TxnType": "Invoice"}],
-                    }
-                ],
-            }
-            self.store(company, "Payment", payment, "Create")
-            invoice["Balance"] = float(balance - amount)
-            invoice["LinkedTxn"].append({"TxnId": payment_id, "TxnType": "Payment"})
-            invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-            self.store(company, "Invoice", invoice, "Update")
-            return payment
-
     def changed_since(self, company: Company, kinds: list[str], since: float) -> dict:
         ids: dict[str, list[str]] = {kind: [] for kind in kinds}
         for moment, kind, object_id in company.changes:
@@ -388,10 +226,11 @@ class QboState:
                 ids[kind].append(object_id)
         responses = []
         for kind, object_ids in ids.items():
-            objects = [public(company.objects[kind][i]) for i in object_ids]
+            # A deleted object is reported as such (QuickBooks' CDC does the same).
+            kept = company.objects.get(kind, {})
+            objects = [
+                public(kept[i]) if i in kept else {"Id": i, "status": "Deleted", "domain": "QBO"}
+                for i in object_ids
+            ]
             responses.append({kind: objects, "startPosition": 1, "maxResults": len(objects)})
         return {"CDCResponse": [{"QueryResponse": responses}], "time": now_iso()}
-
-
-def public(obj: dict) -> dict:
-    return {key: value for key, value in obj.items() if not key.startswith("_")}

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 
 from connectors.emulator_wording import NBSP, NNBSP, PageWording
 
@@ -42,6 +42,14 @@ WORDS: dict[str, dict[str, str]] = {
     "expiry": {"en": "Expiry (MM / YY)", "fr": "Date d'expiration (MM / AA)"},
     "cvc": {"en": "CVC", "fr": "CVC"},
     "pay_now": {"en": "Pay now", "fr": "Payer maintenant"},
+    # The invoice's lines and totals (QuickBooks' invoice columns).
+    "description": {"en": "Description", "fr": "Description"},
+    "quantity": {"en": "Qty", "fr": "Qté"},
+    "rate": {"en": "Rate", "fr": "Taux"},
+    "amount": {"en": "Amount", "fr": "Montant"},
+    "subtotal": {"en": "Subtotal", "fr": "Sous-total"},
+    "tax_on": {"en": "{name} on {net}", "fr": "{name} sur {net}"},
+    "total": {"en": "Total", "fr": "Total"},
     # The OAuth consent page (seen by the provider).
     "connect_title": {"en": "Connect to QuickBooks", "fr": "Se connecter à QuickBooks"},
     "connect_intro": {
@@ -69,6 +77,13 @@ class Wording(PageWording):
         except InvalidOperation:
             return f"{amount} {currency}"
         return format_currency(value, currency.upper(), locale=self.locale)
+
+    def number(self, value) -> str:
+        """A quantity as the language writes it: 1.5 in English, 1,5 in French."""
+        try:
+            return format_decimal(Decimal(str(value)), locale=self.locale)
+        except InvalidOperation:
+            return str(value)
 
     def day(self, iso_date: str | None) -> str:
         """A QuickBooks date (``2026-11-26``) written out: "26 novembre 2026"."""
