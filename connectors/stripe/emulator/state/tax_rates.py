@@ -1,0 +1,7 @@
+"""Tax rates."""
+
+from __future__ import annotations
+
+
+class TaxRatesMixin:
+    pass
