@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -360,7 +361,9 @@ class StripePlatform(PaymentPlatform):
                             event_type=data["type"],
                             account_ref=data.get("account") or self.account_id,
                             livemode=bool(data.get("livemode")),
-                            payload=data,
+                            # As a webhook would carry it: the SDK reads decimal fields
+                            # (``unit_amount_decimal``) as Decimals, JSON wants their strings.
+                            payload=json.loads(json.dumps(data, default=str)),
                         )
                     )
                 if not page.get("has_more") or not page["data"]:

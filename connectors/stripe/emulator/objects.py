@@ -29,6 +29,9 @@ ID_PREFIXES = {
     "account": "acct",
     "event": "evt",
     "refund": "re",
+    "tax_rate": "txr",
+    "item": "li",
+    "price": "price",
 }
 
 _ALPHABET = string.ascii_letters + string.digits

@@ -38,6 +38,16 @@ class CustomersMixin:
         self.emit(data.account["id"], "customer.created", customer)
         return customer
 
+    def update_customer(self, customer: dict, params: dict) -> dict:
+        for field in ("name", "email", "phone", "description"):
+            if field in params:
+                customer[field] = params[field]
+        if "preferred_locales" in params:
+            customer["preferred_locales"] = self.locales(params["preferred_locales"])
+        customer["metadata"].update(params.get("metadata") or {})
+        self.save()
+        return customer
+
     @staticmethod
     def locales(value) -> list[str]:
         """A customer's ``preferred_locales``: a list of tags; an empty value clears it."""

@@ -70,6 +70,7 @@ class InvoicesMixin:
             subtotal_excluding_tax=0,
             total=0,
             total_excluding_tax=0,
+            total_taxes=[],
             starting_balance=0,
             issuer={"type": "self"},
             payment_settings={
@@ -81,6 +82,22 @@ class InvoicesMixin:
         invoice["lines"]["url"] = f"/v1/invoices/{invoice['id']}/lines"
         self.store(data, invoice, livemode)
         self.emit(data.account["id"], "invoice.created", invoice)
+        return invoice
+
+    def update_invoice(self, data: AccountData, invoice_id: str, params: dict) -> dict:
+        """A draft's number, description and footer; a finalised invoice's metadata only."""
+        invoice = self.get(data, "invoice", invoice_id, "in_")
+        if invoice["status"] != "draft" and set(params) - {"metadata"}:
+            raise StripeError(
+                400,
+                "Finalized invoices can't be updated in this way",
+                code="invoice_not_editable",
+            )
+        if "number" in params:
+            invoice["number"] = self.check_number(data, params["number"], invoice_id)
+        invoice["metadata"].update(params.get("metadata") or {})
+        invoice.update({k: v for k, v in params.items() if k in ("description", "footer")})
+        self.save()
         return invoice
 
     def check_number(self, data: AccountData, number, invoice_id: str | None) -> str | None:

@@ -11,6 +11,7 @@ from connectors.stripe.emulator.state.core import (
     AccountData,
     StripeError,
     _int,
+    public,
 )
 
 
@@ -111,7 +112,10 @@ class PaymentsMixin:
                     "card": {"brand": "visa", "last4": number[-4:]},
                 },
                 outcome={"type": "authorized", "seller_message": "Payment complete."},
+                amount_refunded=0,
+                refunded=False,
             )
+            charge["refunds"] = list_object([], f"/v1/charges/{charge['id']}/refunds")
             self.store(data, charge, bool(data.account.get("_livemode")))
             intent.update(status="succeeded", amount_received=amount, latest_charge=charge["id"])
         elif number == DECLINE_CARD:
@@ -139,6 +143,12 @@ class PaymentsMixin:
                 param="payment_intent",
             )
         left = charge["amount"] - (charge.get("amount_refunded") or 0)
+        if left <= 0:
+            raise StripeError(
+                400,
+                f"Charge {charge['id']} has already been refunded.",
+                code="charge_already_refunded",
+            )
         amount = _int(params.get("amount"), "amount") or left
         if not 0 < amount <= left:
             raise StripeError(
@@ -154,13 +164,20 @@ class PaymentsMixin:
             created=self.now(),
             currency=charge["currency"],
             payment_intent=intent["id"],
+            customer=charge.get("customer"),
+            reason=params.get("reason"),
             status="succeeded",
             metadata=params.get("metadata") or {},
         )
         self.store(data, refund, livemode)
         charge["amount_refunded"] = (charge.get("amount_refunded") or 0) + amount
         charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        charge["refunds"]["data"].insert(0, public(refund))
+        # A card refund succeeds at once (in test mode): Stripe tells of the charge's running
+        # refunded total and of the refund itself; ``charge.refund.updated`` would follow only
+        # if the refund's status changed later, which an emulated card refund never does.
         self.emit(data.account["id"], "charge.refunded", charge)
+        self.emit(data.account["id"], "refund.created", refund)
         return refund
 
     def invoice_payments(self, data: AccountData, invoice_id: str, url: str) -> dict:
