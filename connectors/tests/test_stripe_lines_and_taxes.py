@@ -209,3 +209,16 @@ def test_a_payment_link_carries_the_lines_and_their_taxes(stripe_platform, alpha
     page = requests.get(link.url, timeout=5).text
     for shown in ("Invoice INV-0001", "GST (5%)", "€56.37", "QST (9.975%)", "€112.45", "€1,321.12"):
         assert shown in page
+
+
+def test_a_french_client_reads_the_lines_and_taxes_in_french(stripe_platform, alpha_stripe):
+    request = document()
+    request = replace(request, client=replace(request.client, language="fr"))
+
+    remote = alpha_stripe.create_and_send_invoice(request)
+
+    items = [r["params"] for r in requests_to(stripe_platform, alpha_stripe, "/v1/invoiceitems")]
+    assert items[1]["description"] == "Consulting (2,5 × 50,92\u00a0€)"
+    page = requests.get(remote.pay_url, timeout=5).text
+    for shown in ("Sous-total", "GST (5\u00a0%)", "QST (9,975\u00a0%)", "1\u202f321,12\u00a0€"):
+        assert shown in page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from connectors.stripe.emulator.objects import build, list_object, new_id
+from connectors.stripe.emulator.objects import build, new_id, page_of
 from connectors.stripe.emulator.state.core import API_VERSION, AccountData, public
 
 
@@ -38,9 +38,4 @@ class EventsMixin:
         created = params.get("created")
         if isinstance(created, dict) and created.get("gte"):
             events = [e for e in events if e["created"] >= int(created["gte"])]
-        if params.get("starting_after"):
-            ids = [e["id"] for e in events]
-            if params["starting_after"] in ids:
-                events = events[ids.index(params["starting_after"]) + 1 :]
-        limit = min(int(params.get("limit") or 10), 100)
-        return list_object(events[:limit], url, has_more=len(events) > limit)
+        return page_of(events, params, url)

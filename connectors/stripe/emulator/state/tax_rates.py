@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from connectors.stripe.emulator.objects import build, list_object, new_id
+from connectors.stripe.emulator.objects import build, new_id, page_of
 from connectors.stripe.emulator.state.core import AccountData, StripeError, _bool
 
 EDITABLE = ("active", "description", "display_name", "jurisdiction", "state", "tax_type")
@@ -101,12 +101,7 @@ class TaxRatesMixin:
             if params.get(flag) not in (None, ""):
                 rates = [r for r in rates if r[flag] == _bool(params[flag])]
         rates.sort(key=lambda r: (r["created"], r["id"]), reverse=True)
-        if params.get("starting_after"):
-            ids = [r["id"] for r in rates]
-            if params["starting_after"] in ids:
-                rates = rates[ids.index(params["starting_after"]) + 1 :]
-        limit = min(int(params.get("limit") or 10), 100)
-        return list_object(rates[:limit], url, has_more=len(rates) > limit)
+        return page_of(rates, params, url)
 
     def tax_rates_for(self, data: AccountData, ids, param: str) -> list[dict]:
         """The active tax rates a line names (``tax_rates``), as Stripe checks them."""
