@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -16,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from billing_saas.money_format import format_money
 from connectors.base import (
     Capability,
     ClientRef,
@@ -36,6 +38,7 @@ from connectors.base import (
 from connectors.money import from_minor_units, minor_units
 from connectors.stripe.app import StripeApp
 from connectors.stripe.client import plain_api, translated_errors
+from connectors.stripe.lines import document_lines, line_taxes, pricing, tax_rate_ids
 
 INVOICE_STATUSES = {
     "draft": RemoteStatus.DRAFT,
@@ -92,6 +95,20 @@ def decline_reason(error: dict) -> str:
         if code in DECLINE_REASONS:
             return str(DECLINE_REASONS[code])
     return error.get("message") or _("The payment failed.")
+
+
+def _another_total(remote: int, expected: int, currency: str) -> PlatformError:
+    """Stripe's total is not billing's (which the client was told): nothing is sent."""
+    amounts = {
+        "remote": format_money(_money(remote, currency).amount, currency.upper()),
+        "ours": format_money(_money(expected, currency).amount, currency.upper()),
+    }
+    return PlatformError(
+        _("Stripe computed another total (%(remote)s) than ours (%(ours)s); nothing was sent.")
+        % amounts,
+        code="amount_mismatch",
+        platform="stripe",
+    )
 
 
 class StripePlatform(PaymentPlatform):
@@ -193,28 +210,54 @@ class StripePlatform(PaymentPlatform):
                 },
                 self._options(f"{key}:invoice"),
             )
-            self.api.invoice_items.create(
-                {
-                    "customer": customer_id,
-                    "invoice": invoice["id"],
-                    "amount": amount,
-                    "currency": currency,
-                    "description": request.description,
-                    "metadata": {"request_id": str(request.local_id)},
-                },
-                self._options(f"{key}:item"),
-            )
+            self._add_items(request, invoice["id"], customer_id)
+            draft = self.api.invoices.retrieve(invoice["id"], {}, self._options())
+            self._refuse_another_total(draft, amount)
             invoice = self.api.invoices.finalize_invoice(
                 invoice["id"], {"auto_advance": False}, self._options(f"{key}:finalize")
             )
-        if invoice["amount_due"] != amount:
-            raise PlatformError(
-                _("Stripe's invoice total (%(remote)s) differs from ours; it needs checking.")
-                % {"remote": invoice["amount_due"]},
-                code="amount_mismatch",
-                platform="stripe",
-            )
+            self._refuse_another_total(invoice, amount)
         return self._remote_invoice(invoice)
+
+    def _add_items(self, request: InvoiceRequest, invoice_id: str, customer_id: str) -> None:
+        """One invoice item per line, with its tax rates (``lines.py`` says how a line is
+        priced); each item's key is the request's and the line's place in it."""
+        currency = request.total.currency.lower()
+        lines = document_lines(request)
+        rate_ids = tax_rate_ids(self, lines)
+        for index, line in enumerate(lines):
+            with _in_language(request.client.language):
+                priced = pricing(line)
+            if priced.quantity == 1:
+                price = {"amount": priced.unit_amount}
+            else:
+                price = {"quantity": priced.quantity, "unit_amount_decimal": priced.unit_amount}
+            metadata = {"request_id": str(request.local_id)}
+            if line.reference:
+                metadata["reference"] = line.reference
+            self.api.invoice_items.create(
+                {
+                    "customer": customer_id,
+                    "invoice": invoice_id,
+                    "currency": currency,
+                    "description": priced.description,
+                    **price,
+                    **({"tax_rates": line_taxes(line, rate_ids)} if line.taxes else {}),
+                    "metadata": metadata,
+                },
+                self._options(f"{request.idempotency_key}:item:{index}"),
+            )
+
+    def _refuse_another_total(self, invoice, expected: int) -> None:
+        """Billing's total is the one the client was told; a Stripe invoice that comes to
+        another (its own tax rounding, a line lost) is removed, never left open to pay."""
+        if invoice["total"] == expected:
+            return
+        if invoice["status"] == "draft":
+            self.api.invoices.delete(invoice["id"], {}, self._options())
+        elif invoice["status"] == "open":
+            self.api.invoices.void_invoice(invoice["id"], {}, self._options())
+        raise _another_total(invoice["total"], expected, invoice["currency"])
 
     def _discard_earlier_drafts(self, request: InvoiceRequest) -> None:
         """Delete the drafts an earlier, refused attempt at this request left behind: they hold
@@ -279,33 +322,19 @@ class StripePlatform(PaymentPlatform):
     # ---- one-off payment links (Checkout) ---------------------------------------------------
     def create_payment_link(self, request: InvoiceRequest, success_url: str, cancel_url: str,
                             expires_at: datetime | None = None) -> PaymentLink:  # fmt: skip
-        currency = request.total.currency.lower()
-        amount = minor_units(request.total.amount, request.total.currency)
         customer_id = self.ensure_customer(request.client)
         expires = expires_at or datetime.now(UTC) + CHECKOUT_TTL - timedelta(minutes=1)
         metadata = {**request.metadata, "request_id": str(request.local_id)}
-        product = {"name": request.description}
         if request.number:
-            # A session has no invoice number of its own: Checkout shows ours under the name.
             metadata["number"] = request.number
-            with _in_language(request.client.language):  # the client reads it on Checkout
-                product["description"] = _("Invoice %(number)s") % {"number": request.number}
         with translated_errors():
+            line_items = self._checkout_lines(request)
             session = self.api.checkout.sessions.create(
                 {
                     "mode": "payment",
                     "customer": customer_id,
                     "client_reference_id": str(request.local_id),
-                    "line_items": [
-                        {
-                            "quantity": 1,
-                            "price_data": {
-                                "currency": currency,
-                                "unit_amount": amount,
-                                "product_data": product,
-                            },
-                        }
-                    ],
+                    "line_items": line_items,
                     "success_url": success_url,
                     "cancel_url": cancel_url,
                     "expires_at": int(expires.timestamp()),
@@ -316,9 +345,40 @@ class StripePlatform(PaymentPlatform):
                 },
                 self._options(f"{request.idempotency_key}:checkout"),
             )
+            expected = minor_units(request.total.amount, request.total.currency)
+            if session["amount_total"] != expected:
+                self.api.checkout.sessions.expire(session["id"], {}, self._options())
+                raise _another_total(session["amount_total"], expected, session["currency"])
         return PaymentLink(
             remote_id=session["id"], url=session["url"], expires_at=_when(session["expires_at"])
         )
+
+    def _checkout_lines(self, request: InvoiceRequest) -> list[dict]:
+        """Checkout's ``line_items``: one per line, priced as invoice items are, each with
+        its tax rates. A session has no invoice number of its own: Checkout shows ours under
+        the first line's name."""
+        currency = request.total.currency.lower()
+        lines = document_lines(request)
+        rate_ids = tax_rate_ids(self, lines)
+        items = []
+        with _in_language(request.client.language):  # the client reads it on Checkout
+            for index, line in enumerate(lines):
+                priced = pricing(line)
+                product = {"name": priced.description}
+                if index == 0 and request.number:
+                    product["description"] = _("Invoice %(number)s") % {"number": request.number}
+                items.append(
+                    {
+                        "quantity": priced.quantity,
+                        "price_data": {
+                            "currency": currency,
+                            "unit_amount": priced.unit_amount,
+                            "product_data": product,
+                        },
+                        **({"tax_rates": line_taxes(line, rate_ids)} if line.taxes else {}),
+                    }
+                )
+        return items
 
     def fetch_payment_link(self, remote_id: str) -> RemoteInvoice:
         with translated_errors():
@@ -363,7 +423,9 @@ class StripePlatform(PaymentPlatform):
                             event_type=data["type"],
                             account_ref=data.get("account") or self.account_id,
                             livemode=bool(data.get("livemode")),
-                            payload=data,
+                            # As a webhook would carry it: the SDK reads decimal fields
+                            # (``unit_amount_decimal``) as Decimals, JSON wants their strings.
+                            payload=json.loads(json.dumps(data, default=str)),
                         )
                     )
                 if not page.get("has_more") or not page["data"]:

@@ -16,7 +16,8 @@ REFERENCE = FIXTURES.with_name("reference") / "fixtures3.json"
 CONNECT_EXTRAS = {"event": {"account"}}
 NESTED = {
     "invoice": ["status_transitions", "lines"],
-    "checkout.session": [],
+    "checkout.session": ["total_details"],
+    "item": ["price"],
     "invoice_payment": ["status_transitions"],
 }
 
@@ -94,6 +95,18 @@ def every_object(stripe_emulator) -> dict[str, dict]:
             "currency": "eur",
         },
     )
+    tax_rate = keep(
+        call(
+            stripe_emulator,
+            "POST",
+            "/v1/tax_rates",
+            acct,
+            {"display_name": "VAT", "percentage": "20", "inclusive": "false"},
+        )
+    )
+    listed = call(stripe_emulator, "GET", "/v1/tax_rates?active=true", acct)
+    assert [rate["id"] for rate in listed["data"]] == [tax_rate["id"]]
+    assert call(stripe_emulator, "GET", f"/v1/tax_rates/{tax_rate['id']}", acct) == tax_rate
     keep(
         call(
             stripe_emulator,
@@ -103,14 +116,17 @@ def every_object(stripe_emulator) -> dict[str, dict]:
             {
                 "customer": customer["id"],
                 "invoice": invoice["id"],
-                "amount": "500",
+                "quantity": "2",
+                "unit_amount_decimal": "250",
                 "currency": "eur",
+                "tax_rates[0]": tax_rate["id"],
             },
         )
     )
     invoice = keep(
         call(stripe_emulator, "POST", f"/v1/invoices/{invoice['id']}/finalize", acct, {})
     )
+    assert (invoice["subtotal"], invoice["total"], invoice["amount_due"]) == (500, 600, 600)
     seen["line_item"] = invoice["lines"]["data"][0]
     intent = stripe_emulator.state.pay_invoice(acct, invoice["id"], "4242424242424242")
     keep(call(stripe_emulator, "GET", f"/v1/payment_intents/{intent['id']}", acct))
@@ -126,7 +142,7 @@ def every_object(stripe_emulator) -> dict[str, dict]:
     )
     payments = call(stripe_emulator, "GET", f"/v1/invoice_payments?invoice={invoice['id']}", acct)
     keep(payments["data"][0])
-    keep(
+    session = keep(
         call(
             stripe_emulator,
             "POST",
@@ -139,9 +155,13 @@ def every_object(stripe_emulator) -> dict[str, dict]:
                 "line_items[0][price_data][currency]": "eur",
                 "line_items[0][price_data][unit_amount]": "700",
                 "line_items[0][price_data][product_data][name]": "Deposit",
+                "line_items[0][tax_rates][0]": tax_rate["id"],
             },
         )
     )
+    assert (session["amount_total"], session["total_details"]["amount_tax"]) == (840, 140)
+    items = call(stripe_emulator, "GET", f"/v1/checkout/sessions/{session['id']}/line_items", acct)
+    keep(items["data"][0])
     events = call(stripe_emulator, "GET", "/v1/events?limit=3", acct)
     keep(events["data"][0])
     return seen
@@ -157,7 +177,7 @@ def test_every_returned_object_has_stripes_fields(stripe_emulator, reference):
     assert set(returned) >= {
         "account", "account_link", "customer", "invoice", "deleted_invoice", "invoiceitem",
         "line_item", "payment_intent", "charge", "invoice_payment", "checkout.session", "event",
-        "refund",
+        "refund", "tax_rate", "item",
     }  # fmt: skip
     for kind, obj in returned.items():
         expected = set(reference[kind])

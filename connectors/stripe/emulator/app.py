@@ -3,7 +3,7 @@
 A plain WSGI application. The official SDK reaches it through its ``base_addresses``; browsers
 reach the hosted pages through the URLs the API returns. ``/_emulator/…`` is not Stripe's: it
 lets tests and the dev stack drive what a person or Stripe would do (advance the clock, lose
-webhooks, inject a timeout, mint an OAuth code).
+webhooks, inject a timeout, mint an OAuth code, pay, refund as from the dashboard).
 """
 
 from __future__ import annotations
@@ -236,13 +236,7 @@ class EmulatorApp:
         if parts[:1] == ["customers"] and len(parts) == 2:
             customer = state.get(data, "customer", parts[1], "cus_")
             if method == "POST":
-                for field in ("name", "email", "phone", "description"):
-                    if field in params:
-                        customer[field] = params[field]
-                if "preferred_locales" in params:
-                    customer["preferred_locales"] = state.locales(params["preferred_locales"])
-                customer["metadata"].update(params.get("metadata") or {})
-                state.save()
+                customer = state.update_customer(customer, params)
             return public(customer)
         if parts == ["invoices"]:
             if method == "POST":
@@ -266,19 +260,7 @@ class EmulatorApp:
                 invoice = state.get(data, "invoice", invoice_id, "in_")
                 return self._expand(data, state.refresh_hosted_url(data, invoice), expand)
             if method == "POST" and action is None:
-                invoice = state.get(data, "invoice", invoice_id, "in_")
-                if invoice["status"] != "draft" and set(params) - {"metadata"}:
-                    raise StripeError(
-                        400,
-                        "Finalized invoices can't be updated in this way",
-                        code="invoice_not_editable",
-                    )
-                if "number" in params:
-                    invoice["number"] = state.check_number(data, params["number"], invoice_id)
-                invoice["metadata"].update(params.pop("metadata", None) or {})
-                invoice.update({k: v for k, v in params.items() if k in ("description", "footer")})
-                state.save()
-                return public(invoice)
+                return public(state.update_invoice(data, invoice_id, params))
             actions = {
                 "finalize": state.finalize_invoice,
                 "send": state.send_invoice,
@@ -288,6 +270,14 @@ class EmulatorApp:
                 return public(actions[action](data, invoice_id))
         if parts == ["invoiceitems"] and method == "POST":
             return public(state.create_invoice_item(data, params, livemode))
+        if parts == ["tax_rates"]:
+            if method == "POST":
+                return public(state.create_tax_rate(data, params, livemode))
+            return state.list_tax_rates(data, params, url)
+        if parts[:1] == ["tax_rates"] and len(parts) == 2:
+            if method == "POST":
+                return public(state.update_tax_rate(data, parts[1], params))
+            return public(state.get(data, "tax_rate", parts[1], "txr_"))
         if parts == ["invoice_payments"] and method == "GET":
             return state.invoice_payments(data, params.get("invoice") or "", url)
         if parts == ["checkout", "sessions"] and method == "POST":
@@ -297,6 +287,8 @@ class EmulatorApp:
                 return public(state.expire_session(data, parts[2]))
             if len(parts) == 3 and method == "GET":
                 return public(state.get(data, "checkout session", parts[2], "cs_"))
+            if len(parts) == 4 and parts[3] == "line_items" and method == "GET":
+                return state.session_line_items(data, parts[2], expand, url)
         if parts[:1] == ["payment_intents"] and len(parts) == 2 and method == "GET":
             intent = state.get(data, "payment_intent", parts[1], "pi_")
             return self._expand(data, intent, expand)
@@ -383,6 +375,12 @@ class EmulatorApp:
             else:
                 intent = state.pay_invoice(account, object_id, card)
             return 200, "json", public(intent), {}
+        if path == "/_emulator/refund" and method == "POST":  # what the dashboard's button does
+            account = payload.pop("account")
+            with state.lock:
+                data = state.account_data(account)
+                refund = state.refund(data, payload, bool(data.account.get("_livemode")))
+            return 200, "json", public(refund), {}
         raise StripeError(404, f"Unknown emulator control {path}")
 
 

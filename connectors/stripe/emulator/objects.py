@@ -29,6 +29,9 @@ ID_PREFIXES = {
     "account": "acct",
     "event": "evt",
     "refund": "re",
+    "tax_rate": "txr",
+    "item": "li",
+    "price": "price",
 }
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -71,3 +74,13 @@ def build(object_type: str, **values) -> dict:
 
 def list_object(data: list[dict], url: str, has_more: bool = False) -> dict:
     return {"object": "list", "data": data, "has_more": has_more, "url": url}
+
+
+def page_of(rows: list[dict], params: dict, url: str) -> dict:
+    """One page of a list, newest first as given: after ``starting_after``, ``limit`` rows."""
+    if params.get("starting_after"):
+        ids = [row["id"] for row in rows]
+        if params["starting_after"] in ids:
+            rows = rows[ids.index(params["starting_after"]) + 1 :]
+    limit = min(int(params.get("limit") or 10), 100)
+    return list_object(rows[:limit], url, has_more=len(rows) > limit)

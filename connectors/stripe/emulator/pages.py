@@ -8,6 +8,7 @@ or French as Stripe's would (``wording.py`` says which and how).
 from __future__ import annotations
 
 import html
+from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
 from connectors.stripe.emulator import wording
@@ -33,6 +34,9 @@ button.secondary{background:#fff;color:#3c4257;border:1px solid #cfd7df}
 color:#8a4b00;font-size:.75rem;font-weight:600}
 dl{display:grid;grid-template-columns:auto 1fr;gap:6px 16px;margin:16px 0}
 dt{color:#697386}dd{margin:0}
+table.lines{width:100%;border-collapse:collapse;margin:16px 0}
+.lines td{padding:6px 0;vertical-align:top}.lines td.num{text-align:right;white-space:nowrap}
+.lines tr.sum td{border-top:1px solid #e3e8ee}.lines tr.total td{font-weight:600}
 """
 
 
@@ -51,9 +55,74 @@ def redirect(url: str):
     return 302, "text/html; charset=utf-8", "", {"Location": url}
 
 
+def exponent(currency: str) -> int:
+    return 0 if currency.lower() in ZERO_DECIMAL else 2
+
+
 def money(words: Wording, amount: int, currency: str) -> str:
-    exponent = 0 if currency.lower() in ZERO_DECIMAL else 2
-    return html.escape(words.money(amount, currency, exponent), quote=False)
+    return html.escape(words.money(amount, currency, exponent(currency)), quote=False)
+
+
+def lines_table(words: Wording, currency: str, lines: list[tuple], taxes: list[tuple],
+                subtotal: int, total: int) -> str:  # fmt: skip
+    """What is billed: each line (description, quantity, unit price, amount), the subtotal,
+    each tax by name and rate, and the total. ``lines`` holds (description, detail,
+    quantity, unit amount, amount); ``taxes`` holds (name, percentage, amount)."""
+    rows = []
+    for description, detail, quantity, unit_amount, amount in lines:
+        notes = [html.escape(detail, quote=False)] if detail else []
+        if quantity != 1:
+            unit_price = words.money(unit_amount, currency, exponent(currency))
+            notes.append(
+                words.html("quantity_times", quantity=words.number(quantity), unit_price=unit_price)
+            )
+        note = "".join(f'<div class="muted">{text}</div>' for text in notes)
+        rows.append((f"{html.escape(description or '', quote=False)}{note}", amount, ""))
+    rows.append((words.html("subtotal"), subtotal, "sum"))
+    for name, rate, amount in taxes:
+        rows.append((words.html("tax_named", name=name, rate=words.percent(rate)), amount, ""))
+    rows.append((words.html("total"), total, "total"))
+    body = "".join(
+        f'<tr class="{kind}"><td>{label}</td><td class="num">{money(words, amount, currency)}'
+        "</td></tr>"
+        for label, amount, kind in rows
+    )
+    return f'<table class="lines" aria-label="{words.html("lines")}">{body}</table>'
+
+
+def taxes_by_rate(entries) -> list[tuple]:
+    """(name, percentage, amount) per tax rate, in the order the rates first appear."""
+    totals: dict[str, list] = {}
+    for rate, amount in entries:
+        totals.setdefault(rate["id"], [rate["display_name"], rate["percentage"], 0])[2] += amount
+    return [tuple(entry) for entry in totals.values()]
+
+
+def invoice_lines(data, invoice: dict, words: Wording) -> str:
+    lines = [
+        (line.get("description"), "", line.get("quantity") or 1,
+         Decimal((line.get("pricing") or {}).get("unit_amount_decimal") or line["amount"]),
+         line["amount"])
+        for line in invoice["lines"]["data"]
+    ]  # fmt: skip
+    taxes = taxes_by_rate(
+        (data.objects[tax["tax_rate_details"]["tax_rate"]], tax["amount"])
+        for tax in invoice.get("total_taxes") or ()
+    )
+    return lines_table(words, invoice["currency"], lines, taxes, invoice["subtotal"],
+                       invoice["total"])  # fmt: skip
+
+
+def session_lines(session: dict, words: Wording) -> str:
+    items = session.get("_line_items") or ()
+    lines = [
+        (item["description"], item.get("_product_description"), item["quantity"],
+         item["price"]["unit_amount"], item["amount_subtotal"])
+        for item in items
+    ]  # fmt: skip
+    taxes = taxes_by_rate((tax["rate"], tax["amount"]) for item in items for tax in item["_taxes"])
+    return lines_table(words, session["currency"], lines, taxes, session["amount_subtotal"],
+                       session["amount_total"])  # fmt: skip
 
 
 def day(words: Wording, timestamp: int | None) -> str:
@@ -223,7 +292,8 @@ def hosted_invoice(state, method, account_id, invoice_id, query, form, accept_la
       <p class="amount">{money(words, invoice["amount_due"], invoice["currency"])}</p>
       <dl><dt>{words.html("due")}</dt><dd>{day(words, invoice.get("due_date"))}</dd>
       <dt>{words.html("for")}</dt><dd>{html.escape(invoice.get("description") or "")}</dd>
-      <dt>{words.html("to")}</dt><dd>{html.escape(invoice.get("customer_email") or "")}</dd></dl>"""
+      <dt>{words.html("to")}</dt><dd>{html.escape(invoice.get("customer_email") or "")}</dd></dl>
+      {invoice_lines(data, invoice, words)}"""
     if invoice["status"] == "void":
         return page(
             words,
@@ -267,7 +337,8 @@ def checkout(state, method, session_id, form, accept_language=""):
     summary = f"""
       <h1>{html.escape(session.get("_description") or words.text("payment"))}</h1>
       {f'<p class="muted">{html.escape(product)}</p>' if product else ""}
-      <p class="amount">{money(words, session["amount_total"], session["currency"])}</p>"""
+      <p class="amount">{money(words, session["amount_total"], session["currency"])}</p>
+      {session_lines(session, words)}"""
     if session["status"] == "expired":
         return page(
             words,

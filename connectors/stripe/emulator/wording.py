@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal, format_percent
 
 from connectors.emulator_wording import NBSP, NNBSP, PageWording
 
@@ -72,6 +72,12 @@ WORDS: dict[str, dict[str, str]] = {
     "invoice_paid": {"en": "Invoice paid", "fr": "Facture payée"},
     "paid_on": {"en": "Paid on {date}. Thank you!", "fr": f"Payée le {{date}}. Merci{NNBSP}!"},
     "pay_invoice": {"en": "Pay invoice", "fr": "Payer la facture"},
+    # The lines of an invoice or a Checkout Session, their taxes and total.
+    "lines": {"en": "Items", "fr": "Articles"},
+    "quantity_times": {"en": "{quantity} × {unit_price}", "fr": "{quantity} × {unit_price}"},
+    "subtotal": {"en": "Subtotal", "fr": "Sous-total"},
+    "tax_named": {"en": "{name} ({rate})", "fr": "{name} ({rate})"},
+    "total": {"en": "Total", "fr": "Total"},
     # Checkout.
     "checkout": {"en": "Checkout", "fr": "Paiement"},
     "payment": {"en": "Payment", "fr": "Paiement"},
@@ -129,6 +135,15 @@ class Wording(PageWording):
         """``amount`` in the currency's minor units (``exponent`` decimals, Stripe's rule)."""
         value = Decimal(amount).scaleb(-exponent)
         return format_currency(value, currency.upper(), locale=self.locale)
+
+    def number(self, value) -> str:
+        """A quantity as the page's locale writes it: ``1.5`` or ``1,5``."""
+        return format_decimal(Decimal(str(value)), locale=self.locale)
+
+    def percent(self, rate) -> str:
+        """A tax rate's percentage: ``9.975%`` in English, ``9,975 %`` in French."""
+        value = Decimal(str(rate)) / 100
+        return format_percent(value, locale=self.locale, decimal_quantization=False)
 
     def day(self, timestamp: int | None) -> str:
         if not timestamp:

@@ -1,0 +1,50 @@
+"""The emulated platform's state and rules: what Stripe would accept, refuse and emit.
+
+One ``StripeState`` holds the accounts connected to our platform and, per account, their
+customers, invoices, tax rates, checkout sessions, payments and events. Every mutation runs
+under one lock and emits the events Stripe would emit; ``on_event`` hands them to webhook
+delivery. Each resource's rules live in their own module; ``StripeState`` only combines them.
+"""
+
+from __future__ import annotations
+
+from connectors.stripe.emulator.state.accounts import AccountsMixin
+from connectors.stripe.emulator.state.checkout import CheckoutMixin
+from connectors.stripe.emulator.state.core import (
+    API_VERSION,
+    CHECKOUT_LOCALES,
+    DECLINE_CARD,
+    SUCCESS_CARD,
+    ZERO_DECIMAL,
+    AccountData,
+    OAuthError,
+    StateCore,
+    StripeError,
+    missing,
+    public,
+)
+from connectors.stripe.emulator.state.customers import CustomersMixin
+from connectors.stripe.emulator.state.events import EventsMixin
+from connectors.stripe.emulator.state.invoice_items import InvoiceItemsMixin
+from connectors.stripe.emulator.state.invoices import InvoicesMixin
+from connectors.stripe.emulator.state.payments import PaymentsMixin
+from connectors.stripe.emulator.state.tax_rates import TaxRatesMixin
+
+__all__ = [
+    "API_VERSION", "CHECKOUT_LOCALES", "DECLINE_CARD", "SUCCESS_CARD", "ZERO_DECIMAL",
+    "AccountData", "OAuthError", "StripeError", "StripeState", "missing", "public",
+]  # fmt: skip
+
+
+class StripeState(
+    AccountsMixin,
+    EventsMixin,
+    CustomersMixin,
+    TaxRatesMixin,
+    InvoicesMixin,
+    InvoiceItemsMixin,
+    PaymentsMixin,
+    CheckoutMixin,
+    StateCore,
+):
+    """The whole emulated platform: one instance per emulator."""
