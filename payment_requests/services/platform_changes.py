@@ -100,6 +100,7 @@ def _record_refund(request: PaymentRequest, recorded: Payment, payment: RemotePa
                    ) -> Decimal:  # fmt: skip
     """What the platform's refunded total adds to billing's record of the payment (and to
     its request's total): only growth counts."""
+    # To the cent, as billing's amounts are kept: the history's note then reads "50.00".
     total = min(payment.amount_refunded, recorded.amount).quantize(Decimal("0.01"))
     grown = total - recorded.amount_refunded
     if grown <= 0:
@@ -116,11 +117,9 @@ def _follow_refunds(request: PaymentRequest, refund: Decimal, newly_paid: bool) 
     paid with refunds already recorded); whether the client and creator are to be told."""
     if not request.amount_refunded or not (refund or newly_paid):
         return False
-    to = (
-        Status.REFUNDED
-        if request.amount_refunded >= request.amount_paid
-        else (Status.PARTIALLY_REFUNDED)
-    )
+    to = Status.PARTIALLY_REFUNDED
+    if request.amount_refunded >= request.amount_paid:
+        to = Status.REFUNDED
     amount = refund or request.amount_refunded
     params = {"amount": str(amount), "currency": request.currency}
     note = gettext_noop("Refund of %(amount)s")
