@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -136,7 +136,7 @@ def month_bounds(today: date) -> tuple[datetime, datetime]:
 
 
 def totals(version: str) -> list[dict]:
-    """Outstanding, overdue and paid this month, per currency."""
+    """Outstanding, overdue and paid this month (less what was refunded of it), per currency."""
     today = timezone.localdate()
     start, end = month_bounds(today)
 
@@ -147,9 +147,12 @@ def totals(version: str) -> list[dict]:
             .annotate(
                 outstanding=Sum("amount", filter=Q(status__in=PaymentRequest.OPEN_STATUSES)),
                 overdue=Sum("amount", filter=Q(status=Status.OVERDUE)),
+                # What stays paid: a refund takes its money out of the month it was paid in.
                 paid=Sum(
-                    "amount_paid",
-                    filter=Q(status=Status.PAID, paid_at__gte=start, paid_at__lt=end),
+                    F("amount_paid") - F("amount_refunded"),
+                    filter=Q(
+                        status__in=PaymentRequest.PAID_STATUSES, paid_at__gte=start, paid_at__lt=end
+                    ),
                 ),
             )
             .order_by("currency")

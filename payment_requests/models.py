@@ -97,6 +97,8 @@ class PaymentRequest(models.Model):
         PAYMENT_LINK = "payment_link", _("One-off payment link (expires after 24 hours)")
 
     OPEN_STATUSES = (Status.SENT, Status.OVERDUE)
+    # The client's money came in; some or all of it may have gone back since.
+    PAID_STATUSES = (Status.PAID, Status.PARTIALLY_REFUNDED, Status.REFUNDED)
     # Once sent, the client has these by email: only the description may still change.
     LOCKED_FIELDS = ("kind", "amount", "currency", "client", "due_date", "billing_type")
 
@@ -133,6 +135,8 @@ class PaymentRequest(models.Model):
     last_error = models.TextField(_("platform error"), blank=True)
     payment_failure = models.CharField(_("last failed payment"), max_length=300, blank=True)
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The sum of its payments' refunds (``Payment.amount_refunded``), kept with them.
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -188,6 +192,16 @@ class PaymentRequest(models.Model):
         return max(self.amount - self.amount_paid, 0)
 
     @property
+    def is_paid(self) -> bool:
+        """Paid, refunded or not since: nothing is due any more."""
+        return self.status in self.PAID_STATUSES
+
+    @property
+    def net_paid(self):
+        """What the client paid and keeps paid: payments less refunds."""
+        return max(self.amount_paid - self.amount_refunded, 0)
+
+    @property
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
 
@@ -225,10 +239,15 @@ class StatusChange(models.Model):
         translated = gettext(self.note)
         if not self.note_params:
             return translated
+        params = self.note_params
+        if "currency" in params:  # an amount, kept as a string: written the reader's way
+            from billing_saas.money_format import format_money
+
+            params = {**params, "amount": format_money(params.get("amount"), params["currency"])}
         try:
-            return translated % self.note_params
+            return translated % params
         except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
-            return self.note % self.note_params
+            return self.note % params
 
     @property
     def to_label(self) -> str:
@@ -251,12 +270,25 @@ class RequestLink(models.Model):
 
 
 class Payment(models.Model):
+    """Billing's ledger of money received: which request a platform payment paid, how much,
+    and how much of it was refunded since.
+
+    ``RemotePayment`` (``connectors``) is the platform's fact, kept as the platform tells it,
+    and may belong to no request at all (an invoice made on the platform itself). This is
+    what billing made of it, for one request: what the panel, the emails and the totals read,
+    and what the client portal's credits and statements will be built on, without reaching
+    into the connectors' mirror. Both are written in the same change (``platform_changes``),
+    and a refund only ever grows here as it does there.
+    """
+
     request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="payments")
     remote_payment = models.OneToOneField(RemotePayment, on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField()
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    refunded_at = models.DateTimeField(null=True, blank=True)  # the latest refund
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 EMAIL_FAILURES = (smtplib.SMTPException, ConnectionError, OSError)
 # After a failed first attempt the worker tries again 1, 5, 15 and 60 minutes later.
 EMAIL_RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60)
+# Emails told to the client and to the request's creator, each with a template of its own.
+TO_CLIENT_AND_CREATOR = ("paid", "refund")
 
 
 def email_later(pk: int, template: str, url: str) -> None:
@@ -32,19 +34,27 @@ def email_paid_later(pk: int) -> None:
     on_commit_here(lambda: queue_paid_emails(pk))
 
 
+def email_refund_later(pk: int) -> None:
+    on_commit_here(lambda: queue_emails(pk, "refund"))
+
+
 def queue_paid_emails(pk: int) -> None:
-    """The client's and the creator's confirmations leave in a task of their own: applying
-    the platform's event never waits for rendering or for the mail server. If the task
-    cannot be queued (broker down), they are sent here rather than lost."""
+    queue_emails(pk, "paid")
+
+
+def queue_emails(pk: int, template: str) -> None:
+    """The client's and the creator's emails (``paid``, ``refund``) leave in a task of their
+    own: applying the platform's event never waits for rendering or for the mail server. If
+    the task cannot be queued (broker down), they are sent here rather than lost."""
     from django.db import connection as db
 
     from payment_requests.tasks import send_email as send_email_task
 
     try:
-        send_email_task.delay(db.schema_name, pk, "paid", "")
+        send_email_task.delay(db.schema_name, pk, template, "")
     except Exception:  # noqa: BLE001 - any failure to queue: send now instead
-        log.warning("could not queue the paid emails of request %s; sending now", pk)
-        send_or_retry(pk, "paid", "")
+        log.warning("could not queue the %s emails of request %s; sending now", template, pk)
+        send_or_retry(pk, template, "")
 
 
 def send_email(pk: int, template: str, url: str) -> None:
@@ -72,9 +82,10 @@ def send_or_retry(pk: int, template: str, url: str) -> None:
 
 
 def deliver_email(pk: int, template: str, url: str) -> int:
-    """Render and send the request's ``template`` email (``paid``: the client's and the
-    creator's); each message at most once, keyed by request, template and link. Returns how
-    many went out now; raises one of ``EMAIL_FAILURES`` if the mail server failed."""
+    """Render and send the request's ``template`` email (``paid``, ``refund``: the client's
+    and the creator's); each message at most once, keyed by request, template and link (a
+    refund: by the refunded total). Returns how many went out now; raises one of
+    ``EMAIL_FAILURES`` if the mail server failed."""
     from notifications.emails import send_templated_email_once
 
     request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
@@ -85,13 +96,18 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         languages.client_language(request.client),
     )
     messages = [(template, *client)]
-    if template == "paid":
-        context["payment"] = request.payments.order_by("-paid_at").first()
-        messages = [("paid_client", *client)]
+    if template in TO_CLIENT_AND_CREATOR:
+        messages = [(f"{template}_client", *client)]
         if request.created_by and request.created_by.email:
             creator = request.created_by
-            messages.append(("paid_staff", creator.email, None, languages.member_language(creator)))
+            staff = (creator.email, None, languages.member_language(creator))
+            messages.append((f"{template}_staff", *staff))
+    if template == "paid":
+        context["payment"] = request.payments.order_by("-paid_at").first()
     link = hashlib.sha256(url.encode()).hexdigest()[:16] if url else "-"
+    if template == "refund":
+        # Once per refunded total: a second refund is told again, a redelivery is not.
+        link = f"refunded-{request.amount_refunded}"
     return sum(
         send_templated_email_once(
             f"payment_request:{pk}:{name}:{link}",

@@ -1,17 +1,26 @@
-"""What the payment platform tells us about a request's invoice or link, mirrored here."""
+"""What the payment platform tells us about a request's invoice or link, mirrored here.
+
+Refunds: the platform's events carry a payment's running refunded total; billing's record of
+the payment (``Payment``) and its request only ever grow by it, so an event applied twice, or
+an older one applied late, changes nothing. A refund is recorded whatever the request's
+status; the request moves Paid → Partially refunded → Refunded only as the table allows, and a
+refund that came before billing saw the payment moves it once the payment does.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from connectors.base import RemoteStatus
-from connectors.models import RemoteObject
+from connectors.models import RemoteObject, RemotePayment
 from payment_requests import states
 from payment_requests.models import Payment, PaymentRequest, StatusChange
 from payment_requests.services.common import Status
-from payment_requests.services.emails import email_paid_later
+from payment_requests.services.emails import email_paid_later, email_refund_later
 from payment_requests.services.links import revoke_links
 
 PLATFORM = StatusChange.Source.PLATFORM
@@ -29,8 +38,11 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
         if request is None:
             return
         remote_object.refresh_from_db()
+        refund = Decimal(0)
         if payment is not None:
-            _record_payment(request, payment)
+            recorded = _record_payment(request, payment)
+            if "refund" in changes:
+                refund = _record_refund(request, recorded, payment)
         request.amount_paid = max(request.amount_paid, remote_object.amount_paid)
         status = RemoteStatus(remote_object.status)
         newly_paid = False
@@ -60,15 +72,18 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
                 gettext_noop("Payment failed: %(reason)s"),
                 reason=remote_object.last_failure,
             )
+        refund_told = _follow_refunds(request, refund, newly_paid)
         if remote_object.needs_attention:
             request.last_error = remote_object.attention_note
         request.save()
         if newly_paid:
             email_paid_later(request.pk)
+        if refund_told:
+            email_refund_later(request.pk)
 
 
-def _record_payment(request: PaymentRequest, payment) -> None:
-    Payment.objects.get_or_create(
+def _record_payment(request: PaymentRequest, payment: RemotePayment) -> Payment:
+    recorded, _created = Payment.objects.get_or_create(
         remote_payment=payment,
         defaults={
             "request": request,
@@ -78,3 +93,40 @@ def _record_payment(request: PaymentRequest, payment) -> None:
             "paid_at": payment.paid_at,
         },
     )
+    return recorded
+
+
+def _record_refund(request: PaymentRequest, recorded: Payment, payment: RemotePayment
+                   ) -> Decimal:  # fmt: skip
+    """What the platform's refunded total adds to billing's record of the payment (and to
+    its request's total): only growth counts."""
+    # To the cent, as billing's amounts are kept: the history's note then reads "50.00".
+    total = min(payment.amount_refunded, recorded.amount).quantize(Decimal("0.01"))
+    grown = total - recorded.amount_refunded
+    if grown <= 0:
+        return Decimal(0)
+    recorded.amount_refunded = total
+    recorded.refunded_at = timezone.now()
+    recorded.save(update_fields=["amount_refunded", "refunded_at"])
+    request.amount_refunded += grown
+    return grown
+
+
+def _follow_refunds(request: PaymentRequest, refund: Decimal, newly_paid: bool) -> bool:
+    """The request's status and history after a refund of ``refund`` (or after it became
+    paid with refunds already recorded); whether the client and creator are to be told."""
+    if not request.amount_refunded or not (refund or newly_paid):
+        return False
+    to = Status.PARTIALLY_REFUNDED
+    if request.amount_refunded >= request.amount_paid:
+        to = Status.REFUNDED
+    amount = refund or request.amount_refunded
+    params = {"amount": str(amount), "currency": request.currency}
+    note = gettext_noop("Refund of %(amount)s")
+    if newly_paid and not refund:  # refunded before billing saw the payment
+        note = gettext_noop("Refunded before the payment was confirmed: %(amount)s")
+    if states.can_move(request.status, to):
+        states.move(request, to, PLATFORM, note=note, **params)
+    elif refund:  # not paid here yet (or refunded already): noted, never moved illegally
+        states.note(request, PLATFORM, note, **params)
+    return request.status in (Status.PARTIALLY_REFUNDED, Status.REFUNDED)

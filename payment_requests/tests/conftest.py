@@ -57,8 +57,13 @@ def _client_billing_installed(alpha, beta):
 
 def post_new_events(emulator, connection, since):
     """What Stripe's webhooks would do: post the account's new events (stored, not applied)."""
+    post_events(emulator.state.accounts[connection.remote_account_id].events[since:])
+
+
+def post_events(events):
+    """Post these Stripe events, signed, to the webhook endpoint (stored, not applied)."""
     root = client_on("localhost")
-    for event in emulator.state.accounts[connection.remote_account_id].events[since:]:
+    for event in events:
         body = json.dumps(event)
         response = root.post(
             "/webhooks/stripe/test/",
