@@ -1,4 +1,7 @@
-"""Sending branded emails: one template name gives the subject, the text and the HTML part."""
+"""Sending branded emails: one template name gives the subject, the text and the HTML part.
+
+The engine of the email channel (``notifications/channels.py``); the rest of the app sends
+through ``notifications.notify``, which picks the template."""
 
 from __future__ import annotations
 
@@ -8,11 +11,11 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from billing_saas import languages
+from notifications.once import send_once
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +61,9 @@ def send_templated_email(
 def send_templated_email_once(key: str, template: str, **kwargs) -> bool:
     """``send_templated_email`` unless an email under ``key`` was sent already; True if sent.
 
-    The ``SentEmail`` row commits with a successful send only, so a failed send leaves the
-    key free for a retry, and a retry of a send that went through sends nothing. The one
-    duplicate left possible: a crash after the server accepted the message and before the
-    commit; we prefer it to a lost email.
-    """
-    from notifications.models import SentEmail
-
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SentEmail.objects.create(key=key)
-        except IntegrityError:
-            return False
-        send_templated_email(template, **kwargs)
-    return True
+    Callers outside this app use ``notifications.notify`` instead; this stays for the
+    connectors until they are pointed at it."""
+    return send_once(key, lambda: send_templated_email(template, **kwargs))
 
 
 def _zone(name: str):
