@@ -8,9 +8,12 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
-        from connectors import periodic_jobs  # noqa: F401  (registers reconciliation)
+
         # Registered in every process, web ones too: the inbox finds them by name.
-        from connectors import tasks  # noqa: F401
+        from connectors import (
+            periodic_jobs,  # noqa: F401  (registers reconciliation)
+            tasks,  # noqa: F401
+        )
 
         add_menu_entry(
             MenuEntry(

@@ -8,7 +8,7 @@ administrators, each once, in their own language.
 Handling is idempotent: an event that changes nothing (a redelivery, the same news from a
 webhook and from a refused call, an event older than the last change recorded) records
 nothing and tells no one. The emails go out inside the change's transaction (as
-``send_templated_email_once`` does): a failed send rolls the change back, and whoever brought
+``notify`` with a once-key does): a failed send rolls the change back, and whoever brought
 the event (the inbox's retries, the next refused call) brings it again.
 """
 
@@ -91,18 +91,16 @@ def _move(row: Connection, event: ConnectionEvent) -> bool:
 def tell_billing_admins(connection: Connection, event: ConnectionEvent) -> int:
     """Email each billing administrator about the change just recorded, once each (keyed by
     the change's number); returns how many emails went out."""
-    from billing_saas.languages import member_language
-    from notifications.emails import send_templated_email_once
+    from notifications.notify import Recipient, notify
     from tenants.members.models import User
 
     number = connection.details[RECORD]["number"]
     return sum(
-        send_templated_email_once(
-            f"connection:{connection.pk}:change:{number}:{admin.pk}",
-            "connectors/emails/connection_changed",
-            to=[admin.email],
-            context={"connection": connection, "event": event},
-            language=member_language(admin),
+        notify(
+            Recipient.for_member(admin),
+            "connection.changed",
+            {"connection": connection, "event": event},
+            once_key=f"connection:{connection.pk}:change:{number}:{admin.pk}",
         )
         for admin in User.objects.billing_admins()
     )

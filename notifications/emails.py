@@ -1,4 +1,7 @@
-"""Sending branded emails: one template name gives the subject, the text and the HTML part."""
+"""Sending branded emails: one template name gives the subject, the text and the HTML part.
+
+The engine of the email channel (``notifications/channels.py``); the rest of the app sends
+through ``notifications.notify``, which picks the template."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -53,26 +55,6 @@ def send_templated_email(
             connection.close()
         except (smtplib.SMTPException, OSError):
             log.warning("closing the mail connection failed", exc_info=True)
-
-
-def send_templated_email_once(key: str, template: str, **kwargs) -> bool:
-    """``send_templated_email`` unless an email under ``key`` was sent already; True if sent.
-
-    The ``SentEmail`` row commits with a successful send only, so a failed send leaves the
-    key free for a retry, and a retry of a send that went through sends nothing. The one
-    duplicate left possible: a crash after the server accepted the message and before the
-    commit; we prefer it to a lost email.
-    """
-    from notifications.models import SentEmail
-
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SentEmail.objects.create(key=key)
-        except IntegrityError:
-            return False
-        send_templated_email(template, **kwargs)
-    return True
 
 
 def _zone(name: str):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from notifications.emails import send_templated_email
+from notifications.notify import Recipient, notify
 from tenants.members.models import User
 from tenants.models import Tenant
 from tenants.services import active_tenants
@@ -70,11 +70,10 @@ def email_account_links(email: str, language: str = "") -> bool:
     sign_in = reverse("members:login", urlconf=settings.ROOT_URLCONF)
     links = [{"name": tenant.name, "url": account_url(tenant, sign_in)} for tenant in accounts]
     find_account = reverse("find_account", urlconf=settings.PUBLIC_SCHEMA_URLCONF)
-    send_templated_email(
-        "tenants/emails/account_links",
-        to=[email],
-        context={"accounts": links, "find_account_url": root_url(find_account)},
-        language=language,
+    notify(
+        Recipient(email=email, language=language),
+        "account.sign_in_links",
+        {"accounts": links, "find_account_url": root_url(find_account)},
     )
     return True
 

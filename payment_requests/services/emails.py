@@ -8,7 +8,7 @@ import smtplib
 
 from django.urls import reverse
 
-from billing_saas import languages
+from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings, PaymentRequest
 from payment_requests.services.common import current_tenant
 from tenants.schema import on_commit_here
@@ -19,6 +19,17 @@ log = logging.getLogger(__name__)
 # What a mail server or the network raise when a message does not go out (SMTPException and
 # ConnectionError are OSErrors; named for the reader).
 EMAIL_FAILURES = (smtplib.SMTPException, ConnectionError, OSError)
+# The purpose (notifications/purposes.py) of each of a request's emails, by the name that
+# tasks and once-keys carry.
+PURPOSE_OF = {
+    "request": "request.sent",
+    "reminder": "request.reminder",
+    "canceled": "request.canceled",
+    "paid_client": "request.paid.client",
+    "paid_staff": "request.paid.staff",
+    "refund_client": "request.refund.client",
+    "refund_staff": "request.refund.staff",
+}
 # After a failed first attempt the worker tries again 1, 5, 15 and 60 minutes later.
 EMAIL_RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60)
 # Emails told to the client and to the request's creator, each with a template of its own.
@@ -86,22 +97,16 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     and the creator's); each message at most once, keyed by request, template and link (a
     refund: by the refunded total). Returns how many went out now; raises one of
     ``EMAIL_FAILURES`` if the mail server failed."""
-    from notifications.emails import send_templated_email_once
-
     request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
     context = _context(request, url)
-    client = (
-        request.client.email,
-        context["from_email"],
-        languages.client_language(request.client),
-    )
+    # The client reads the account's sender name; the creator, the app's own address.
+    client = (Recipient.for_client(request.client), context["from_email"])
     messages = [(template, *client)]
     if template in TO_CLIENT_AND_CREATOR:
         messages = [(f"{template}_client", *client)]
         if request.created_by and request.created_by.email:
-            creator = request.created_by
-            staff = (creator.email, None, languages.member_language(creator))
-            messages.append((f"{template}_staff", *staff))
+            creator = Recipient.for_member(request.created_by)
+            messages.append((f"{template}_staff", creator, None))
     if template == "paid":
         context["payment"] = request.payments.order_by("-paid_at").first()
     link = hashlib.sha256(url.encode()).hexdigest()[:16] if url else "-"
@@ -109,15 +114,13 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         # Once per refunded total: a second refund is told again, a redelivery is not.
         link = f"refunded-{request.amount_refunded}"
     return sum(
-        send_templated_email_once(
-            f"payment_request:{pk}:{name}:{link}",
-            f"payment_requests/emails/{name}",
-            to=[to],
-            context=context,
-            from_email=from_email,
-            language=language,
+        notify(
+            recipient,
+            PURPOSE_OF[name],
+            {**context, "from_email": from_email},
+            once_key=f"payment_request:{pk}:{name}:{link}",
         )
-        for name, to, from_email, language in messages
+        for name, recipient, from_email in messages
     )
 
 

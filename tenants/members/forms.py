@@ -1,13 +1,18 @@
+import logging
+from dataclasses import replace
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas import languages
+from notifications.notify import Recipient, notify
 from tenants.members.models import Role, User, hash_token
+
+logger = logging.getLogger(__name__)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -31,10 +36,22 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         )
         return super().get_users(email) if first_in_window else iter(())
 
-    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
-        """In the member's own language: whoever asks, the email is read by its owner."""
-        with translation.override(languages.member_language(context["user"])):
-            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through ``notify`` (the registry names the templates, the view's names are not
+        used), in the member's own language: whoever asks, the email is read by its owner."""
+        recipient = replace(Recipient.for_member(context["user"]), email=to_email)
+        try:
+            notify(recipient, "member.password_reset", {**context, "from_email": from_email})
+        except Exception:  # noqa: BLE001 - as Django's: the page must answer the same anyway
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)
 
 
 class InviteForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.emails import send_templated_email
+from notifications.notify import Recipient, notify
 from tenants.members.models import (
     Invitation,
     LoginHandoff,
@@ -72,10 +72,11 @@ def invite(actor: User, email: str, role: str, accept_url_for) -> Invitation:
             _("%(email)s already has a pending invitation. Revoke it to send a new one.")
             % {"email": email}
         ) from None
-    send_templated_email(
-        "members/emails/invitation",
-        to=[email],
-        context={
+    # Not a member yet: the account's language.
+    notify(
+        Recipient(email=email),
+        "member.invitation",
+        {
             "invitation": invitation,
             "accept_url": accept_url_for(token),
             "account_name": actor_account_name(),

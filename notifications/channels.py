@@ -1,0 +1,60 @@
+"""The ways a message reaches someone: one class per channel, each behind ``send``.
+
+As healthchecks' transports: ``notify`` knows only this interface, so adding a channel (SMS)
+is one class here, one entry in ``CHANNELS``, and its templates in ``purposes.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from notifications.emails import send_templated_email
+
+if TYPE_CHECKING:
+    from notifications.notify import Recipient
+
+
+class Channel:
+    name: ClassVar[str]
+
+    def can_reach(self, recipient: Recipient) -> bool:
+        """Whether the recipient has what this channel needs (an address, a phone)."""
+        raise NotImplementedError
+
+    def send(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> None:
+        """Render ``template`` in the recipient's language and hand it over; raises what the
+        carrier raises when it does not take the message (callers retry on it)."""
+        raise NotImplementedError
+
+    def once_key(self, key: str) -> str:
+        """The de-duplication key of one message on this channel: one per channel, so an
+        SMS that went out does not stop its email, nor the reverse."""
+        return f"{key}:{self.name}"
+
+
+class EmailChannel(Channel):
+    """Branded email (``notifications/emails.py``); the From is the context's ``from_email``
+    (an account's clients see its sender name), else ``DEFAULT_FROM_EMAIL``."""
+
+    name = "email"
+
+    def can_reach(self, recipient: Recipient) -> bool:
+        return bool(recipient.email)
+
+    def send(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> None:
+        send_templated_email(
+            template,
+            to=[recipient.email],
+            context=dict(context),
+            from_email=context.get("from_email") or None,
+            language=recipient.language,
+        )
+
+    def once_key(self, key: str) -> str:
+        # The bare key: emails sent before notify() existed are recorded under it, and a
+        # retry queued before the upgrade must still find them.
+        return key
+
+
+CHANNELS: dict[str, Channel] = {channel.name: channel for channel in (EmailChannel(),)}
