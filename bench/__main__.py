@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 def _start_stripe_emulator():
     """The offline Stripe emulator, in this process, for the connections and the worker."""
     from billing_saas.embedded_services import free_port
-    from connectors.stripe.emulator.server import StripeEmulator, app_settings
+    from emulators.stripe.server import StripeEmulator, app_settings
 
     data_dir = Path(os.environ.get("DATA_DIR", BASE_DIR / ".data" / "bench"))
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -11,8 +11,8 @@ import json
 import time
 from pathlib import Path
 
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
+from emulators.stripe.server import TEST_WEBHOOK_SECRET
+from emulators.stripe.webhooks import sign
 
 EVENT_PREFIX = "evt_bench_"
 INVOICE_PREFIX = "in_bench_"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from connectors.models import Connection
-from connectors.stripe.emulator.seeding import connect_to_emulator
+from emulators.stripe.seeding import connect_to_emulator
 from payment_requests.models import Client, PaymentRequest
 from tenants.management.commands.seed_demo import install_client_billing
 from tenants.members.models import User

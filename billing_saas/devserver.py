@@ -58,7 +58,7 @@ class DevStack:
         """Without real Stripe keys, the app talks to the offline emulator (its own process)."""
         if self.env.get("STRIPE_TEST_SECRET_KEY") or self.env.get("STRIPE_API_BASE"):
             return
-        from connectors.stripe.emulator.server import app_settings
+        from emulators.stripe.server import app_settings
 
         # A stable port keeps the hosted-page links the emulator saved valid across restarts.
         port = int(self.env.get("STRIPE_EMULATOR_PORT") or 12111)
@@ -73,7 +73,7 @@ class DevStack:
             "stripe-emulator",
             sys.executable,
             "-m",
-            "connectors.stripe.emulator",
+            "emulators.stripe",
             "--port",
             str(port),
             "--webhook-url",
@@ -88,7 +88,7 @@ class DevStack:
         """Without Intuit keys, the app talks to the offline QuickBooks emulator."""
         if self.env.get("QUICKBOOKS_CLIENT_ID"):
             return
-        from connectors.quickbooks.emulator.server import app_settings
+        from emulators.quickbooks.server import app_settings
 
         port = int(self.env.get("QUICKBOOKS_EMULATOR_PORT") or 12112)
         try:
@@ -102,7 +102,7 @@ class DevStack:
             "quickbooks-emulator",
             sys.executable,
             "-m",
-            "connectors.quickbooks.emulator",
+            "emulators.quickbooks",
             "--port",
             str(port),
             "--webhook-url",

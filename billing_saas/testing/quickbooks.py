@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import owner_of
 from connectors import services
 from connectors.quickbooks.app import QuickBooksApp
-from connectors.quickbooks.emulator.server import QuickBooksEmulator, app_settings
+from emulators.quickbooks.server import QuickBooksEmulator, app_settings
 
 REDIRECT_URI = "http://localhost/connect/quickbooks/callback/"
 

@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import owner_of
 from connectors import services
 from connectors.stripe.app import StripeApp
-from connectors.stripe.emulator.server import StripeEmulator, app_settings
+from emulators.stripe.server import StripeEmulator, app_settings
 
 
 @pytest.fixture(scope="session")

@@ -17,10 +17,10 @@ from connectors import inbox
 from connectors.base import ClientRef, PlatformError
 from connectors.models import Connection
 from connectors.registry import platform_for
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
 from connectors.tasks import drain_inbox
 from connectors.tests.test_quickbooks import expire_access
+from emulators.stripe.server import TEST_WEBHOOK_SECRET
+from emulators.stripe.webhooks import sign
 from tenants.members.models import Role
 
 

@@ -16,8 +16,8 @@ from connectors import inbox, tasks
 from connectors.base import ClientRef, InvoiceRequest, Money, PlatformError
 from connectors.models import InboundEvent, RemoteObject, RemotePayment
 from connectors.registry import platform_for
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
+from emulators.stripe.server import TEST_WEBHOOK_SECRET
+from emulators.stripe.webhooks import sign
 
 
 @pytest.fixture

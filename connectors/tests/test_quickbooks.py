@@ -20,10 +20,10 @@ from connectors import inbox
 from connectors.base import ClientRef, InvoiceRequest, Money, PlatformError, RemoteStatus
 from connectors.models import Connection, InboundEvent, RemoteObject, RemotePayment
 from connectors.quickbooks import client as qbo
-from connectors.quickbooks.emulator.app import sign
-from connectors.quickbooks.emulator.server import VERIFIER_TOKEN
 from connectors.registry import platform_for
 from connectors.remote_state import record
+from emulators.quickbooks.app import sign
+from emulators.quickbooks.server import VERIFIER_TOKEN
 
 
 def invoice_request(local_id=1, amount="120.00"):

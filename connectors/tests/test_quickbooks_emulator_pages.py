@@ -90,7 +90,7 @@ def test_the_browsers_preferred_language_wins_and_sets_the_locale(books):
 
 
 def test_the_consent_page_follows_the_providers_browser(quickbooks_platform):
-    from connectors.quickbooks.emulator.server import CLIENT_ID
+    from emulators.quickbooks.server import CLIENT_ID
 
     url = (
         f"{quickbooks_platform.url}/connect/oauth2?client_id={CLIENT_ID}"

@@ -15,10 +15,10 @@ from billing_saas.testing.quickbooks import connect_quickbooks
 from connectors import inbox
 from connectors.base import ClientRef, InvoiceRequest, Money
 from connectors.models import InboundEvent, RemotePayment
-from connectors.quickbooks.emulator.app import sign
-from connectors.quickbooks.emulator.server import VERIFIER_TOKEN
 from connectors.registry import platform_for
 from connectors.remote_state import record
+from emulators.quickbooks.app import sign
+from emulators.quickbooks.server import VERIFIER_TOKEN
 
 
 @pytest.fixture

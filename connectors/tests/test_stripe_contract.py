@@ -16,7 +16,7 @@ from billing_saas.testing.stripe import connect_stripe
 from connectors import services
 from connectors.base import ClientRef, InvoiceRequest, Money, PlatformError, RemoteStatus
 from connectors.registry import platform_for
-from connectors.stripe.emulator.app import Fault
+from emulators.stripe.app import Fault
 
 DUE = date.today() + timedelta(days=14)
 

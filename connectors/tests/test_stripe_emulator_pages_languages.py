@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.stripe import connect_stripe
 from connectors.base import ClientRef, InvoiceRequest, Money
 from connectors.registry import platform_for
-from connectors.stripe.emulator.server import CLIENT_ID, TEST_SECRET_KEY
+from emulators.stripe.server import CLIENT_ID, TEST_SECRET_KEY
 
 DUE = date(2030, 11, 26)
 

@@ -7,8 +7,8 @@ import urllib.request
 
 import pytest
 
-from connectors.stripe.emulator.objects import FIXTURES
-from connectors.stripe.emulator.server import TEST_SECRET_KEY
+from emulators.stripe.objects import FIXTURES
+from emulators.stripe.server import TEST_SECRET_KEY
 
 # Stripe's own example objects (stripe/openapi fixtures3.json, unmodified, MIT licence beside it).
 REFERENCE = FIXTURES.with_name("reference") / "fixtures3.json"

@@ -17,9 +17,9 @@ from connectors import inbox
 from connectors.base import ClientRef, InvoiceRequest, Money
 from connectors.models import InboundEvent, RemoteObject, RemotePayment
 from connectors.registry import platform_for
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
 from connectors.tasks import drain_inbox, reconcile_connections
+from emulators.stripe.server import TEST_WEBHOOK_SECRET
+from emulators.stripe.webhooks import sign
 
 URL = "/webhooks/stripe/test/"
 

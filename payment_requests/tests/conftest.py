@@ -10,9 +10,9 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
-from connectors.stripe.emulator.webhooks import sign
 from connectors.tasks import drain_inbox
+from emulators.stripe.server import TEST_WEBHOOK_SECRET
+from emulators.stripe.webhooks import sign
 from payment_requests import services
 from payment_requests.models import Client
 

@@ -13,8 +13,8 @@ from billing_saas.testing.fixtures import client_on, owner_of
 from billing_saas.testing.quickbooks import connect_quickbooks
 from connectors import inbox
 from connectors.models import InboundEvent
-from connectors.quickbooks.emulator.app import sign
-from connectors.quickbooks.emulator.server import VERIFIER_TOKEN
+from emulators.quickbooks.app import sign
+from emulators.quickbooks.server import VERIFIER_TOKEN
 from payment_requests import services
 from payment_requests.models import PaymentRequest
 from payment_requests.tests.conftest import make_client, make_request

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django_tenants.utils import schema_context
 
 from connectors.models import RemoteObject, RemotePayment
-from connectors.stripe.emulator.state import SUCCESS_CARD
 from connectors.tasks import drain_inbox
+from emulators.stripe.state import SUCCESS_CARD
 from payment_requests import services
 from payment_requests.models import Client, Payment, PaymentRequest, StatusChange
 from payment_requests.tests.conftest import (

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on
-from connectors.stripe.emulator.app import Fault
+from emulators.stripe.app import Fault
 from payment_requests import services
 from payment_requests.models import Payment, PaymentRequest
 from payment_requests.tests.conftest import (

@@ -10,8 +10,8 @@ import requests
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on
-from connectors.stripe.emulator.state import StripeError
 from connectors.tasks import reconcile_connections
+from emulators.stripe.state import StripeError
 from payment_requests.models import PaymentRequest, StatusChange
 from payment_requests.tests.conftest import deliver_new_events, event_count, link_from
 

@@ -37,10 +37,10 @@ from connectors import inbox, remote_state
 from connectors.base import InboundPayload
 from connectors.models import Connection, InboundEvent, RemoteObject, RemotePayment
 from connectors.registry import platform_for
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET, app_settings
-from connectors.stripe.emulator.state import DECLINE_CARD, SUCCESS_CARD
-from connectors.stripe.emulator.webhooks import sign
 from connectors.tasks import drain_inbox, process_inbound_event
+from emulators.stripe.server import TEST_WEBHOOK_SECRET, app_settings
+from emulators.stripe.state import DECLINE_CARD, SUCCESS_CARD
+from emulators.stripe.webhooks import sign
 from notifications.models import OutboxMessage
 from payment_requests import services
 from payment_requests.models import Client, Payment, PaymentRequest, StatusChange

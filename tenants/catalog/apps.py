@@ -9,6 +9,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
+
         # Registered in every process, web ones too: services find them by name.
         from tenants.catalog import tasks  # noqa: F401
 

@@ -14,9 +14,9 @@ import pytest
 
 from billing_saas.embedded_services import free_port
 from billing_saas.testing.fixtures import database_url_for_processes
-from connectors.quickbooks.emulator.server import app_settings as quickbooks_settings
-from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET, app_settings
-from connectors.stripe.emulator.webhooks import Endpoint
+from emulators.quickbooks.server import app_settings as quickbooks_settings
+from emulators.stripe.server import TEST_WEBHOOK_SECRET, app_settings
+from emulators.stripe.webhooks import Endpoint
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls our tests make
 # between browser steps are ordinary blocking calls.

@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
 from billing_saas.testing.threads import all_at_once, committed_account, in_thread
-from connectors.stripe.emulator.app import Fault
+from emulators.stripe.app import Fault
 from tenants.catalog import services, solutions
 from tenants.catalog.models import Installation
 from tenants.catalog.tasks import run_installation

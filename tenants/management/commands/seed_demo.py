@@ -5,10 +5,10 @@ import os
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
-from connectors.quickbooks.emulator.seeding import (
+from emulators.quickbooks.seeding import (
     connect_to_emulator as connect_to_quickbooks_emulator,
 )
-from connectors.stripe.emulator.seeding import connect_to_emulator
+from emulators.stripe.seeding import connect_to_emulator
 from payment_requests.models import BillingAccess, Client
 from tenants.demo import (
     DEMO_CLIENTS,

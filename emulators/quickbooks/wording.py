@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
-from connectors.emulator_wording import NBSP, NNBSP, PageWording
+from emulators.wording import NBSP, NNBSP, PageWording
 
 WORDS: dict[str, dict[str, str]] = {
     "badge": {"en": "QuickBooks emulator · sandbox", "fr": "Émulateur QuickBooks · bac à sable"},

@@ -44,3 +44,22 @@ class EmulatorServer:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class HostedEmulator:
+    """An emulated platform served over HTTP: subclasses build ``self.app`` (their WSGI app)
+    after calling this, once ``self.url`` is known (their pages and links carry it)."""
+
+    app = None
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0):
+        self.http = EmulatorServer(lambda environ, start: self.app(environ, start), host, port)
+        self.server = self.http.server
+        self.url = self.http.url
+
+    def start(self):
+        self.http.start()
+        return self
+
+    def stop(self) -> None:
+        self.http.stop()

@@ -11,16 +11,16 @@ import secrets
 import threading
 import time
 
-from connectors.quickbooks.emulator.invoices import InvoiceBook
-from connectors.quickbooks.emulator.records import (  # noqa: F401 - the emulator's names
+from emulators.quickbooks.invoices import InvoiceBook
+from emulators.quickbooks.records import (  # noqa: F401 - the emulator's names
     Company,
     OAuthFault,
     QboFault,
     now_iso,
     public,
 )
-from connectors.quickbooks.emulator.refunds import RefundBook
-from connectors.quickbooks.emulator.taxes import TaxBook
+from emulators.quickbooks.refunds import RefundBook
+from emulators.quickbooks.taxes import TaxBook
 
 ACCESS_TTL = 3600
 REFRESH_TTL = 100 * 86400

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from connectors.stripe.emulator.objects import build, new_id
-from connectors.stripe.emulator.state.core import AccountData, StripeError
+from emulators.stripe.objects import build, new_id
+from emulators.stripe.state.core import AccountData, StripeError
 
 
 class CustomersMixin:

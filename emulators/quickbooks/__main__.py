@@ -1,4 +1,4 @@
-"""``python -m connectors.quickbooks.emulator --port 12112 --webhook-url URL``."""
+"""``python -m emulators.quickbooks --port 12112 --webhook-url URL``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 
-from connectors.quickbooks.emulator.server import QuickBooksEmulator
+from emulators.quickbooks.server import QuickBooksEmulator
 
 
 def main(argv: list[str] | None = None) -> None:

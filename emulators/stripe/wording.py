@@ -21,7 +21,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from connectors.emulator_wording import NBSP, NNBSP, PageWording
+from emulators.wording import NBSP, NNBSP, PageWording
 
 WORDS: dict[str, dict[str, str]] = {
     "badge": {"en": "Stripe emulator · test data", "fr": "Émulateur Stripe · données de test"},

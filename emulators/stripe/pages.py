@@ -11,9 +11,9 @@ import html
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
-from connectors.stripe.emulator import wording
-from connectors.stripe.emulator.state import ZERO_DECIMAL, StripeError, StripeState
-from connectors.stripe.emulator.wording import Wording
+from emulators.stripe import wording
+from emulators.stripe.state import ZERO_DECIMAL, StripeError, StripeState
+from emulators.stripe.wording import Wording
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;background:#f6f8fa;margin:0;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from connectors.quickbooks.emulator.wording import Wording
+from emulators.quickbooks.wording import Wording
 
 STYLE = """body{font-family:system-ui,sans-serif;background:#f4f5f8;margin:0;color:#21262c}
 main{max-width:440px;margin:48px auto;background:#fff;border-radius:10px;padding:32px;

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from connectors.stripe.emulator.objects import build, new_id, page_of
-from connectors.stripe.emulator.state.core import AccountData, StripeError, _bool
+from emulators.stripe.objects import build, new_id, page_of
+from emulators.stripe.state.core import AccountData, StripeError, _bool
 
 EDITABLE = ("active", "description", "display_name", "jurisdiction", "state", "tax_type")
 

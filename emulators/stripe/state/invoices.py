@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import secrets
 
-from connectors.stripe.emulator.objects import build, list_object, new_id
-from connectors.stripe.emulator.state.core import (
+from emulators.stripe.objects import build, list_object, new_id
+from emulators.stripe.state.core import (
     HOSTED_URL_DAYS_AFTER_DUE,
     MAX_INVOICE_NUMBER,
     AccountData,

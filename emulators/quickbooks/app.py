@@ -17,16 +17,16 @@ from decimal import Decimal
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
-from connectors.quickbooks.emulator.pages import invoice_page, page
-from connectors.quickbooks.emulator.queries import run_query
-from connectors.quickbooks.emulator.state import (
+from emulators.quickbooks.pages import invoice_page, page
+from emulators.quickbooks.queries import run_query
+from emulators.quickbooks.state import (
     OAuthFault,
     QboFault,
     QboState,
     now_iso,
     public,
 )
-from connectors.quickbooks.emulator.wording import Wording, from_browser
+from emulators.quickbooks.wording import Wording, from_browser
 
 # What a GET of ``/<entity>/<id>`` reads.
 READABLE = {

@@ -1,4 +1,4 @@
-"""``python -m connectors.stripe.emulator --port 12111 --webhook-url URL``."""
+"""``python -m emulators.stripe --port 12111 --webhook-url URL``."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import signal
 import sys
 from pathlib import Path
 
-from connectors.stripe.emulator.server import (
+from emulators.stripe.server import (
     LIVE_WEBHOOK_SECRET,
     TEST_WEBHOOK_SECRET,
     StripeEmulator,
 )
-from connectors.stripe.emulator.webhooks import Endpoint
+from emulators.stripe.webhooks import Endpoint
 
 
 def main(argv: list[str] | None = None) -> None:

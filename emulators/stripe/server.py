@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.emulator_server import EmulatorServer
-from connectors.stripe.emulator.app import EmulatorApp
-from connectors.stripe.emulator.state import StripeState
-from connectors.stripe.emulator.webhooks import Endpoint, WebhookSender
+from emulators.server import HostedEmulator
+from emulators.stripe.app import EmulatorApp
+from emulators.stripe.state import StripeState
+from emulators.stripe.webhooks import Endpoint, WebhookSender
 
 TEST_SECRET_KEY = "sk_test_emulator"
 LIVE_SECRET_KEY = "sk_live_emulator"
@@ -16,7 +16,7 @@ TEST_WEBHOOK_SECRET = "whsec_emulator_test"
 LIVE_WEBHOOK_SECRET = "whsec_emulator_live"
 
 
-class StripeEmulator:
+class StripeEmulator(HostedEmulator):
     """One emulated Stripe platform account, with its API keys, Connect app and endpoints."""
 
     def __init__(
@@ -27,21 +27,12 @@ class StripeEmulator:
         webhook_endpoints: list[Endpoint] | None = None,
         state_file: Path | None = None,
     ):
-        self.http = EmulatorServer(lambda environ, start: self.app(environ, start), host, port)
-        self.server = self.http.server
-        self.url = self.http.url
+        super().__init__(host, port)
         self.state = StripeState(self.url, state_file=state_file)
         self.sender = WebhookSender(webhook_endpoints or [])
         self.app = EmulatorApp(
             self.state, self.sender, {TEST_SECRET_KEY, LIVE_SECRET_KEY}, {CLIENT_ID}
         )
-
-    def start(self) -> StripeEmulator:
-        self.http.start()
-        return self
-
-    def stop(self) -> None:
-        self.http.stop()
 
 
 def app_settings(url: str) -> dict[str, str]:

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from connectors.emulator_server import EmulatorServer
-from connectors.quickbooks.emulator.app import Notifier, QboApp
-from connectors.quickbooks.emulator.state import QboState
+from emulators.quickbooks.app import Notifier, QboApp
+from emulators.quickbooks.state import QboState
+from emulators.server import HostedEmulator
 
 CLIENT_ID = "ABemulatorclientid"
 CLIENT_SECRET = "emulator-client-secret"
 VERIFIER_TOKEN = "emulator-verifier-token"
 
 
-class QuickBooksEmulator:
+class QuickBooksEmulator(HostedEmulator):
     def __init__(self, host: str = "127.0.0.1", port: int = 0, webhook_urls=()):
-        self.http = EmulatorServer(lambda environ, start: self.app(environ, start), host, port)
-        self.url = self.http.url
+        super().__init__(host, port)
         self.state = QboState(self.url, CLIENT_ID, CLIENT_SECRET)
         self.notifier = Notifier(VERIFIER_TOKEN)
         self.notifier.urls.extend(webhook_urls)
         self.app = QboApp(self.state, self.notifier)
-
-    def start(self) -> QuickBooksEmulator:
-        self.http.start()
-        return self
-
-    def stop(self) -> None:
-        self.http.stop()
 
 
 def app_settings(url: str) -> dict[str, str]:

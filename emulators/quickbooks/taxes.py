@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.money import decimal_places
-from connectors.quickbooks.emulator.records import Company, QboFault, now_iso
+from emulators.quickbooks.records import Company, QboFault, now_iso
 
 EXEMPT = "Exempt"
 US_CODES = ("TAX", "NON")  # a US company's line-level flags, not TaxCode objects

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from connectors.quickbooks.emulator.records import Company, QboFault, now_iso, public
+from emulators.quickbooks.records import Company, QboFault, now_iso, public
 
 QUERYABLE = (
     "Customer",

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from connectors.stripe.emulator.objects import build, new_id
-from connectors.stripe.emulator.state.core import AccountData, StripeError, _int
-from connectors.stripe.emulator.state.tax_rates import tax_on
+from emulators.stripe.objects import build, new_id
+from emulators.stripe.state.core import AccountData, StripeError, _int
+from emulators.stripe.state.tax_rates import tax_on
 
 
 def line_taxes(amount: int, rates: list[dict]) -> list[dict]:

@@ -16,10 +16,10 @@ import time
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
-from connectors.stripe.emulator import pages
-from connectors.stripe.emulator.objects import list_object
-from connectors.stripe.emulator.state import OAuthError, StripeError, StripeState, public
-from connectors.stripe.emulator.webhooks import WebhookSender
+from emulators.stripe import pages
+from emulators.stripe.objects import list_object
+from emulators.stripe.state import OAuthError, StripeError, StripeState, public
+from emulators.stripe.webhooks import WebhookSender
 
 MAX_BODY = 1_000_000
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from connectors.money import decimal_places
-from connectors.quickbooks.emulator.records import Company, QboFault, now_iso
-from connectors.quickbooks.emulator.taxes import invoice_taxes
+from emulators.quickbooks.records import Company, QboFault, now_iso
+from emulators.quickbooks.taxes import invoice_taxes
 
 MAX_DOC_NUMBER = 21
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from connectors.stripe.emulator.objects import build, new_id, page_of
-from connectors.stripe.emulator.state.core import API_VERSION, AccountData, public
+from emulators.stripe.objects import build, new_id, page_of
+from emulators.stripe.state.core import API_VERSION, AccountData, public
 
 
 class EventsMixin:

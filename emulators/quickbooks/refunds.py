@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from connectors.quickbooks.emulator.records import Company, QboFault
+from emulators.quickbooks.records import Company, QboFault
 
 UNDEPOSITED_FUNDS = {"value": "4", "name": "Undeposited Funds"}
 

@@ -8,9 +8,9 @@ delivery. Each resource's rules live in their own module; ``StripeState`` only c
 
 from __future__ import annotations
 
-from connectors.stripe.emulator.state.accounts import AccountsMixin
-from connectors.stripe.emulator.state.checkout import CheckoutMixin
-from connectors.stripe.emulator.state.core import (
+from emulators.stripe.state.accounts import AccountsMixin
+from emulators.stripe.state.checkout import CheckoutMixin
+from emulators.stripe.state.core import (
     API_VERSION,
     CHECKOUT_LOCALES,
     DECLINE_CARD,
@@ -23,12 +23,12 @@ from connectors.stripe.emulator.state.core import (
     missing,
     public,
 )
-from connectors.stripe.emulator.state.customers import CustomersMixin
-from connectors.stripe.emulator.state.events import EventsMixin
-from connectors.stripe.emulator.state.invoice_items import InvoiceItemsMixin
-from connectors.stripe.emulator.state.invoices import InvoicesMixin
-from connectors.stripe.emulator.state.payments import PaymentsMixin
-from connectors.stripe.emulator.state.tax_rates import TaxRatesMixin
+from emulators.stripe.state.customers import CustomersMixin
+from emulators.stripe.state.events import EventsMixin
+from emulators.stripe.state.invoice_items import InvoiceItemsMixin
+from emulators.stripe.state.invoices import InvoicesMixin
+from emulators.stripe.state.payments import PaymentsMixin
+from emulators.stripe.state.tax_rates import TaxRatesMixin
 
 __all__ = [
     "API_VERSION", "CHECKOUT_LOCALES", "DECLINE_CARD", "SUCCESS_CARD", "ZERO_DECIMAL",

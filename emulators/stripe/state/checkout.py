@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from connectors.stripe.emulator.objects import build, list_object, new_id
-from connectors.stripe.emulator.state.core import (
+from emulators.stripe.objects import build, list_object, new_id
+from emulators.stripe.state.core import (
     CHECKOUT_DEFAULT_TTL,
     CHECKOUT_LOCALES,
     AccountData,
@@ -11,7 +11,7 @@ from connectors.stripe.emulator.state.core import (
     _int,
     public,
 )
-from connectors.stripe.emulator.state.tax_rates import tax_on
+from emulators.stripe.state.tax_rates import tax_on
 
 
 class CheckoutMixin:
