@@ -139,6 +139,13 @@ class InvoiceRequest:
     lines: tuple[InvoiceLine, ...] = ()
 
     @property
+    def billed_lines(self) -> tuple[InvoiceLine, ...]:
+        """The lines to send; a request without lines is one line of its whole total."""
+        if self.lines:
+            return self.lines
+        return (InvoiceLine(self.description, Decimal(1), self.total, self.total),)
+
+    @property
     def subtotal(self) -> Money:
         return Money(sum((ln.amount.amount for ln in self.lines), Decimal(0)), self.total.currency)
 

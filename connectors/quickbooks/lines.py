@@ -27,20 +27,6 @@ SERVICES = {"value": "1", "name": "Services"}
 MAX_DESCRIPTION = 4000  # Intuit's limit for a line's Description
 
 
-def lines_of(request: InvoiceRequest) -> tuple[InvoiceLine, ...]:
-    """The request's lines; a request without lines is billed as one untaxed line."""
-    if request.lines:
-        return request.lines
-    return (
-        InvoiceLine(
-            description=request.description,
-            quantity=Decimal(1),
-            unit_price=request.total,
-            amount=request.total,
-        ),
-    )
-
-
 def number(value: Decimal) -> float:
     """A JSON number: floats print the shortest decimal that reads back the same, so every
     amount of up to 15 digits (QuickBooks allows 11) goes out exactly as written."""
@@ -50,7 +36,7 @@ def number(value: Decimal) -> float:
 def invoice_lines(request: InvoiceRequest, codes: TaxCodes | None) -> dict:
     """The invoice body's ``Line`` and, when anything is taxed, ``TxnTaxDetail``; ``codes``
     finds the tax codes (needed only then)."""
-    lines = lines_of(request)
+    lines = request.billed_lines
     taxed = any(line.taxes for line in lines)
     with translation.override(request.client.language or translation.get_language()):
         body = {"Line": [_sales_line(line, codes if taxed else None) for line in lines]}

@@ -9,6 +9,7 @@ import stripe
 import stripe.oauth_error
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from connectors.base import PlatformError
 
@@ -56,6 +57,30 @@ def client_for(mode: str) -> stripe.StripeClient:
     )
 
 
+# The SDK's errors whose answer does not depend on what Stripe said: (words, code, retryable).
+_ANSWERS = (
+    (stripe.RateLimitError, _lazy("Stripe is busy right now; we will try again."),
+     "rate_limited", True),
+    (stripe.APIConnectionError, _lazy("Stripe could not be reached; we will try again."),
+     "unreachable", True),
+    (stripe.AuthenticationError,
+     _lazy("Stripe refused our credentials; the connection needs checking."),
+     "authentication", False),
+    (stripe.PermissionError, _lazy("Stripe refused access to this account; reconnect Stripe."),
+     "permission", False),
+    (stripe.IdempotencyError, _lazy("Stripe saw a conflicting retry of this operation."),
+     "idempotency", False),
+)  # fmt: skip
+FIXED_ANSWERS = tuple(kind for kind, *_answer in _ANSWERS)
+
+
+def _fixed_answer(error: Exception) -> tuple[str, str, bool]:
+    for kind, words, code, retryable in _ANSWERS:
+        if isinstance(error, kind):
+            return str(words), code, retryable
+    raise AssertionError(error)  # only called for the kinds above
+
+
 @contextlib.contextmanager
 def translated_errors(*, refused: str = "", unreachable: str = ""):
     """Raise every SDK error as one ``PlatformError`` with a message fit for the side panel.
@@ -78,38 +103,11 @@ def translated_errors(*, refused: str = "", unreachable: str = ""):
             code=error.code or "card_error",
             platform="stripe",
         ) from error
-    except stripe.RateLimitError as error:
-        raise PlatformError(
-            _("Stripe is busy right now; we will try again."),
-            code="rate_limited",
-            retryable=True,
-            platform="stripe",
-        ) from error
-    except stripe.APIConnectionError as error:
-        raise PlatformError(
-            unreachable or _("Stripe could not be reached; we will try again."),
-            code="unreachable",
-            retryable=True,
-            platform="stripe",
-        ) from error
-    except stripe.AuthenticationError as error:
-        raise PlatformError(
-            _("Stripe refused our credentials; the connection needs checking."),
-            code="authentication",
-            platform="stripe",
-        ) from error
-    except stripe.PermissionError as error:
-        raise PlatformError(
-            _("Stripe refused access to this account; reconnect Stripe."),
-            code="permission",
-            platform="stripe",
-        ) from error
-    except stripe.IdempotencyError as error:
-        raise PlatformError(
-            _("Stripe saw a conflicting retry of this operation."),
-            code="idempotency",
-            platform="stripe",
-        ) from error
+    except FIXED_ANSWERS as error:
+        message, code, retryable = _fixed_answer(error)
+        if code == "unreachable" and unreachable:
+            message = unreachable
+        raise PlatformError(message, code=code, retryable=retryable, platform="stripe") from error
     except stripe.InvalidRequestError as error:
         code = error.code or "invalid_request"
         if code == "account_invalid":

@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from billing_saas.money_format import format_money, format_number
-from connectors.base import InvoiceLine, InvoiceRequest
+from connectors.base import InvoiceLine
 from connectors.money import minor_units
 
 
@@ -34,20 +34,6 @@ class Pricing:
     description: str
     quantity: int
     unit_amount: int
-
-
-def document_lines(request: InvoiceRequest) -> tuple[InvoiceLine, ...]:
-    """The request's lines; a request without lines is one line of its whole total."""
-    if request.lines:
-        return request.lines
-    return (
-        InvoiceLine(
-            description=request.description,
-            quantity=Decimal(1),
-            unit_price=request.total,
-            amount=request.total,
-        ),
-    )
 
 
 def pricing(line: InvoiceLine) -> Pricing:

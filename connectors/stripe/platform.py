@@ -29,7 +29,7 @@ from connectors.money import minor_units
 from connectors.stripe.app import StripeApp
 from connectors.stripe.client import plain_api, translated_errors
 from connectors.stripe.events import INVOICE_STATUSES, StripeEvents, _money, _when
-from connectors.stripe.lines import document_lines, line_taxes, pricing, tax_rate_ids
+from connectors.stripe.lines import line_taxes, pricing, tax_rate_ids
 
 CHECKOUT_TTL = timedelta(hours=24)
 
@@ -177,7 +177,7 @@ class StripePlatform(StripeEvents, PaymentPlatform):
         """One invoice item per line, with its tax rates (``lines.py`` says how a line is
         priced); each item's key is the request's and the line's place in it."""
         currency = request.total.currency.lower()
-        lines = document_lines(request)
+        lines = request.billed_lines
         rate_ids = tax_rate_ids(self, lines)
         for index, line in enumerate(lines):
             with _in_language(request.client.language):
@@ -312,7 +312,7 @@ class StripePlatform(StripeEvents, PaymentPlatform):
         its tax rates. A session has no invoice number of its own: Checkout shows ours under
         the first line's name."""
         currency = request.total.currency.lower()
-        lines = document_lines(request)
+        lines = request.billed_lines
         rate_ids = tax_rate_ids(self, lines)
         items = []
         with _in_language(request.client.language):  # the client reads it on Checkout
