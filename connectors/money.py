@@ -22,5 +22,4 @@ def minor_units(amount: Decimal, currency: str) -> int:
 
 
 def from_minor_units(value: int, currency: str) -> Decimal:
-    exponent = 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
-    return Decimal(value).scaleb(-exponent)
+    return Decimal(value).scaleb(-decimal_places(currency))

@@ -11,8 +11,9 @@ import html
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
+from connectors.money import decimal_places
 from emulators.stripe import wording
-from emulators.stripe.state import ZERO_DECIMAL, StripeError, StripeState
+from emulators.stripe.state import StripeError, StripeState
 from emulators.stripe.wording import Wording
 
 STYLE = """
@@ -55,12 +56,8 @@ def redirect(url: str):
     return 302, "text/html; charset=utf-8", "", {"Location": url}
 
 
-def exponent(currency: str) -> int:
-    return 0 if currency.lower() in ZERO_DECIMAL else 2
-
-
 def money(words: Wording, amount: int, currency: str) -> str:
-    return html.escape(words.money(amount, currency, exponent(currency)), quote=False)
+    return html.escape(words.money(amount, currency, decimal_places(currency)), quote=False)
 
 
 def lines_table(words: Wording, currency: str, lines: list[tuple], taxes: list[tuple],
@@ -72,7 +69,7 @@ def lines_table(words: Wording, currency: str, lines: list[tuple], taxes: list[t
     for description, detail, quantity, unit_amount, amount in lines:
         notes = [html.escape(detail, quote=False)] if detail else []
         if quantity != 1:
-            unit_price = words.money(unit_amount, currency, exponent(currency))
+            unit_price = words.money(unit_amount, currency, decimal_places(currency))
             notes.append(
                 words.html("quantity_times", quantity=words.number(quantity), unit_price=unit_price)
             )
