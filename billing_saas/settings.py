@@ -126,6 +126,7 @@ TENANT_APPS = [
     "notifications",
     "connectors",
     "tenants.catalog",
+    "clients",
     "payment_requests",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
     path("catalog/", include("tenants.catalog.urls")),
+    path("billing/clients/", include("clients.urls")),
     path("", include("payment_requests.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from billing_saas.testing import hostile_input as hostile
 from billing_saas.testing.fixtures import install_client_billing, owner_of
+from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from payment_requests.models import (
     Attachment,
@@ -38,7 +39,6 @@ from payment_requests.models import (
     RequestLink,
     StatusChange,
 )
-from payment_requests.models import Client as BillingClient
 from payment_requests.services import create_request
 from payment_requests.services import hash_token as hash_link_token
 from tenants.members.models import Invitation, Role, User
@@ -276,7 +276,7 @@ PAGES = [
     # ---- account: Client Billing --------------------------------------------------------
     Page(ACCOUNT, "payment_requests:dashboard", fields=FILTERS),
     Page(ACCOUNT, "payment_requests:live", fields=FILTERS),
-    Page(ACCOUNT, "payment_requests:client_suggestions", fields={"client_name": ("Ana",)}),
+    Page(ACCOUNT, "clients:suggestions", fields={"client_name": ("Ana",)}),
     Page(
         ACCOUNT,
         "payment_requests:new",
@@ -302,10 +302,10 @@ PAGES = [
         "payment_requests:attachment",
         args={"pk": "request", "attachment_pk": "attachment"},
     ),
-    Page(ACCOUNT, "payment_requests:clients", fields={"q": ("Ana",), "page": ("1", "2")}),
+    Page(ACCOUNT, "clients:list", fields={"q": ("Ana",), "page": ("1", "2")}),
     Page(
         ACCOUNT,
-        "payment_requests:client_new",
+        "clients:new",
         GP,
         {
             "name": ("Bea",),
@@ -319,7 +319,7 @@ PAGES = [
     ),
     Page(
         ACCOUNT,
-        "payment_requests:client_edit",
+        "clients:edit",
         GP,
         {"name": ("Bea",), "email": ("bea@client.test",), "preferred_currency": ("EUR",)},
         {"pk": "client"},

@@ -10,11 +10,11 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from clients.models import Client
 from connectors.stripe.emulator.server import TEST_WEBHOOK_SECRET
 from connectors.stripe.emulator.webhooks import sign
 from connectors.tasks import drain_inbox
 from payment_requests import services
-from payment_requests.models import Client
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ import os
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from clients.models import Client
 from connectors.quickbooks.emulator.seeding import (
     connect_to_emulator as connect_to_quickbooks_emulator,
 )
 from connectors.stripe.emulator.seeding import connect_to_emulator
-from payment_requests.models import BillingAccess, Client
+from payment_requests.models import BillingAccess
 from tenants.demo import (
     DEMO_CLIENTS,
     DEMO_COMPANY,
