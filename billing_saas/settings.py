@@ -125,7 +125,7 @@ TENANT_APPS = [
     "tenants.members",
     "notifications",
     "connectors",
-    "tenants.catalog",
+    "solutions",
     "clients",
     "payment_requests",
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from connectors.base import PlatformError
 from connectors.registry import platform_for
-from tenants.catalog.solutions import InstallFailed, Solution, Step, register
+from solutions.registry import InstallFailed, Solution, Step, register
 
 SLUG = "client-billing"
 

@@ -52,7 +52,7 @@ PARAMETERS = {
         "pk": lambda a, objects: objects.connection.pk,
         "platform": lambda a, objects: "stripe",
     },
-    "catalog": {"slug": lambda a, objects: "client-billing"},
+    "solutions": {"slug": lambda a, objects: "client-billing"},
     "outbox": {
         "pk": lambda a, objects: objects.outbox_message.pk,
         "index": lambda a, objects: 0,
@@ -217,7 +217,7 @@ def test_the_probe_covers_every_view_of_the_tenant_urlconf():
         "payment_requests:public_attachment",
         "members:password_reset_confirm",
         "connectors:disconnect",
-        "catalog:uninstall",
+        "solutions:uninstall",
         "set_language",
         "favicon.ico",
     ):

@@ -257,11 +257,11 @@ PAGES = [
     Page(ACCOUNT, "connectors:onboarding_refresh", GP, args={"pk": "number"}),
     Page(ACCOUNT, "connectors:disconnect", POST, args={"pk": "number"}),
     # ---- account: catalog ---------------------------------------------------------------
-    Page(ACCOUNT, "catalog:index"),
-    Page(ACCOUNT, "catalog:detail", args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:index"),
+    Page(ACCOUNT, "solutions:detail", args={"slug": "slug"}),
     Page(
         ACCOUNT,
-        "catalog:wizard",
+        "solutions:wizard",
         GP,
         {
             "step": ("welcome", "platform", "connection", "confirm"),
@@ -270,9 +270,9 @@ PAGES = [
         },
         {"slug": "slug"},
     ),
-    Page(ACCOUNT, "catalog:progress", args={"slug": "slug"}),
-    Page(ACCOUNT, "catalog:retry", POST, args={"slug": "slug"}),
-    Page(ACCOUNT, "catalog:uninstall", POST, {"confirm_open": ("yes",)}, {"slug": "slug"}),
+    Page(ACCOUNT, "solutions:progress", args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:retry", POST, args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:uninstall", POST, {"confirm_open": ("yes",)}, {"slug": "slug"}),
     # ---- account: Client Billing --------------------------------------------------------
     Page(ACCOUNT, "payment_requests:dashboard", fields=FILTERS),
     Page(ACCOUNT, "payment_requests:live", fields=FILTERS),

@@ -153,7 +153,7 @@ def test_a_dashboard_page_runs_few_statements_whatever_the_size(alpha, beta):
         client = client_on(tenant, owner_of(tenant))
         _, queries = statements(client, "/billing/?page=2")
         counts[tenant.slug] = queries
-        installation_checks = [sql for sql in queries if "catalog_installation" in sql]
+        installation_checks = [sql for sql in queries if "solutions_installation" in sql]
         assert len(installation_checks) == 1  # the view and both menu entries share it
     assert len(counts["alpha"]) == len(counts["beta"]) <= 12
 

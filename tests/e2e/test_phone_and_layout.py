@@ -29,7 +29,7 @@ def billing_account(accounts, django_db_blocker):
     from connectors.models import Connection
     from payment_requests import services
     from payment_requests.models import PaymentRequest
-    from tenants.catalog.models import Installation
+    from solutions.models import Installation
     from tenants.services import NewAccount, create_account
 
     slug = unique("layout")

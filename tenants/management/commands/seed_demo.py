@@ -26,7 +26,7 @@ from tenants.services import NewAccount, create_account, ensure_public_tenant
 
 def install_client_billing(owner, connection) -> None:
     """The demo has Client Billing installed from the catalog, as its owner would."""
-    from tenants.catalog import services
+    from solutions import services
 
     installation = services.start("client-billing", user=owner, connection=connection)
     if installation.status != installation.Status.INSTALLED:

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SolutionsConfig(AppConfig):
+    name = "solutions"
+    verbose_name = _("Solution catalog")
+
+    def ready(self):
+        from billing_saas.navigation import MenuEntry, add_menu_entry
+
+        # Users know it as the Catalog, at /catalog/ (billing_saas/urls_tenant.py).
+        add_menu_entry(MenuEntry(_("Catalog"), "solutions:index", "grid", order=850, new_tab=True))
