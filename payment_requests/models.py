@@ -43,8 +43,8 @@ class PlatformCustomer(models.Model):
 class PaymentRequest(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice (after service)")
-        QUOTE = "quote", _("Quote (before service)")
-        PROPOSAL = "proposal", _("Proposal")
+        # Quotes are their own documents: a request is asked for after or before service.
+        PROPOSAL = "proposal", _("Proposal (before service)")
         DEPOSIT = "deposit", _("Deposit")
         OTHER = "other", _("Other")
 
@@ -165,6 +165,7 @@ class StatusChange(models.Model):
         PLATFORM = "platform", _("the payment platform")
         SCHEDULE = "schedule", _("the daily schedule")
         CLIENT = "client", _("the client")
+        UPDATE = "update", _("an update of the product")
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=20, blank=True)

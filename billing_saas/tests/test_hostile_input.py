@@ -90,7 +90,7 @@ class Page:
 GP = ("GET", "POST")
 POST = ("POST",)
 REQUEST_FIELDS = {
-    "kind": ("invoice", "quote", "deposit"),
+    "kind": ("invoice", "proposal", "deposit"),
     "description": ("Consulting",),
     "client": ("{client}", ""),
     "new_client_name": ("Ana",),
