@@ -8,7 +8,10 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
-        from connectors import periodic_jobs  # noqa: F401  (registers reconciliation)
+        from connectors import (
+            periodic_jobs,  # noqa: F401  (registers reconciliation)
+            tasks,  # noqa: F401  (queued by name: connectors/inbox.py)
+        )
 
         add_menu_entry(
             MenuEntry(
