@@ -9,6 +9,8 @@ RUN useradd --create-home --uid 1000 app
 COPY pyproject.toml README.md ./
 COPY billing_saas ./billing_saas
 COPY tenants ./tenants
+COPY clients ./clients
+COPY solutions ./solutions
 COPY payment_requests ./payment_requests
 COPY connectors ./connectors
 COPY client_portal ./client_portal

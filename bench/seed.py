@@ -17,9 +17,10 @@ from django.test import Client as TestClient
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from clients.models import Client
 from connectors.models import Connection
 from emulators.stripe.seeding import connect_to_emulator
-from payment_requests.models import Client, PaymentRequest
+from payment_requests.models import PaymentRequest
 from tenants.management.commands.seed_demo import install_client_billing
 from tenants.members.models import User
 from tenants.models import Tenant

@@ -125,7 +125,8 @@ TENANT_APPS = [
     "tenants.members",
     "notifications",
     "connectors",
-    "tenants.catalog",
+    "solutions",
+    "clients",
     "payment_requests",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -8,11 +8,9 @@ class ConnectorsConfig(AppConfig):
 
     def ready(self):
         from billing_saas.navigation import MenuEntry, add_menu_entry
-
-        # Registered in every process, web ones too: the inbox finds them by name.
         from connectors import (
             periodic_jobs,  # noqa: F401  (registers reconciliation)
-            tasks,  # noqa: F401
+            tasks,  # noqa: F401  (queued by name: connectors/inbox.py)
         )
 
         add_menu_entry(

@@ -49,7 +49,7 @@ def _opened_from_wizard(request) -> str:
     (its step indicator, its menu entry); empty otherwise."""
     target = _next(request)
     try:
-        from_wizard = target and resolve(urlsplit(target).path).view_name == "catalog:wizard"
+        from_wizard = target and resolve(urlsplit(target).path).view_name == "solutions:wizard"
     except Resolver404:
         from_wizard = False
     if from_wizard:

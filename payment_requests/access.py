@@ -26,7 +26,7 @@ class Access(Enum):
 
 
 def is_installed() -> bool:
-    from tenants.catalog.services import is_installed as installed
+    from solutions.services import is_installed as installed
 
     return installed(SLUG)
 
@@ -64,7 +64,7 @@ def billing_access_required(view):
         access = billing_access(request.user)
         if access is Access.NOT_INSTALLED:
             messages.info(request, _("Client Billing is not installed in this account."))
-            return redirect("catalog:detail", slug=SLUG)
+            return redirect("solutions:detail", slug=SLUG)
         if access is not Access.GRANTED:
             raise PermissionDenied(
                 _(

@@ -25,7 +25,7 @@ class PaymentRequestsConfig(AppConfig):
         add_menu_entry(
             MenuEntry(
                 _("Clients"),
-                "payment_requests:clients",
+                "clients:list",
                 "users",
                 visible_to=has_billing_access,
                 order=110,

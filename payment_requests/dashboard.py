@@ -18,14 +18,13 @@ from django.utils.functional import cached_property
 
 from billing_saas.query_params import iso_date, positive_int
 from payment_requests import live
-from payment_requests.models import Client, PaymentRequest
+from payment_requests.models import PaymentRequest
 
 Status = PaymentRequest.Status
 # Not a status (a deleted request keeps its own): the filter that shows what was deleted.
 DELETED = "deleted"
 PAGE_SIZE = 25
 MAX_QUERY = 100
-CLIENT_SUGGESTIONS = 8
 
 
 def search_text(value: str) -> str:
@@ -161,14 +160,3 @@ def totals(version: str) -> list[dict]:
 
     zone = str(timezone.get_current_timezone())
     return live.derived("totals", compute, today.isoformat(), zone, at=version)
-
-
-def client_suggestions(text: str) -> list[Client]:
-    """A few clients whose name, company or email contains ``text`` (never every client)."""
-    text = search_text(text)
-    rows = Client.objects.only("pk", "name", "company", "email").order_by("name", "pk")
-    if text:
-        rows = rows.filter(
-            Q(name__icontains=text) | Q(company__icontains=text) | Q(email__icontains=text)
-        )
-    return list(rows[:CLIENT_SUGGESTIONS])

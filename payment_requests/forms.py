@@ -8,29 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from billing_saas import languages
 from billing_saas.number_input import LocalizedDecimalField
 from billing_saas.query_params import positive_int
-from payment_requests.models import CURRENCIES, BillingSettings, Client, PaymentRequest
+from clients.models import Client
+from clients.widgets import ClientPicker
+from payment_requests.models import CURRENCIES, BillingSettings, PaymentRequest
 from payment_requests.uploads import check_upload
-from payment_requests.widgets import ClientPicker
-
-
-class ClientForm(forms.ModelForm):
-    language = forms.ChoiceField(
-        label=_("Language"),
-        required=False,
-        help_text=_("Of its emails and payment pages. The client can change it there too."),
-    )
-
-    class Meta:
-        model = Client
-        fields = ["name", "company", "email", "phone", "address", "preferred_currency", "language"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        account = languages.name(languages.account_language())
-        self.fields["language"].choices = languages.choices(
-            _("The account's (%(language)s)") % {"language": account}
-        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -117,13 +117,8 @@ def forget_recent() -> None:
 
 
 def _watched_models():
-    from payment_requests.models import (
-        Attachment,
-        Client,
-        Payment,
-        PaymentRequest,
-        StatusChange,
-    )
+    from clients.models import Client
+    from payment_requests.models import Attachment, Payment, PaymentRequest, StatusChange
 
     return (PaymentRequest, Client, Payment, StatusChange, Attachment)
 

@@ -1,4 +1,4 @@
-"""Clients and the payment requests sent to them, in the provider account's own schema.
+"""The payment requests sent to clients (``clients``), in the provider account's own schema.
 
 A client is a person or company the provider bills; clients are not users of this app (they
 pay through emailed links and, later, the client portal). One payment request is one amount
@@ -17,42 +17,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from billing_saas.currencies import CURRENCIES
+from clients.models import Client
 from connectors.models import Connection, RemoteObject, RemotePayment
-
-CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK")
-
-
-def CURRENCIES():  # noqa: N802 - used as the fields' choices, named as it always was
-    """Each currency with its name in the reader's language ("USD – dollar des États-Unis")."""
-    from billing_saas.money_format import currency_name
-
-    return [(code, currency_name(code)) for code in CURRENCY_CODES]
-
-
-class Client(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    company = models.CharField(_("company"), max_length=200, blank=True)
-    email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    address = models.TextField(_("address"), blank=True)
-    preferred_currency = models.CharField(
-        _("preferred currency"), max_length=3, choices=CURRENCIES, default="EUR"
-    )
-    # Its emails and pay pages; blank: the account's language (billing_saas/languages.py).
-    language = models.CharField(_("language"), max_length=8, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["name", "pk"]
-        indexes = [
-            models.Index(fields=["email"]),
-            # The client filter's suggestions, in name order, stop after a few matches.
-            models.Index(fields=["name", "id"], name="client_by_name"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.company})" if self.company else self.name
 
 
 class PlatformCustomer(models.Model):
@@ -76,8 +43,8 @@ class PlatformCustomer(models.Model):
 class PaymentRequest(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice (after service)")
-        QUOTE = "quote", _("Quote (before service)")
-        PROPOSAL = "proposal", _("Proposal")
+        # Quotes are their own documents: a request is asked for after or before service.
+        PROPOSAL = "proposal", _("Proposal (before service)")
         DEPOSIT = "deposit", _("Deposit")
         OTHER = "other", _("Other")
 
@@ -212,6 +179,7 @@ class StatusChange(models.Model):
         PLATFORM = "platform", _("the payment platform")
         SCHEDULE = "schedule", _("the daily schedule")
         CLIENT = "client", _("the client")
+        UPDATE = "update", _("an update of the product")
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=20, blank=True)

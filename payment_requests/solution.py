@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from connectors.base import PlatformError
 from connectors.registry import platform_for
-from tenants.catalog.solutions import InstallFailed, Solution, Step, register
+from solutions.registry import InstallFailed, Solution, Step, register
 
 SLUG = "client-billing"
 
@@ -56,8 +56,8 @@ CLIENT_BILLING = Solution(
     ),
     overview=_(
         "Streamline billing with payment requests made for service providers: invoices "
-        "after service, quotes before service, proposals, deposits and anything else "
-        "that needs paying, followed from one dashboard."
+        "after service, proposals and deposits before it, and anything else that needs "
+        "paying, followed from one dashboard."
     ),
     features=(
         _("Central tracking: every payment request, its status and its history in one place"),

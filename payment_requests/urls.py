@@ -2,7 +2,6 @@ from django.urls import path
 
 from payment_requests import public_views
 from payment_requests.views import (
-    clients,
     dashboard_page,
     request_form,
     request_panel,
@@ -14,7 +13,6 @@ app_name = "payment_requests"
 urlpatterns = [
     path("billing/", dashboard_page.dashboard_page, name="dashboard"),
     path("billing/live/", dashboard_page.dashboard_live, name="live"),
-    path("billing/clients/suggestions/", clients.client_suggestions, name="client_suggestions"),
     path("billing/requests/new/", request_form.new_request, name="new"),
     path("billing/requests/<int:pk>/", request_panel.detail, name="detail"),
     path("billing/requests/<int:pk>/edit/", request_form.edit_request, name="edit"),
@@ -27,9 +25,6 @@ urlpatterns = [
         request_panel.attachment,
         name="attachment",
     ),
-    path("billing/clients/", clients.clients, name="clients"),
-    path("billing/clients/new/", clients.client_form, name="client_new"),
-    path("billing/clients/<int:pk>/", clients.client_form, name="client_edit"),
     path("billing/access/", settings_pages.access, name="access"),
     path("billing/settings/", settings_pages.billing_settings, name="settings"),
     path("pay/thanks/", public_views.thanks, name="thanks"),

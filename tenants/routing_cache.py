@@ -146,7 +146,7 @@ def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from connectors.routing.models import AccountRoute
-    from tenants.catalog.models import Installation
+    from solutions.models import Installation
     from tenants.models import Domain, Tenant
 
     for model in (Tenant, Domain, AccountRoute, Installation):

@@ -131,7 +131,7 @@ def committed_account(
 
 def install_client_billing(tenant: Tenant) -> None:
     """Client Billing as installed from the catalog (the wizard itself is tested there)."""
-    from tenants.catalog.models import Installation
+    from solutions.models import Installation
 
     with schema_context(tenant.schema_name):
         Installation.objects.update_or_create(

@@ -28,6 +28,7 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import install_client_billing, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
 from notifications.models import OutboxMessage
@@ -35,7 +36,6 @@ from payment_requests import services
 from payment_requests.models import (
     Attachment,
     BillingSettings,
-    Client,
     PaymentRequest,
     PlatformCustomer,
 )

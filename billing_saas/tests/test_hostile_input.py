@@ -30,6 +30,7 @@ from hypothesis import strategies as st
 
 from billing_saas.testing import hostile_input as hostile
 from billing_saas.testing.fixtures import install_client_billing, owner_of
+from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from payment_requests.models import (
     Attachment,
@@ -38,7 +39,6 @@ from payment_requests.models import (
     RequestLink,
     StatusChange,
 )
-from payment_requests.models import Client as BillingClient
 from payment_requests.services import create_request
 from payment_requests.services import hash_token as hash_link_token
 from tenants.members.models import Invitation, Role, User
@@ -90,7 +90,7 @@ class Page:
 GP = ("GET", "POST")
 POST = ("POST",)
 REQUEST_FIELDS = {
-    "kind": ("invoice", "quote", "deposit"),
+    "kind": ("invoice", "proposal", "deposit"),
     "description": ("Consulting",),
     "client": ("{client}", ""),
     "new_client_name": ("Ana",),
@@ -257,11 +257,11 @@ PAGES = [
     Page(ACCOUNT, "connectors:onboarding_refresh", GP, args={"pk": "number"}),
     Page(ACCOUNT, "connectors:disconnect", POST, args={"pk": "number"}),
     # ---- account: catalog ---------------------------------------------------------------
-    Page(ACCOUNT, "catalog:index"),
-    Page(ACCOUNT, "catalog:detail", args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:index"),
+    Page(ACCOUNT, "solutions:detail", args={"slug": "slug"}),
     Page(
         ACCOUNT,
-        "catalog:wizard",
+        "solutions:wizard",
         GP,
         {
             "step": ("welcome", "platform", "connection", "confirm"),
@@ -270,13 +270,13 @@ PAGES = [
         },
         {"slug": "slug"},
     ),
-    Page(ACCOUNT, "catalog:progress", args={"slug": "slug"}),
-    Page(ACCOUNT, "catalog:retry", POST, args={"slug": "slug"}),
-    Page(ACCOUNT, "catalog:uninstall", POST, {"confirm_open": ("yes",)}, {"slug": "slug"}),
+    Page(ACCOUNT, "solutions:progress", args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:retry", POST, args={"slug": "slug"}),
+    Page(ACCOUNT, "solutions:uninstall", POST, {"confirm_open": ("yes",)}, {"slug": "slug"}),
     # ---- account: Client Billing --------------------------------------------------------
     Page(ACCOUNT, "payment_requests:dashboard", fields=FILTERS),
     Page(ACCOUNT, "payment_requests:live", fields=FILTERS),
-    Page(ACCOUNT, "payment_requests:client_suggestions", fields={"client_name": ("Ana",)}),
+    Page(ACCOUNT, "clients:suggestions", fields={"client_name": ("Ana",)}),
     Page(
         ACCOUNT,
         "payment_requests:new",
@@ -302,10 +302,10 @@ PAGES = [
         "payment_requests:attachment",
         args={"pk": "request", "attachment_pk": "attachment"},
     ),
-    Page(ACCOUNT, "payment_requests:clients", fields={"q": ("Ana",), "page": ("1", "2")}),
+    Page(ACCOUNT, "clients:list", fields={"q": ("Ana",), "page": ("1", "2")}),
     Page(
         ACCOUNT,
-        "payment_requests:client_new",
+        "clients:new",
         GP,
         {
             "name": ("Bea",),
@@ -319,7 +319,7 @@ PAGES = [
     ),
     Page(
         ACCOUNT,
-        "payment_requests:client_edit",
+        "clients:edit",
         GP,
         {"name": ("Bea",), "email": ("bea@client.test",), "preferred_currency": ("EUR",)},
         {"pk": "client"},

@@ -6,7 +6,7 @@ import pytest
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
-from payment_requests.models import Client as BillingClient
+from clients.models import Client as BillingClient
 
 ADDRESS_REFUSED = "The page address contains characters we cannot accept"
 FORM_REFUSED = "The form contains characters we cannot accept"

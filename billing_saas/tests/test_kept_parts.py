@@ -211,7 +211,7 @@ def picker(page: str) -> str:
 
 
 def test_the_dashboards_kept_parts_show_each_views_own_filters(alpha):
-    from payment_requests.models import Client as BillingClient
+    from clients.models import Client as BillingClient
 
     install_client_billing(alpha)
     with schema_context(alpha.schema_name):

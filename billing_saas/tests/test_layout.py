@@ -8,7 +8,10 @@ from pathlib import Path
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
-PRODUCT = ("billing_saas", "tenants", "payment_requests", "connectors", "notifications")
+PRODUCT = (
+    "billing_saas", "tenants", "clients", "solutions", "payment_requests", "connectors",
+    "notifications",
+)  # fmt: skip
 # Development and test tools inside those apps: they start the emulators on purpose.
 DEV_ONLY = (
     "billing_saas/testing/",
@@ -52,3 +55,5 @@ def test_the_production_image_ships_no_emulator():
     dockerfile = (BASE_DIR / "Dockerfile").read_text()
     assert "COPY connectors ./connectors" in dockerfile
     assert "emulators" not in dockerfile
+    for app in PRODUCT:
+        assert f"COPY {app} ./{app}" in dockerfile

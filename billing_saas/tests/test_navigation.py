@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from billing_saas.navigation import menu_for
 from billing_saas.testing.fixtures import client_on, owner_of
-from tenants.catalog.models import Installation
+from solutions.models import Installation
 
 
 def active_entries(page: str) -> list[str]:

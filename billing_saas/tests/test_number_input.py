@@ -95,7 +95,8 @@ def test_every_amount_and_quantity_field_reads_the_locale():
         "connectors.forms",
         "tenants.forms",
         "tenants.members.forms",
-        "tenants.catalog.forms",
+        "solutions.forms",
+        "clients.forms",
     ):
         try:
             importlib.import_module(module)
@@ -108,7 +109,7 @@ def test_every_amount_and_quantity_field_reads_the_locale():
         pending.extend(form_class.__subclasses__())
         if form_class.__module__.split(".")[0] not in {
             "billing_saas", "tenants", "payment_requests", "connectors", "client_portal",
-            "notifications",
+            "notifications", "clients", "solutions",
         }:  # fmt: skip
             continue
         for name, field in getattr(form_class, "base_fields", {}).items():

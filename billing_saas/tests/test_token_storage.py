@@ -25,10 +25,11 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import PASSWORD, client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from clients.models import Client
 from connectors.models import Connection
 from connectors.routing.models import OAuthState
 from payment_requests import services
-from payment_requests.models import Client, RequestLink
+from payment_requests.models import RequestLink
 from tenants.members.models import Invitation, LoginHandoff
 from tenants.models import Tenant
 

@@ -11,7 +11,7 @@ from billing_saas.testing.quickbooks import connect_quickbooks
 from billing_saas.testing.stripe import connect_stripe
 from connectors.base import PlatformError
 from connectors.registry import platform_for
-from tenants.catalog import services
+from solutions import services
 
 
 @pytest.fixture(autouse=True)

@@ -34,7 +34,7 @@ def check_amount(amount, currency: str) -> None:
 def default_connection() -> Connection | None:
     """Where new requests go: the connection chosen at installation (or in the settings);
     failing that, the newest usable one. Requests already sent keep theirs."""
-    from tenants.catalog.services import installation
+    from solutions.services import installation
 
     chosen = installation("client-billing")
     if chosen and chosen.connection and chosen.connection.is_usable:

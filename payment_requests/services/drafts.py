@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing_saas.refusals import ActionRefused
-from payment_requests.models import Attachment, Client, PaymentRequest, StatusChange
+from clients.models import Client
+from payment_requests.models import Attachment, PaymentRequest, StatusChange
 from payment_requests.services.common import Status, check_amount, lock
 
 

@@ -10,11 +10,12 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from clients.models import Client
+from clients.tests.conftest import make_client  # noqa: F401 - the tests import it from here
 from connectors.tasks import drain_inbox
 from emulators.stripe.server import TEST_WEBHOOK_SECRET
 from emulators.stripe.webhooks import sign
 from payment_requests import services
-from payment_requests.models import Client
 
 
 @pytest.fixture
@@ -28,11 +29,6 @@ def alpha_billing(stripe_platform, alpha):
 @pytest.fixture
 def owner_client(alpha):
     return client_on(alpha, owner_of(alpha))
-
-
-def make_client(tenant, email="ana@client.test", name="Ana Client", company="Client Co"):
-    with schema_context(tenant.schema_name):
-        return Client.objects.create(name=name, email=email, company=company)
 
 
 def make_request(tenant, client=None, amount="150.00", currency="EUR", days=14, **extra):

@@ -7,7 +7,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on
-from payment_requests.models import Client
+from clients.models import Client
 from payment_requests.tests.conftest import link_from, make_client, make_request, send
 from tenants.models import Tenant
 

@@ -10,8 +10,9 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.stripe import connect_stripe
 from billing_saas.testing.threads import all_at_once, committed_account, in_thread
+from clients.models import Client
 from payment_requests import services
-from payment_requests.models import Client, PaymentRequest
+from payment_requests.models import PaymentRequest
 
 
 def test_twenty_concurrent_sends_make_one_invoice_and_one_email(

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, owner_of
-from payment_requests.models import Client, PaymentRequest
+from clients.models import Client
+from payment_requests.models import PaymentRequest
 from payment_requests.tests.conftest import (
     deliver_new_events,
     event_count,
@@ -152,7 +153,7 @@ def test_a_dashboard_page_runs_few_statements_whatever_the_size(alpha, beta):
         client = client_on(tenant, owner_of(tenant))
         _, queries = statements(client, "/billing/?page=2")
         counts[tenant.slug] = queries
-        installation_checks = [sql for sql in queries if "catalog_installation" in sql]
+        installation_checks = [sql for sql in queries if "solutions_installation" in sql]
         assert len(installation_checks) == 1  # the view and both menu entries share it
     assert len(counts["alpha"]) == len(counts["beta"]) <= 12
 
@@ -162,7 +163,7 @@ def test_client_names_are_not_fetched_for_the_filter(beta):
     client = client_on(beta, owner_of(beta))
     _, queries = statements(client, "/billing/")
     assert not any(
-        'FROM "payment_requests_client"' in sql and "LIMIT" not in sql and "JOIN" not in sql
+        'FROM "clients_client"' in sql and "LIMIT" not in sql and "JOIN" not in sql
         for sql in queries
     )
     with schema_context(beta.schema_name):

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.tests.test_translations import CATALOGUE, _catalogue
-from payment_requests.models import Client
+from clients.models import Client
 from payment_requests.tests.conftest import link_from, make_client, make_request, send
 from tenants.models import Tenant
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 from django_tenants.utils import schema_context
 
-from payment_requests.models import Client
+from clients.models import Client
 from payment_requests.tests.conftest import make_request, send
 
 SUCCESS_CARD = "4242 4242 4242 4242"

@@ -151,7 +151,7 @@ def test_the_schedule_follows_the_accounts_settings(alpha, owner_client):
 
 
 def test_an_uninstalled_solution_sends_no_reminders(alpha, monkeypatch):
-    from tenants.catalog.models import Installation
+    from solutions.models import Installation
 
     make_client(alpha)
     item = make_request(alpha)

@@ -10,7 +10,7 @@ from billing_saas.testing.quickbooks import connect_quickbooks
 from billing_saas.testing.stripe import connect_stripe
 from payment_requests import services
 from payment_requests.tests.conftest import make_client, make_request
-from tenants.catalog.models import Installation
+from solutions.models import Installation
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

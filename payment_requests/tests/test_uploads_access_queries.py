@@ -14,7 +14,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
-from payment_requests.models import Attachment, Client, PaymentRequest
+from clients.models import Client
+from payment_requests.models import Attachment, PaymentRequest
 from payment_requests.tests.conftest import make_client
 from payment_requests.uploads import check_upload
 from tenants.members.models import Role

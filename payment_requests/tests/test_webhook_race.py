@@ -33,6 +33,7 @@ from billing_saas.celery import app as celery_app
 from billing_saas.testing.fixtures import celery_worker, client_on, install_client_billing
 from billing_saas.testing.stripe import connect_stripe
 from billing_saas.testing.threads import all_at_once, committed_account, in_thread
+from clients.models import Client
 from connectors import inbox, remote_state
 from connectors.base import InboundPayload
 from connectors.models import Connection, InboundEvent, RemoteObject, RemotePayment
@@ -43,7 +44,7 @@ from emulators.stripe.state import DECLINE_CARD, SUCCESS_CARD
 from emulators.stripe.webhooks import sign
 from notifications.models import OutboxMessage
 from payment_requests import services
-from payment_requests.models import Client, Payment, PaymentRequest, StatusChange
+from payment_requests.models import Payment, PaymentRequest, StatusChange
 from tenants.members.models import User
 from tenants.models import Tenant
 

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET
 
 from billing_saas import languages
 from billing_saas.query_params import positive_int
+from clients.widgets import ClientPicker
 from payment_requests import dashboard, live
 from payment_requests.access import billing_access_required
 from payment_requests.dashboard import Filters
 from payment_requests.models import PaymentRequest
 from payment_requests.views.common import panel_request
-from payment_requests.widgets import ClientPicker
 
 Status = PaymentRequest.Status
 

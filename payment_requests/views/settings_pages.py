@@ -46,7 +46,7 @@ def access(request):
 @billing_admin_required
 @require_http_methods(["GET", "POST"])
 def billing_settings(request):
-    from tenants.catalog.services import installation
+    from solutions.services import installation
 
     installed = installation("client-billing")
     form = SettingsForm(

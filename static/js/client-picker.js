@@ -1,4 +1,4 @@
-/* Client pickers (payment_requests.widgets.ClientPicker): suggestions come from the server
+/* Client pickers (clients.widgets.ClientPicker): suggestions come from the server
    as the user types; picking one sets the hidden client id (and applies a filter that asks
    for it); typing again forgets the picked client; arrows move through the suggestions and
    Escape closes them. */

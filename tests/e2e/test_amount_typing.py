@@ -16,7 +16,7 @@ from tests.e2e.test_signup_and_team import sign_in
 
 @pytest.fixture(scope="module")
 def account(accounts, django_db_blocker):
-    from payment_requests.models import Client
+    from clients.models import Client
 
     tenant = committed_account(django_db_blocker, "amounts", "Amount Studio", "Amy Owner")
     with django_db_blocker.unblock(), schema_context(tenant.schema_name):

@@ -25,10 +25,11 @@ SHOTS = "test-artifacts/layout"
 def billing_account(accounts, django_db_blocker):
     """An account with Client Billing installed on a named Stripe account, two clients and
     requests in two currencies (committed, so the live server sees them)."""
+    from clients.models import Client
     from connectors.models import Connection
     from payment_requests import services
-    from payment_requests.models import Client, PaymentRequest
-    from tenants.catalog.models import Installation
+    from payment_requests.models import PaymentRequest
+    from solutions.models import Installation
     from tenants.services import NewAccount, create_account
 
     slug = unique("layout")

@@ -5,11 +5,12 @@ import os
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from clients.models import Client
 from emulators.quickbooks.seeding import (
     connect_to_emulator as connect_to_quickbooks_emulator,
 )
 from emulators.stripe.seeding import connect_to_emulator
-from payment_requests.models import BillingAccess, Client
+from payment_requests.models import BillingAccess
 from tenants.demo import (
     DEMO_CLIENTS,
     DEMO_COMPANY,
@@ -25,7 +26,7 @@ from tenants.services import NewAccount, create_account, ensure_public_tenant
 
 def install_client_billing(owner, connection) -> None:
     """The demo has Client Billing installed from the catalog, as its owner would."""
-    from tenants.catalog import services
+    from solutions import services
 
     installation = services.start("client-billing", user=owner, connection=connection)
     if installation.status != installation.Status.INSTALLED:

@@ -14,15 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing_saas.query_params import positive_int
 from billing_saas.refusals import ActionRefused
 from connectors.models import Connection
-from tenants.catalog import services, solutions
-from tenants.catalog.models import Installation
+from solutions import registry, services
+from solutions.models import Installation
 
 STEPS = ("welcome", "platform", "connection", "confirm")
 PLATFORM_NAMES = dict(Connection.Platform.choices)
 
 
 def _solution(slug):
-    solution = solutions.get(slug)
+    solution = registry.get(slug)
     if solution is None:
         raise Http404
     return solution
@@ -32,8 +32,8 @@ def _solution(slug):
 @require_GET
 def index(request):
     installed = {row.solution: row for row in Installation.objects.all()}
-    tiles = [(solution, installed.get(solution.slug)) for solution in solutions.all_solutions()]
-    return render(request, "catalog/index.html", {"tiles": tiles})
+    tiles = [(solution, installed.get(solution.slug)) for solution in registry.all_solutions()]
+    return render(request, "solutions/index.html", {"tiles": tiles})
 
 
 @login_required
@@ -42,7 +42,7 @@ def detail(request, slug):
     solution = _solution(slug)
     return render(
         request,
-        "catalog/detail.html",
+        "solutions/detail.html",
         {
             "solution": solution,
             "installation": services.installation(slug),
@@ -62,12 +62,12 @@ def wizard(request, slug):
     """Install → Welcome → platform → connection (existing or new) → Install."""
     solution = _solution(slug)
     _admin_only(request)
-    key = f"catalog:wizard:{slug}"
+    key = f"solutions:wizard:{slug}"
     state = request.session.get(key, {})
     step = request.GET.get("step", "welcome")
     if step not in STEPS:
         step = "welcome"
-    here = reverse("catalog:wizard", args=[slug])
+    here = reverse("solutions:wizard", args=[slug])
     if request.method == "POST":
         if step == "platform":
             platform = request.POST.get("platform", "")
@@ -95,7 +95,7 @@ def wizard(request, slug):
                 messages.error(request, refused.message)
                 return redirect(f"{here}?step=connection")
             request.session.pop(key, None)
-            return redirect("catalog:progress", slug=slug)
+            return redirect("solutions:progress", slug=slug)
     if step in ("connection", "confirm") and not state.get("platform"):
         return redirect(f"{here}?step=platform")
     platform = state.get("platform", "")
@@ -112,7 +112,7 @@ def wizard(request, slug):
         "chosen": Connection.objects.filter(pk=state.get("connection") or 0).first(),
         "come_back": f"{here}?step=connection",
     }
-    return render(request, "catalog/wizard.html", context)
+    return render(request, "solutions/wizard.html", context)
 
 
 @login_required
@@ -121,10 +121,10 @@ def progress(request, slug):
     solution = _solution(slug)
     installation = services.installation(slug)
     if installation is None:
-        return redirect("catalog:detail", slug=slug)
+        return redirect("solutions:detail", slug=slug)
     return render(
         request,
-        "catalog/progress.html",
+        "solutions/progress.html",
         {
             "solution": solution,
             "installation": installation,
@@ -145,8 +145,8 @@ def retry(request, slug):
         )
     except ActionRefused as refused:
         messages.error(request, refused.message)
-        return redirect(reverse("catalog:wizard", args=[slug]) + "?step=platform")
-    return redirect("catalog:progress", slug=slug)
+        return redirect(reverse("solutions:wizard", args=[slug]) + "?step=platform")
+    return redirect("solutions:progress", slug=slug)
 
 
 @login_required
@@ -160,7 +160,7 @@ def uninstall(request, slug):
         )
     except ActionRefused as refused:
         messages.warning(request, refused.message)
-        return redirect("catalog:detail", slug=slug)
+        return redirect("solutions:detail", slug=slug)
     messages.success(
         request,
         _(
@@ -169,4 +169,4 @@ def uninstall(request, slug):
         )
         % {"solution": solution.name},
     )
-    return redirect("catalog:detail", slug=slug)
+    return redirect("solutions:detail", slug=slug)

@@ -1,4 +1,4 @@
-"""Form widgets of Client Billing."""
+"""Form widgets for choosing a client, on any page that needs one."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.query_params import positive_int
+from clients.models import Client
 
 
 class ClientPicker(forms.Widget):
     """Pick a client by typing part of its name, company or email: the server suggests a
-    few (``payment_requests:client_suggestions``), so the page never carries every client
-    of the account. The chosen client's id travels in a hidden input named like the field."""
+    few (``clients:suggestions``), so the page never carries every client of the account.
+    The chosen client's id travels in a hidden input named like the field."""
 
-    template_name = "payment_requests/widgets/client_picker.html"
+    template_name = "clients/widgets/client_picker.html"
 
     def __init__(self, *, placeholder=None, submit_on_pick=False, typed="", attrs=None):
         super().__init__(attrs)
@@ -23,8 +24,6 @@ class ClientPicker(forms.Widget):
         self.typed = typed  # text typed without picking (a filter that works without JS)
 
     def get_context(self, name, value, attrs):
-        from payment_requests.models import Client
-
         context = super().get_context(name, value, attrs)
         picked = None
         if pk := positive_int(str(value if value is not None else "")):
@@ -34,7 +33,7 @@ class ClientPicker(forms.Widget):
             value=str(picked.pk) if picked else "",
             placeholder=self.placeholder,
             submit_on_pick=self.submit_on_pick,
-            suggestions_url=reverse("payment_requests:client_suggestions"),
+            suggestions_url=reverse("clients:suggestions"),
         )
         return context
 

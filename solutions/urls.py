@@ -1,8 +1,8 @@
 from django.urls import path
 
-from tenants.catalog import views
+from solutions import views
 
-app_name = "catalog"
+app_name = "solutions"
 
 urlpatterns = [
     path("", views.index, name="index"),

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from billing_saas.celery import app as celery_app
 from billing_saas.refusals import ActionRefused
-from tenants.catalog import solutions
-from tenants.catalog.models import Installation
+from solutions import registry
+from solutions.models import Installation
 from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def _check_admin(user) -> None:
 def start(slug: str, *, user, connection) -> Installation:
     """Begin installing (or retry a failed installation). Twice, or by two people at once,
     this still makes one installation."""
-    solution = solutions.get(slug)
+    solution = registry.get(slug)
     if solution is None:
         raise ActionRefused(_("There is no such solution."))
     _check_admin(user)
@@ -89,7 +89,7 @@ def _enqueue(schema: str, pk: int) -> None:
     # Found in Celery's registry by name: the task module calls this one, so this one does
     # not import it back.
     try:
-        celery_app.tasks["tenants.catalog.tasks.run_installation"].delay(schema, pk)
+        celery_app.tasks["solutions.tasks.run_installation"].delay(schema, pk)
     except Exception:  # noqa: BLE001 - no broker: the page offers a retry after a while
         log.exception("could not queue installation %s", pk)
 
@@ -103,7 +103,7 @@ def run(pk: int) -> Installation:
     while True:
         with transaction.atomic():
             row = Installation.objects.select_for_update().get(pk=pk)
-            solution = solutions.get(row.solution)
+            solution = registry.get(row.solution)
             if row.status != Status.INSTALLING or solution is None:
                 return row
             step = next((step for step in solution.steps if step.key not in row.progress), None)
@@ -116,12 +116,12 @@ def run(pk: int) -> Installation:
             row.save(update_fields=["progress"])
 
 
-def _run_step(step: solutions.Step, row: Installation) -> str:
+def _run_step(step: registry.Step, row: Installation) -> str:
     """Why the step failed ('' when it succeeded); a failed step's writes are undone."""
     try:
         with transaction.atomic():
             step.run(row)
-    except solutions.InstallFailed as failed:
+    except registry.InstallFailed as failed:
         return failed.reason
     except Exception as error:  # noqa: BLE001 - any failure is shown, with a retry
         log.exception("installation step %s failed", step.name)
@@ -144,7 +144,7 @@ def _finish(row: Installation, status: str, failure: str) -> Installation:
 def uninstall(slug: str, *, user, confirm_open: bool = False) -> Installation:
     """Hide the solution; its data (history, requests, payments) stays for a reinstall."""
     _check_admin(user)
-    solution = solutions.get(slug)
+    solution = registry.get(slug)
     with transaction.atomic():
         row = Installation.objects.select_for_update().filter(solution=slug).first()
         if row is None or row.status == Status.UNINSTALLED:

@@ -1,8 +1,8 @@
-"""The account's clients: who requests are sent to."""
+"""The account's clients: who documents are sent to."""
 
 from __future__ import annotations
 
-from payment_requests.models import Client
+from clients.models import Client
 
 
 def save_client(form) -> Client:

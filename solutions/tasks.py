@@ -1,4 +1,4 @@
-from tenants.catalog import services
+from solutions import services
 from tenants.tasking import tenant_task
 
 

@@ -12,9 +12,9 @@ from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
 from billing_saas.testing.threads import all_at_once, committed_account, in_thread
 from emulators.stripe.app import Fault
-from tenants.catalog import services, solutions
-from tenants.catalog.models import Installation
-from tenants.catalog.tasks import run_installation
+from solutions import registry, services
+from solutions.models import Installation
+from solutions.tasks import run_installation
 from tenants.members.models import Role
 
 WIZARD = "/catalog/client-billing/install/"
@@ -140,9 +140,9 @@ def test_workers_running_one_installation_at_once_run_each_step_once(
 
         return replace(step, run=run)
 
-    solution = solutions.get("client-billing")
+    solution = registry.get("client-billing")
     steps = tuple(counted(step) for step in solution.steps)
-    monkeypatch.setitem(solutions._CATALOG, "client-billing", replace(solution, steps=steps))
+    monkeypatch.setitem(registry._CATALOG, "client-billing", replace(solution, steps=steps))
     tenant, owner_user, connection = committed_stripe_account(stripe_platform, "Dup")
 
     def start():
