@@ -1,17 +1,20 @@
 """Clients and the payment requests sent to them, in the provider account's own schema.
 
 A client is a person or company the provider bills; clients are not users of this app (they
-pay through emailed links and, later, the client portal). One payment request is one amount
-to collect; later, one invoice may gather many charges (automated invoicing).
+pay through emailed links and, later, the client portal). One payment request is one
+document to collect: lines (quantity, unit price, discount, taxes) whose total is its amount
+(``payment_requests/totals.py`` has the rounding rule); later, products and charges will be
+what its lines bill.
 """
 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection as db_connection
 from django.db import models
 from django.utils.translation import gettext
@@ -105,7 +108,10 @@ class PaymentRequest(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="requests", verbose_name=_("client")
     )
+    # The document's total (its lines' amounts plus their taxes): what the client pays.
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=0)
+    tax_total = models.DecimalField(_("taxes"), max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     due_date = models.DateField(_("due date"))
     billing_type = models.CharField(
@@ -190,6 +196,106 @@ class PaymentRequest(models.Model):
     @property
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
+
+    @property
+    def document_lines(self):
+        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
+        return tuple(line.priced() for line in self.lines.all())
+
+    @property
+    def document_totals(self):
+        from payment_requests.totals import totals
+
+        return totals(self.document_lines, self.currency)
+
+
+class TaxRate(models.Model):
+    """A tax the account charges ("GST" 5%, "QST" 9.975%). Lines keep a copy of the rates
+    they were priced with, so editing or deactivating a rate never changes a document."""
+
+    name = models.CharField(_("name"), max_length=40)
+    rate = models.DecimalField(
+        _("rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "rate", "pk"]
+
+    def __str__(self) -> str:
+        from payment_requests.totals import plain_rate
+
+        return f"{self.name} ({plain_rate(self.rate)}%)"
+
+
+class DocumentLine(models.Model):
+    """One line of a request: quantity × unit price − discount = amount, plus its taxes."""
+
+    request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # What the line bills: free text for now; products and charges will link here later.
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    tax_rates = models.ManyToManyField(TaxRate, through="LineTax", related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="one_line_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0, discount__gte=0), name="line_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def priced(self):
+        from connectors.base import InvoiceLine, Money, TaxLine
+
+        currency = self.request.currency
+        return InvoiceLine(
+            description=self.description,
+            quantity=self.quantity,
+            unit_price=Money(self.unit_price, currency),
+            amount=Money(self.amount, currency),
+            taxes=tuple(
+                TaxLine(tax.name, tax.rate, Money(tax.amount, currency))
+                for tax in self.applied_taxes.all()
+            ),
+            discount=Money(self.discount, currency) if self.discount else None,
+            reference=self.reference,
+        )
+
+
+class LineTax(models.Model):
+    """A tax applied to a line, copied when the line is saved: what the document says."""
+
+    line = models.ForeignKey(DocumentLine, on_delete=models.CASCADE, related_name="applied_taxes")
+    tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=40)
+    rate = models.DecimalField(max_digits=6, decimal_places=3)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "tax_rate"], name="one_tax_per_rate_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.rate}%: {self.amount}"
 
 
 class StatusChange(models.Model):
