@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection as db_connection
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -197,16 +198,31 @@ class PaymentRequest(models.Model):
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
 
-    @property
+    @cached_property
     def document_lines(self):
         """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
         return tuple(line.priced() for line in self.lines.all())
 
-    @property
+    @cached_property
     def document_totals(self):
         from payment_requests.totals import totals
 
         return totals(self.document_lines, self.currency)
+
+    @property
+    def is_itemized(self) -> bool:
+        """More to show than its description and amount: several lines, a quantity, a
+        discount or a tax (a one-line request reads as it always did)."""
+        lines = self.document_lines
+        if len(lines) != 1:
+            return len(lines) > 1
+        (line,) = lines
+        return bool(
+            line.taxes
+            or line.discount
+            or line.quantity != 1
+            or line.description != self.description
+        )
 
 
 class TaxRate(models.Model):
@@ -227,9 +243,13 @@ class TaxRate(models.Model):
         ordering = ["name", "rate", "pk"]
 
     def __str__(self) -> str:
-        from payment_requests.totals import plain_rate
+        from billing_saas.money_format import format_number
+        from payment_requests.totals import plain_decimal
 
-        return f"{self.name} ({plain_rate(self.rate)}%)"
+        return gettext("%(name)s (%(rate)s%%)") % {
+            "name": self.name,
+            "rate": format_number(plain_decimal(self.rate)),
+        }
 
 
 class DocumentLine(models.Model):

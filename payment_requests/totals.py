@@ -97,7 +97,7 @@ def price_line(description: str, quantity: Decimal, unit_price: Decimal, currenc
     )
 
 
-def plain_rate(rate: Decimal) -> Decimal:
+def plain_decimal(rate: Decimal) -> Decimal:
     """9.975 stays 9.975, 5.000 becomes 5 (not 5E+0 nor 5.000), 10 stays 10."""
     value = rate.normalize()
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
@@ -127,7 +127,7 @@ def totals(lines: tuple[InvoiceLine, ...] | list[InvoiceLine], currency: str) ->
     by_tax: dict[tuple[str, Decimal], Decimal] = {}
     for line in lines:
         for tax in line.taxes:
-            key = (tax.name, plain_rate(tax.rate))
+            key = (tax.name, plain_decimal(tax.rate))
             by_tax[key] = by_tax.get(key, ZERO) + tax.amount.amount
     tax_total = sum(by_tax.values(), ZERO)
     return Totals(
