@@ -33,7 +33,9 @@ def one_line_per_request(apps, schema_editor):
             batch = []
     DocumentLine.objects.bulk_create(batch)
     # .update() leaves updated_at alone: the request did not change, its shape did.
-    PaymentRequest.objects.update(subtotal=models.F("amount"), tax_total=0)
+    PaymentRequest.objects.filter(subtotal=0, tax_total=0).update(
+        subtotal=models.F("amount")
+    )
 
 
 class Migration(migrations.Migration):
