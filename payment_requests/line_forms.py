@@ -20,7 +20,7 @@ MAX_LINES = 100
 
 
 class LineForm(forms.Form):
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    description = forms.CharField(label=_("Item"), max_length=300, required=False)
     quantity = LocalizedDecimalField(
         label=_("Quantity"), max_digits=12, decimal_places=3, initial=1
     )

@@ -17,24 +17,21 @@ from tenants.members.permissions import billing_admin_required
 @billing_admin_required
 @require_http_methods(["GET", "POST"])
 def tax_rates(request):
-    form = TaxRateForm(request.POST if request.POST.get("action") == "add" else None)
-    if request.method == "POST":
-        if form.is_bound:
-            if form.is_valid():
-                rate = add_tax_rate(**form.cleaned_data)
-                messages.success(request, _("%(rate)s added.") % {"rate": rate})
-                return redirect("payment_requests:tax_rates")
+    action = request.POST.get("action")
+    form = TaxRateForm(request.POST if action == "add" else None)
+    if form.is_valid():
+        rate = add_tax_rate(**form.cleaned_data)
+        messages.success(request, _("%(rate)s added.") % {"rate": rate})
+        return redirect("payment_requests:tax_rates")
+    if action in ("activate", "deactivate"):
+        rate = get_object_or_404(TaxRate, pk=positive_int(request.POST.get("tax_rate")))
+        set_tax_rate_active(rate.pk, active=action == "activate")
+        if action == "activate":
+            message = _("%(rate)s can be applied again.")
         else:
-            rate = get_object_or_404(TaxRate, pk=positive_int(request.POST.get("rate")))
-            active = request.POST.get("action") == "activate"
-            set_tax_rate_active(rate.pk, active=active)
-            message = (
-                _("%(rate)s can be applied again.")
-                if active
-                else _("%(rate)s is no longer offered on new lines.")
-            )
-            messages.success(request, message % {"rate": rate})
-            return redirect("payment_requests:tax_rates")
+            message = _("%(rate)s is no longer offered on new lines.")
+        messages.success(request, message % {"rate": rate})
+        return redirect("payment_requests:tax_rates")
     return render(
         request,
         "payment_requests/tax_rates.html",
