@@ -39,7 +39,9 @@ def fill_line(page, index, item, quantity, price, discount="", taxes=()):
         line.get_by_role("checkbox", name=re.compile(tax)).check()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_three_lines_fit_and_add_up(browser, live_app, account, viewport):
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(15000)
