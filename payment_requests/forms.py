@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -232,8 +235,19 @@ class PaymentRequestForm(forms.ModelForm):
             self.totals = totals(priced, currency)
 
 
+class PercentField(LocalizedDecimalField):
+    """A rate in percent: ``9.975`` and ``9,975`` can only be a decimal (no rate runs into
+    thousands), where an amount field would ask which was meant."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if re.fullmatch(r"\d{1,3}[.,]\d{1,3}", text):
+            return Decimal(text.replace(",", "."))
+        return super().to_python(value)
+
+
 class TaxRateForm(forms.ModelForm):
-    rate = LocalizedDecimalField(
+    rate = PercentField(
         label=_("Rate (%)"),
         max_digits=6,
         decimal_places=3,

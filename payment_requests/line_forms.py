@@ -7,11 +7,13 @@ One line is the quick path: the form opens with one, and a post in the form's ol
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from billing_saas.number_input import LocalizedDecimalField
+from billing_saas.number_input import LocalizedDecimalField, LocalizedDecimalInput
 from payment_requests.models import PaymentRequest, TaxRate
 from payment_requests.totals import plain_decimal
 
@@ -19,11 +21,36 @@ PREFIX = "lines"
 MAX_LINES = 100
 
 
+THOUSANDTH = Decimal("0.001")
+
+
+class QuantityInput(LocalizedDecimalInput):
+    def format_value(self, value):
+        # 1.125 shown as "1.125" would come back ambiguous (1125 or 1.125?): "1.1250" cannot.
+        if isinstance(value, Decimal) and value.as_tuple().exponent == -3:
+            value = value.quantize(Decimal("0.0001"))
+        return super().format_value(value)
+
+
+class QuantityField(LocalizedDecimalField):
+    """Up to three decimals; trailing zeros (``1.1250``, as shown back) do not count."""
+
+    widget = QuantityInput
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and number.is_finite() and number.as_tuple().exponent < -3:
+            try:
+                rounded = number.quantize(THOUSANDTH)
+            except InvalidOperation:  # too many digits: the field's own check says so
+                return number
+            return rounded if rounded == number else number
+        return number
+
+
 class LineForm(forms.Form):
     description = forms.CharField(label=_("Item"), max_length=300, required=False)
-    quantity = LocalizedDecimalField(
-        label=_("Quantity"), max_digits=12, decimal_places=3, initial=1
-    )
+    quantity = QuantityField(label=_("Quantity"), max_digits=12, decimal_places=3, initial=1)
     unit_price = LocalizedDecimalField(label=_("Unit price"), max_digits=12, decimal_places=2)
     discount = LocalizedDecimalField(
         label=_("Discount"), max_digits=12, decimal_places=2, required=False

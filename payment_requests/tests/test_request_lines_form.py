@@ -232,3 +232,22 @@ def test_lines_are_locked_once_sent(alpha, sent_request, owner_client):
             with pytest.raises(services.ActionRefused, match="can no longer change"):
                 services.update_draft(item.pk, actor=None, lines=changed)
         assert item.lines.get().unit_price == before
+
+
+def test_a_quantity_with_three_decimals_comes_back_as_it_was(alpha, owner_client):
+    """Shown as 1.125, it would read as 1125 or 1.125; shown as 1.1250 it reads one way."""
+    draft = make_request(alpha, lines=[LineDraft("Hours", Decimal("1.125"), Decimal("80"))])
+    page = owner_client.get(f"/billing/requests/{draft.pk}/edit/").content.decode()
+    shown = re.search(r'name="lines-0-quantity" value="([^"]+)"', page).group(1)
+    assert shown == "1.1250"
+
+    post_lines(
+        owner_client,
+        draft.client,
+        [{"description": "Hours", "quantity": shown, "unit_price": "80"}],
+        currency="EUR",
+        url=f"/billing/requests/{draft.pk}/edit/",
+    )
+    with schema_context(alpha.schema_name):
+        item = PaymentRequest.objects.get()
+        assert item.lines.get().quantity == Decimal("1.125") and item.amount == Decimal("90.00")
