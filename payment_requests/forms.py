@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,7 +13,8 @@ from billing_saas.number_input import LocalizedDecimalField
 from billing_saas.query_params import positive_int
 from clients.models import Client
 from clients.widgets import ClientPicker
-from payment_requests.models import CURRENCIES, BillingSettings, PaymentRequest
+from payment_requests.line_forms import LineFormSet, initial_lines, lines_data, offered_rates
+from payment_requests.models import CURRENCIES, BillingSettings, PaymentRequest, TaxRate
 from payment_requests.uploads import check_upload
 
 
@@ -75,24 +79,36 @@ class PaymentRequestForm(forms.ModelForm):
             "kind",
             "description",
             "client",
-            "amount",
             "currency",
             "due_date",
             "billing_type",
             "success_url",
             "cancel_url",
         ]
-        field_classes = {"amount": LocalizedDecimalField}
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.TextInput(attrs={"placeholder": _("Consulting – June 2024")}),
         }
 
-    def __init__(self, *args, locked: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, files=None, *, locked: bool = False, lines_from=None,
+                 **kwargs):  # fmt: skip
+        """``lines_from``: the request whose lines a new one starts from ("copy")."""
+        super().__init__(data, files, **kwargs)
         self.fields["currency"].choices = CURRENCIES
         self.locked = locked
+        self.line_drafts: list = []
+        self.totals = None
+        initial = initial_lines(self.instance if self.instance.pk else lines_from)
+        rates = offered_rates(initial)
+        self.offers_taxes = rates.exists()
+        self.lines = LineFormSet(
+            None if locked else lines_data(data), initial=initial, tax_rates=rates
+        )
         if locked:
+            # Shown, not edited: its lines made it and they are locked too.
+            self.fields["amount"] = LocalizedDecimalField(
+                label=_("Amount"), required=False, initial=self.instance.amount
+            )
             for name in PaymentRequest.LOCKED_FIELDS:
                 self.fields[name].disabled = True
             for name in (
@@ -118,10 +134,19 @@ class PaymentRequestForm(forms.ModelForm):
             field = self.fields["billing_type"]
             field.choices = [choice for choice in field.choices if choice[0] != link]
 
+    @property
+    def saves(self) -> bool:
+        """Save (or send); "Add a line" and "Recalculate" only show the form again."""
+        return self.data.get("action") not in ("add_line", "recalculate")
+
+    def is_valid(self):
+        return super().is_valid() and (self.locked or self.lines.is_valid())
+
     def clean(self):
         data = super().clean()
         if self.locked:
             return data
+        self._price_the_lines(data)
         self._refuse_amounts_the_platform_refuses(data)
         if not data.get("client"):
             if not data.get("new_client_name") or not data.get("new_client_email"):
@@ -142,17 +167,80 @@ class PaymentRequestForm(forms.ModelForm):
         from payment_requests.services import default_connection
         from payment_requests.templatetags.money import money
 
-        amount, currency = data.get("amount"), data.get("currency")
-        if amount is None or not currency:
+        currency = data.get("currency")
+        if self.totals is None or not currency:
             return
         connection = self.instance.connection if self.instance.connection_id else None
         limit, platform = max_amount(connection or default_connection(), currency)
-        if amount > limit:
+        if self.totals.total > limit:
             self.add_error(
-                "amount",
+                None,
                 _("%(platform)s accepts at most %(limit)s per payment.")
                 % {"platform": platform, "limit": money(limit, currency)},
             )
+        elif self.totals.total <= 0:
+            self.add_error(None, _("The amount must be greater than zero."))
+
+    def _price_the_lines(self, data):
+        """Each line checked by the rounding rule's own checks (``payment_requests/totals.py``),
+        its errors shown on it; the totals computed once every line is right."""
+        from payment_requests.services.lines import LineDraft
+        from payment_requests.totals import LineRefused, check_line, price_line, totals
+
+        currency = data.get("currency")
+        if not self.lines.is_valid() or not currency:
+            return
+        drafts, priced = [], []
+        for number, line in enumerate(self.lines.kept_forms(), start=1):
+            values = line.cleaned_data
+            description = values["description"] or (data.get("description") if number == 1 else "")
+            if not description:
+                line.add_error("description", _("Describe this line."))
+                continue
+            try:
+                check_line(values["quantity"], values["unit_price"], values["discount"], currency)
+            except LineRefused as refused:
+                line.add_error(refused.field, refused.message)
+                continue
+            rates = tuple(values["taxes"])
+            drafts.append(
+                LineDraft(description, values["quantity"], values["unit_price"],
+                          values["discount"], rates)
+            )  # fmt: skip
+            priced.append(
+                price_line(description, values["quantity"], values["unit_price"], currency,
+                           discount=values["discount"], rates=rates)
+            )  # fmt: skip
+        if len(drafts) == len(self.lines.kept_forms()):
+            self.line_drafts = drafts
+            self.totals = totals(priced, currency)
+
+
+class PercentField(LocalizedDecimalField):
+    """A rate in percent: ``9.975`` and ``9,975`` can only be a decimal (no rate runs into
+    thousands), where an amount field would ask which was meant."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if re.fullmatch(r"\d{1,3}[.,]\d{1,3}", text):
+            return Decimal(text.replace(",", "."))
+        return super().to_python(value)
+
+
+class TaxRateForm(forms.ModelForm):
+    rate = PercentField(
+        label=_("Rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        min_value=0,
+        max_value=100,
+        help_text=_("In percent, up to three decimals: 9.975"),
+    )
+
+    class Meta:
+        model = TaxRate
+        fields = ["name", "rate"]
+        widgets = {"name": forms.TextInput(attrs={"placeholder": _("GST, QST, VAT…")})}
 
 
 def _time_zones():

@@ -1,8 +1,10 @@
 """The payment requests sent to clients (``clients``), in the provider account's own schema.
 
 A client is a person or company the provider bills; clients are not users of this app (they
-pay through emailed links and, later, the client portal). One payment request is one amount
-to collect; later, one invoice may gather many charges (automated invoicing).
+pay through emailed links and, later, the client portal). One payment request is one
+document to collect: lines (quantity, unit price, discount, taxes) whose total is its amount
+(``payment_requests/totals.py`` has the rounding rule); later, products and charges will be
+what its lines bill.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection as db_connection
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.currencies import CURRENCIES
 from clients.models import Client
 from connectors.models import Connection, RemoteObject, RemotePayment
+from payment_requests.line_models import DocumentLine, LineTax, TaxRate  # noqa: F401 - with the others
 
 
 class PlatformCustomer(models.Model):
@@ -74,7 +78,10 @@ class PaymentRequest(models.Model):
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, related_name="requests", verbose_name=_("client")
     )
+    # The document's total (its lines' amounts plus their taxes): what the client pays.
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=12, decimal_places=2, default=0)
+    tax_total = models.DecimalField(_("taxes"), max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     due_date = models.DateField(_("due date"))
     billing_type = models.CharField(
@@ -171,6 +178,32 @@ class PaymentRequest(models.Model):
     @property
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
+
+    @cached_property
+    def document_lines(self):
+        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
+        return tuple(line.priced() for line in self.lines.all())
+
+    @cached_property
+    def document_totals(self):
+        from payment_requests.totals import totals
+
+        return totals(self.document_lines, self.currency)
+
+    @property
+    def is_itemized(self) -> bool:
+        """More to show than its description and amount: several lines, a quantity, a
+        discount or a tax (a one-line request reads as it always did)."""
+        lines = self.document_lines
+        if len(lines) != 1:
+            return len(lines) > 1
+        (line,) = lines
+        return bool(
+            line.taxes
+            or line.discount
+            or line.quantity != 1
+            or line.description != self.description
+        )
 
 
 class StatusChange(models.Model):

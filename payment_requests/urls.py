@@ -6,6 +6,7 @@ from payment_requests.views import (
     request_form,
     request_panel,
     settings_pages,
+    tax_rates,
 )
 
 app_name = "payment_requests"
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("billing/access/", settings_pages.access, name="access"),
     path("billing/settings/", settings_pages.billing_settings, name="settings"),
+    path("billing/settings/taxes/", tax_rates.tax_rates, name="tax_rates"),
     path("pay/thanks/", public_views.thanks, name="thanks"),
     path("pay/brand/logo/", public_views.brand_logo, name="brand_logo"),
     path("pay/<str:token>/", public_views.public_link, name="public_link"),

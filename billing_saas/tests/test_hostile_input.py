@@ -35,9 +35,11 @@ from connectors.models import Connection, InboundEvent
 from payment_requests.models import (
     Attachment,
     BillingSettings,
+    DocumentLine,
     PaymentRequest,
     RequestLink,
     StatusChange,
+    TaxRate,
 )
 from payment_requests.services import create_request
 from payment_requests.services import hash_token as hash_link_token
@@ -61,6 +63,8 @@ TENANT_MODELS = (
     BillingSettings,
     Connection,
     InboundEvent,
+    DocumentLine,
+    TaxRate,
 )
 
 
@@ -102,7 +106,18 @@ REQUEST_FIELDS = {
     "billing_type": ("invoice", "payment_link"),
     "success_url": ("https://example.com/ok",),
     "cancel_url": ("",),
-    "action": ("send", "save"),
+    "action": ("send", "save", "add_line", "recalculate"),
+    # The lines (without them, description and amount are the one line).
+    "lines-TOTAL_FORMS": ("1", "2"),
+    "lines-INITIAL_FORMS": ("1",),
+    "lines-0-description": ("Design",),
+    "lines-0-quantity": ("1.5", "1"),
+    "lines-0-unit_price": ("80", "12,50"),
+    "lines-0-discount": ("", "5"),
+    "lines-0-taxes": ("{tax_rate}",),
+    "lines-0-DELETE": ("",),
+    "lines-1-quantity": ("1",),
+    "lines-1-unit_price": ("40",),
 }
 FILTERS = {
     "q": ("Consulting", "Ana"),
@@ -346,6 +361,17 @@ PAGES = [
         },
         files=("logo",),
     ),
+    Page(
+        ACCOUNT,
+        "payment_requests:tax_rates",
+        GP,
+        {
+            "action": ("add", "deactivate", "activate"),
+            "name": ("GST",),
+            "rate": ("5", "9,975"),
+            "tax_rate": ("{tax_rate}",),
+        },
+    ),
     Page(ACCOUNT, "payment_requests:thanks", signed_in=False),
     Page(ACCOUNT, "payment_requests:brand_logo", signed_in=False),
     Page(ACCOUNT, "payment_requests:public_link", args={"token": "link"}, signed_in=False),
@@ -422,6 +448,7 @@ def world(alpha, monkeypatch):
             currency="EUR",
             due_date=timezone.localdate() + timedelta(days=14),
         )
+        tax_rate = TaxRate.objects.create(name="QST", rate=Decimal("9.975"))
         attachment = Attachment.objects.create(
             request=draft,
             file=ContentFile(b"hello", name="hello.txt"),
@@ -449,6 +476,7 @@ def world(alpha, monkeypatch):
             "client": str(client.pk),
             "request": str(draft.pk),
             "attachment": str(attachment.pk),
+            "tax_rate": str(tax_rate.pk),
             "member": str(member.pk),
             "owner": str(owner.pk),
             "invitation_pk": str(invitation.pk),

@@ -12,10 +12,10 @@ import pytest
 from django.core.mail.backends.locmem import EmailBackend
 from django_tenants.utils import schema_context
 
+from clients.models import Client
 from notifications import channels, purposes
 from notifications.models import SentEmail
 from notifications.notify import Recipient, UnknownPurpose, notify
-from payment_requests.models import Client
 
 ANA = Recipient(email="ana@client.test", name="Ana")
 PAID_AT = datetime(2024, 6, 3, 9, 30, tzinfo=UTC)

@@ -137,6 +137,8 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
         ),
         attachment_links=(),
         metadata={"kind": request.kind},
+        # Priced when saved (payment_requests/totals.py): their total is the request's amount.
+        lines=request.document_lines,
     )
     if request.billing_type == PaymentRequest.BillingType.PAYMENT_LINK:
         link = platform.create_payment_link(

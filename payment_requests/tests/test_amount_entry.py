@@ -74,7 +74,8 @@ def test_an_ambiguous_amount_is_refused_and_nothing_is_saved(
 
 def test_the_amount_field_is_a_text_input_on_a_decimal_keypad(alpha, owner_client):
     page = owner_client.get("/billing/requests/new/").content.decode()
-    assert 'name="amount"' in page and 'inputmode="decimal"' in page
+    # The amount is now the first line's unit price (the request's amount is its lines' total).
+    assert 'name="lines-0-unit_price"' in page and 'inputmode="decimal"' in page
     assert 'type="number"' not in page  # the browser's number input drops a decimal comma
 
 

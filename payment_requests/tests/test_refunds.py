@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django_tenants.utils import schema_context
 
+from clients.models import Client
 from connectors.models import RemoteObject, RemotePayment
 from connectors.tasks import drain_inbox
 from emulators.stripe.state import SUCCESS_CARD
 from payment_requests import services
-from payment_requests.models import Client, Payment, PaymentRequest, StatusChange
+from payment_requests.models import Payment, PaymentRequest, StatusChange
 from payment_requests.tests.conftest import (
     deliver_new_events,
     event_count,

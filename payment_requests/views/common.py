@@ -18,7 +18,7 @@ def panel_url(pk: int) -> str:
 def panel_request(pk):
     return (
         PaymentRequest.objects.select_related("client", "connection", "remote", "created_by")
-        .prefetch_related("history__actor", "attachments", "payments")
+        .prefetch_related("history__actor", "attachments", "payments", "lines__applied_taxes")
         .filter(pk=pk)
         .first()
     )

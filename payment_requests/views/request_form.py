@@ -30,12 +30,13 @@ def new_request(request):
             kind=source.kind,
             description=source.description,
             client=source.client_id,
-            amount=source.amount,
             currency=source.currency,
             billing_type=source.billing_type,
         )
-    form = PaymentRequestForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = PaymentRequestForm(
+        request.POST or None, request.FILES or None, initial=initial, lines_from=source
+    )
+    if request.method == "POST" and form.is_valid() and form.saves:
         try:
             item = _save_new(request, form)
         except services.ActionRefused as refused:
@@ -63,6 +64,7 @@ def _save_new(request, form):
         client=data["client"],
         new_client=new_client,
         attachments=data.get("attachments") or (),
+        lines=form.line_drafts,
         **fields,
     )
 
@@ -74,7 +76,7 @@ def edit_request(request, pk):
     form = PaymentRequestForm(
         request.POST or None, request.FILES or None, instance=item, locked=item.is_locked
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.saves:
         fields = {
             name: form.cleaned_data[name]
             for name in form.Meta.fields
@@ -85,6 +87,7 @@ def edit_request(request, pk):
                 pk,
                 actor=request.user,
                 attachments=form.cleaned_data.get("attachments") or (),
+                lines=None if form.locked else form.line_drafts,
                 **fields,
             )
         except services.ActionRefused as refused:

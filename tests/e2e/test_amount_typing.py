@@ -36,7 +36,7 @@ def new_draft(page, live_app, tenant, description, typed):
     page.get_by_label("Description").fill(description)
     page.get_by_label("Client", exact=True).fill("carl")
     page.get_by_role("option").get_by_role("button", name=re.compile("Carl Client")).click()
-    amount = page.get_by_label("Amount")
+    amount = page.get_by_label("Unit price")
     amount.click()
     amount.press_sequentially(typed)  # key by key, as a person types
     page.get_by_role("button", name="Save as draft").click()
@@ -67,7 +67,7 @@ def test_amounts_typed_with_a_comma_or_a_point_are_saved_as_typed(
     )
     alert = page.locator(".field--error .field__error")
     expect(alert).to_contain_text("could mean 1250 or 1")
-    expect(page.get_by_label("Amount")).to_have_value("1.250" if locale == "en-US" else "1,250")
+    expect(page.get_by_label("Unit price")).to_have_value("1.250" if locale == "en-US" else "1,250")
     page.screenshot(path=f"test-artifacts/amount-ambiguous-{locale}.png", full_page=True)
     assert f"Ambiguous {locale}" not in saved_amounts(account)
     context.close()

@@ -59,7 +59,7 @@ def create_and_send(page, description, amount, client_name, client_email):
         # The client picker suggests clients as one types (the page never lists them all).
         page.get_by_label("Client", exact=True).fill(client_name[:4].lower())
         page.get_by_role("option").get_by_role("button", name=client_name).click()
-    page.get_by_label("Amount").fill(amount)
+    page.get_by_label("Unit price").fill(amount)
     page.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Send payment request").click()
     expect(page.get_by_text(re.compile(r"Payment request INV-\d+ sent to"))).to_be_visible()

@@ -68,7 +68,7 @@ def test_the_request_form_picks_an_existing_client_by_typing(
     expect(focused).to_be_focused()
     focused.press("Enter")
     expect(field).to_have_value("Carl Lindqvist (Lindqvist & Daughters)")
-    page.get_by_label("Amount").fill("90")
+    page.get_by_label("Unit price").fill("90")
     page.screenshot(path=f"{SHOTS}-1280-form.png", full_page=True)
     page.get_by_role("button", name="Save as draft").click()
     panel = page.locator("#panel")

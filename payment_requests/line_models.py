@@ -1,0 +1,106 @@
+"""A request's lines and the account's tax rates (``payment_requests/totals.py`` prices the
+lines; ``payment_requests/services/lines.py`` saves them). Imported by ``models.py``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxRate(models.Model):
+    """A tax the account charges ("GST" 5%, "QST" 9.975%). Lines keep a copy of the rates
+    they were priced with, so editing or deactivating a rate never changes a document."""
+
+    name = models.CharField(_("name"), max_length=40)
+    rate = models.DecimalField(
+        _("rate (%)"),
+        max_digits=6,
+        decimal_places=3,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "rate", "pk"]
+
+    def __str__(self) -> str:
+        from billing_saas.money_format import format_number
+        from payment_requests.totals import plain_decimal
+
+        return gettext("%(name)s (%(rate)s%%)") % {
+            "name": self.name,
+            "rate": format_number(plain_decimal(self.rate)),
+        }
+
+
+class DocumentLine(models.Model):
+    """One line of a request: quantity × unit price − discount = amount, plus its taxes."""
+
+    request = models.ForeignKey(
+        "payment_requests.PaymentRequest", on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    discount = models.DecimalField(_("discount"), max_digits=12, decimal_places=2, default=0)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    # What the line bills: free text for now; products and charges will link here later.
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    tax_rates = models.ManyToManyField(TaxRate, through="LineTax", related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="one_line_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0, discount__gte=0), name="line_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def priced(self):
+        from connectors.base import InvoiceLine, Money, TaxLine
+
+        currency = self.request.currency
+        return InvoiceLine(
+            description=self.description,
+            quantity=self.quantity,
+            unit_price=Money(self.unit_price, currency),
+            amount=Money(self.amount, currency),
+            taxes=tuple(
+                TaxLine(tax.name, tax.rate, Money(tax.amount, currency))
+                for tax in self.applied_taxes.all()
+            ),
+            discount=Money(self.discount, currency) if self.discount else None,
+            reference=self.reference,
+        )
+
+
+class LineTax(models.Model):
+    """A tax applied to a line, copied when the line is saved: what the document says."""
+
+    line = models.ForeignKey(DocumentLine, on_delete=models.CASCADE, related_name="applied_taxes")
+    tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=40)
+    rate = models.DecimalField(max_digits=6, decimal_places=3)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "tax_rate"], name="one_tax_per_rate_per_line")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.rate}%: {self.amount}"

@@ -1,0 +1,84 @@
+"""A request's lines: priced by ``payment_requests/totals.py``, saved with the request (in
+its transaction), their taxes copied so a sent document never changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from billing_saas.refusals import ActionRefused
+from connectors.base import InvoiceLine
+from payment_requests.models import DocumentLine, LineTax, PaymentRequest, TaxRate
+from payment_requests.totals import LineRefused, Rate, price_line, totals
+
+
+@dataclass(frozen=True)
+class LineDraft:
+    """A line as typed: what ``create_request`` and ``update_draft`` take."""
+
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount: Decimal | None = None
+    tax_rates: tuple[TaxRate, ...] = ()
+    reference: str = ""
+
+
+def one_line(description: str, amount: Decimal) -> list[LineDraft]:
+    """The quick path: a description and an amount are one untaxed line."""
+    return [LineDraft(description=description, quantity=Decimal(1), unit_price=amount)]
+
+
+def price(drafts: Sequence[LineDraft], currency: str) -> tuple[InvoiceLine, ...]:
+    """The lines priced, or ``ActionRefused`` saying what is wrong with which line."""
+    if not drafts:
+        raise ActionRefused(_("Add at least one line."))
+    priced = []
+    for number, draft in enumerate(drafts, start=1):
+        try:
+            priced.append(
+                price_line(
+                    draft.description,
+                    draft.quantity,
+                    draft.unit_price,
+                    currency,
+                    discount=draft.discount,
+                    rates=tuple(Rate(rate.name, rate.rate) for rate in draft.tax_rates),
+                    reference=draft.reference,
+                )
+            )
+        except LineRefused as refused:
+            raise ActionRefused(
+                _("Line %(number)s: %(reason)s") % {"number": number, "reason": refused.message}
+            ) from None
+    return tuple(priced)
+
+
+def document_fields(priced: tuple[InvoiceLine, ...], currency: str) -> dict:
+    """The request's amount (its total), subtotal and tax total, from its priced lines."""
+    sums = totals(priced, currency)
+    return {"amount": sums.total, "subtotal": sums.subtotal, "tax_total": sums.tax_total}
+
+
+def save_lines(request: PaymentRequest, drafts: Sequence[LineDraft],
+               priced: tuple[InvoiceLine, ...]) -> None:  # fmt: skip
+    """Replace the request's lines (the caller holds its transaction and row lock)."""
+    request.lines.all().delete()
+    for position, (draft, line) in enumerate(zip(drafts, priced, strict=True), start=1):
+        row = DocumentLine.objects.create(
+            request=request,
+            position=position,
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price.amount,
+            discount=line.discount.amount if line.discount else 0,
+            amount=line.amount.amount,
+            reference=line.reference,
+        )
+        LineTax.objects.bulk_create(
+            LineTax(line=row, tax_rate=rate, name=tax.name, rate=tax.rate, amount=tax.amount.amount)
+            for rate, tax in zip(draft.tax_rates, line.taxes, strict=True)
+        )
