@@ -20,7 +20,7 @@ from connectors.base import (
     PlatformError,
     WebhookRejected,
 )
-from connectors.money import decimal_places
+from connectors.money import minor_unit
 from connectors.quickbooks import client as qbo
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ class QuickBooksApp(PlatformApp):
         return qbo.is_configured() and mode == current_mode()
 
     def max_amount(self, currency: str) -> Decimal:
-        return MAX_AMOUNT.quantize(Decimal(1).scaleb(-decimal_places(currency)), ROUND_DOWN)
+        return MAX_AMOUNT.quantize(minor_unit(currency), ROUND_DOWN)
 
     def authorize_url(self, mode: str, state: str, redirect_uri: str, prefill: dict) -> str:
         return qbo.auth_client(redirect_uri).get_authorization_url(qbo.SCOPES, state_token=state)

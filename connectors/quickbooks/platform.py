@@ -349,7 +349,7 @@ class QuickBooksPlatform(PaymentPlatform):
     # ---- what our connector does; readiness ----------------------------------------------------
     # QuickBooks has no one-off payment links, and refunds made in QuickBooks (refund
     # receipts, credit memos) are not followed yet: invoices with lines and taxes only.
-    capabilities = frozenset({Capability.LINES_WITH_TAXES})
+    capabilities = frozenset({Capability.LINES_WITH_TAXES, Capability.REFUNDS})
 
     def expire_payment_link(self, remote_id: str) -> RemoteInvoice:
         return self.create_payment_link(None, "", "")  # refused: there are none to expire

@@ -21,7 +21,7 @@ from decimal import Decimal
 from quickbooks.objects.refundreceipt import RefundReceipt
 
 from connectors.base import EventKind, Money, PaymentInfo, WebhookEvent
-from connectors.money import decimal_places
+from connectors.money import minor_unit
 
 MAX_RECEIPTS = 1000  # QuickBooks' largest page; a customer has far fewer refunds
 
@@ -73,7 +73,7 @@ def refunded_so_far(qb, receipt: dict, payment_id: str, currency: str) -> Decima
         ),
         Decimal(0),
     )
-    return total.quantize(Decimal(1).scaleb(-decimal_places(currency)))
+    return total.quantize(minor_unit(currency))
 
 
 def _refunded_payment(receipt: dict) -> str | None:

@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from connectors.money import decimal_places
+from connectors.money import minor_unit
 from emulators.quickbooks.records import Company, QboFault, now_iso
 from emulators.quickbooks.taxes import invoice_taxes
 
@@ -170,7 +170,7 @@ def refuse_with_payment(invoice: dict, done: str) -> None:
 def numbered(lines: list[dict], currency: str) -> list[dict]:
     """The lines sent, numbered, amounts as numbers; a sub-total line sent is dropped (it is
     QuickBooks' own). A sold line's amount must be its quantity times its unit price."""
-    quantum = Decimal(1).scaleb(-decimal_places(currency))
+    quantum = minor_unit(currency)
     kept = [line for line in lines if line.get("DetailType") != "SubTotalLineDetail"]
     result = []
     for number, line in enumerate(kept, start=1):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from connectors.money import decimal_places
+from connectors.money import minor_unit
 from emulators.quickbooks.records import Company, QboFault, now_iso
 
 EXEMPT = "Exempt"
@@ -172,7 +172,7 @@ def invoice_taxes(company: Company, lines: list[dict], sent: dict | None, curren
                   ) -> tuple[Decimal, dict]:  # fmt: skip
     """The invoice's subtotal and ``TxnTaxDetail``, as QuickBooks works them out from the
     lines' tax codes (or from the tax lines sent, whose rates must exist)."""
-    quantum = Decimal(1).scaleb(-decimal_places(currency))
+    quantum = minor_unit(currency)
     subtotal, taxable = Decimal(0), {}  # rate id → the amount it is paid on
     for line in lines:
         if line.get("DetailType") != "SalesItemLineDetail":

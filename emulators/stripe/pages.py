@@ -11,7 +11,6 @@ import html
 from decimal import Decimal
 from urllib.parse import urlencode, urlsplit
 
-from connectors.money import decimal_places
 from emulators.stripe import wording
 from emulators.stripe.state import StripeError, StripeState
 from emulators.stripe.wording import Wording
@@ -57,7 +56,7 @@ def redirect(url: str):
 
 
 def money(words: Wording, amount: int, currency: str) -> str:
-    return html.escape(words.money(amount, currency, decimal_places(currency)), quote=False)
+    return html.escape(words.money(amount, currency), quote=False)
 
 
 def lines_table(words: Wording, currency: str, lines: list[tuple], taxes: list[tuple],
@@ -69,7 +68,7 @@ def lines_table(words: Wording, currency: str, lines: list[tuple], taxes: list[t
     for description, detail, quantity, unit_amount, amount in lines:
         notes = [html.escape(detail, quote=False)] if detail else []
         if quantity != 1:
-            unit_price = words.money(unit_amount, currency, decimal_places(currency))
+            unit_price = words.money(unit_amount, currency)
             notes.append(
                 words.html("quantity_times", quantity=words.number(quantity), unit_price=unit_price)
             )

@@ -21,6 +21,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from connectors.money import from_minor_units
 from emulators.wording import NBSP, NNBSP, PageWording
 
 WORDS: dict[str, dict[str, str]] = {
@@ -131,10 +132,11 @@ WORDS: dict[str, dict[str, str]] = {
 class Wording(PageWording):
     WORDS = WORDS
 
-    def money(self, amount: int, currency: str, exponent: int) -> str:
-        """``amount`` in the currency's minor units (``exponent`` decimals, Stripe's rule)."""
-        value = Decimal(amount).scaleb(-exponent)
-        return format_currency(value, currency.upper(), locale=self.locale)
+    def money(self, amount: int, currency: str) -> str:
+        """``amount`` in the currency's minor units, as Stripe's API writes amounts."""
+        return format_currency(
+            from_minor_units(amount, currency), currency.upper(), locale=self.locale
+        )
 
     def number(self, value) -> str:
         """A quantity as the page's locale writes it: ``1.5`` or ``1,5``."""

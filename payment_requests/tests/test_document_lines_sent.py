@@ -71,18 +71,19 @@ def test_the_quickbooks_invoice_carries_our_lines_taxes_and_total(
         assert shown in page, shown
 
 
-def test_a_stripe_invoice_is_for_the_documents_total(
+def test_the_stripe_invoice_has_one_item_per_line_with_its_tax_rates(
     stripe_platform, alpha_billing, alpha, mailoutbox, django_capture_on_commit_callbacks
 ):
-    """On this branch Stripe's connector still sends one item of the request's total (its
-    lines and tax rates are another branch's work): the total, taxes included, is ours."""
     draft = quebec_document(alpha)
 
     item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
 
     account = stripe_platform.state.accounts[alpha_billing.remote_account_id]
     invoice = account.objects[item.remote.remote_id]
-    assert invoice["amount_due"] == 25845 and invoice["currency"] == "cad"
-    items = [obj for obj in account.objects.values()
+    assert invoice["total"] == 25845 and invoice["currency"] == "cad"
+    items = [obj for obj in account.objects.values()  # in the order they were created
              if obj["object"] == "invoiceitem" and obj["invoice"] == invoice["id"]]  # fmt: skip
-    assert sum(obj["amount"] for obj in items) == 25845
+    assert [obj["amount"] for obj in items] == [12000, 7000, 4000]
+    rates = [sorted(rate["display_name"] for rate in obj["tax_rates"]) for obj in items]
+    assert rates == [["GST", "QST"], ["GST", "QST"], []]
+    assert item.status == "sent"
