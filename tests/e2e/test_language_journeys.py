@@ -146,7 +146,7 @@ def test_a_provider_and_its_client_use_the_product_in_their_language(browser, li
     billing.get_by_label(t("Description")).fill("Conseil – juin")
     billing.get_by_label(t("New client's name")).fill("Carl Client")
     billing.get_by_label(t("New client's email")).fill(f"carl@{slug}.test")
-    billing.get_by_label(t("Amount")).fill(AMOUNT_TYPED[language])
+    billing.get_by_label(t("Unit price")).fill(AMOUNT_TYPED[language])
     due = timezone.localdate() + timedelta(days=7)
     billing.get_by_label(t("Due date")).fill(due.isoformat())
     looked_at(billing, language, "6-new-request")

@@ -72,3 +72,67 @@ def test_three_lines_fit_and_add_up(browser, live_app, account, viewport):
     expect(page.locator(".side-panel .doc-totals")).to_contain_text("CA$258.45")
     page.screenshot(path=f"{SHOTS}/panel-three-lines-{viewport['width']}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def refunded_document(account, django_db_blocker):
+    """A taxed document paid, then partly refunded (the platforms' part is tested elsewhere:
+    here, only how it looks)."""
+    from django.utils import timezone
+
+    from billing_saas.testing.fixtures import owner_of
+    from clients.models import Client
+    from payment_requests import services
+    from payment_requests.models import PaymentRequest, TaxRate
+    from payment_requests.services.lines import LineDraft
+
+    with django_db_blocker.unblock(), schema_context(account.schema_name):
+        gst, qst = TaxRate.objects.order_by("name")
+        draft = services.create_request(
+            actor=owner_of(account),
+            description="October work",
+            client=Client.objects.get(email="carl@client.test"),
+            currency="CAD",
+            due_date=timezone.localdate(),
+            lines=[
+                LineDraft("Design", Decimal("1.5"), Decimal("80"), None, (gst, qst)),
+                LineDraft("Training", Decimal("1"), Decimal("40")),
+            ],
+        )
+        PaymentRequest.objects.filter(pk=draft.pk).update(
+            status=PaymentRequest.Status.PARTIALLY_REFUNDED,
+            number="INV-09001",
+            amount_paid=draft.amount,
+            amount_refunded=Decimal("50.00"),
+            paid_at=timezone.now(),
+        )
+    return draft
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
+def test_a_refunded_document_and_the_tax_rates_page_fit(
+    browser, live_app, account, refunded_document, viewport
+):
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    sign_in(page, live_app, account.host, account.owner_email)
+    shots = [
+        (f"/billing/?open={refunded_document.pk}", "panel-refunded", ".side-panel",
+         "Partially refunded"),
+        ("/billing/settings/taxes/", "tax-rates", "main", "QST"),
+    ]  # fmt: skip
+    for path, name, where, shown in shots:
+        page.goto(live_app.account_url(account, path))
+        expect(page.locator(where).get_by_text(shown).first).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} scrolls sideways"
+        cut = page.evaluate(
+            "[...document.querySelectorAll('.table-wrap')]"
+            ".filter(wrap => wrap.scrollWidth > wrap.clientWidth).length"
+        )
+        assert not cut, f"a table of {name} is cut off"
+        page.screenshot(path=f"{SHOTS}/{name}-{viewport['width']}.png", full_page=True)
+    context.close()
