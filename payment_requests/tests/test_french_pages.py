@@ -3,6 +3,7 @@ opens is searched for a sentence of the English catalogue left untranslated."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -11,6 +12,7 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import client_on, make_member, owner_of
 from billing_saas.tests.test_translations import CATALOGUE, _catalogue
 from clients.models import Client
+from payment_requests.models import PaymentRequest, TaxRate
 from payment_requests.tests.conftest import link_from, make_client, make_request, send
 from tenants.models import Tenant
 
@@ -69,6 +71,14 @@ def french_account(alpha, alpha_billing, mailoutbox, django_capture_on_commit_ca
     draft = make_request(alpha, client=client, description="Conseil – juin")
     item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
     make_request(alpha, client=client, description="Brouillon")
+    refunded = make_request(alpha, client=client, description="Remboursée")
+    with schema_context(alpha.schema_name):  # how it looks; refunds themselves: test_refunds
+        PaymentRequest.objects.filter(pk=refunded.pk).update(
+            status=PaymentRequest.Status.PARTIALLY_REFUNDED,
+            amount_paid=refunded.amount,
+            amount_refunded=Decimal("50.00"),
+        )
+        TaxRate.objects.create(name="TVA", rate=Decimal("20"))
     make_member(alpha, "emma@alpha.example")
     link = "/" + link_from(mailoutbox[-1]).split("/", 3)[3]
     return item, client, link
@@ -79,11 +89,15 @@ def test_no_page_of_a_french_account_shows_english(alpha, french_account):
     owner = client_on(alpha, owner_of(alpha))
     with schema_context(alpha.schema_name):
         client_pk = Client.objects.get().pk
+        refunded_pk = PaymentRequest.objects.get(description="Remboursée").pk
     pages = [
         "/",
         "/billing/",
         f"/billing/?open={item.pk}",
         "/billing/?status=draft",
+        "/billing/?status=deleted",
+        f"/billing/?open={refunded_pk}",
+        "/billing/settings/taxes/",
         "/billing/requests/new/",
         f"/billing/requests/{item.pk}/",
         "/billing/clients/",
