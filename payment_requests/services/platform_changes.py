@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from connectors.base import RemoteStatus
 from connectors.models import RemoteObject, RemotePayment
+from connectors.money import round_to_minor
 from payment_requests import states
 from payment_requests.models import Payment, PaymentRequest, StatusChange
 from payment_requests.services.common import Status
@@ -100,8 +101,8 @@ def _record_refund(request: PaymentRequest, recorded: Payment, payment: RemotePa
                    ) -> Decimal:  # fmt: skip
     """What the platform's refunded total adds to billing's record of the payment (and to
     its request's total): only growth counts."""
-    # To the cent, as billing's amounts are kept: the history's note then reads "50.00".
-    total = min(payment.amount_refunded, recorded.amount).quantize(Decimal("0.01"))
+    # In the currency's minor unit, as billing's amounts are kept (50.00 EUR, 5000 JPY).
+    total = round_to_minor(min(payment.amount_refunded, recorded.amount), request.currency)
     grown = total - recorded.amount_refunded
     if grown <= 0:
         return Decimal(0)
