@@ -301,6 +301,9 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+# An account's own SMTP host may not point at our private network in production (server-side
+# request forgery, notifications/smtp.py) unless this says the relay lives there.
+EMAIL_ALLOW_PRIVATE_SMTP_HOSTS = envbool("EMAIL_ALLOW_PRIVATE_SMTP_HOSTS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Billing <billing@localhost>")
 
 # --- Uploaded files ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
+    path("settings/email/", include("notifications.urls_email")),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),
     path("", include("payment_requests.urls")),

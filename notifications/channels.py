@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from notifications.emails import send_templated_email
+from notifications.smtp import account_sending
 
 if TYPE_CHECKING:
     from notifications.notify import Recipient
@@ -35,7 +36,11 @@ class Channel:
 
 class EmailChannel(Channel):
     """Branded email (``notifications/emails.py``); the From is the context's ``from_email``
-    (an account's clients see its sender name), else ``DEFAULT_FROM_EMAIL``."""
+    (an account's clients see its sender name), else ``DEFAULT_FROM_EMAIL``.
+
+    An account in *Custom SMTP* mode (``EmailSending``) sends every message through its own
+    server, from its From address and with its Reply-To; the root domain (public schema)
+    always uses the product's sending."""
 
     name = "email"
 
@@ -43,12 +48,13 @@ class EmailChannel(Channel):
         return bool(recipient.email)
 
     def send(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> None:
+        from_email = context.get("from_email") or None
         send_templated_email(
             template,
             to=[recipient.email],
             context=dict(context),
-            from_email=context.get("from_email") or None,
             language=recipient.language,
+            **account_sending(from_email),
         )
 
     def once_key(self, key: str) -> str:

@@ -28,25 +28,30 @@ def send_templated_email(
     attachments=(),
     time_zone: str = "",
     language: str = "",
+    reply_to: list[str] | None = None,
+    connection=None,
 ) -> None:
     """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` and send them as one email.
 
     In the reader's ``language`` (billing_saas/languages.py says whose), by default the
     account's whose schema is active. Times are shown in ``time_zone``, by default that
     account's, whether a web request or a worker sends: a worker has no active zone and
-    would print UTC."""
+    would print UTC. ``connection``: an unopened mail connection (an account's own SMTP,
+    ``notifications/smtp.py``), by default the product's backend."""
     language = languages.supported(language) or languages.account_language()
     with timezone.override(_zone(time_zone)), translation.override(language):
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to)
+    message = EmailMultiAlternatives(
+        subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to, reply_to=reply_to
+    )
     message.attach_alternative(html, "text/html")
     for name, content, mimetype in attachments:
         message.attach(name, content, mimetype)
     # Opened here so that closing is ours: once the server has accepted the message, a
     # failure saying goodbye is no failure to send (and must not make anyone send it again).
-    connection = get_connection()
+    connection = connection or get_connection()
     connection.open()
     try:
         connection.send_messages([message])

@@ -30,4 +30,6 @@ PURPOSES: dict[str, dict[str, str]] = {
     "account.sign_in_links": {"email": "tenants/emails/account_links"},
     # To billing administrators when a payment platform connection changed (connectors/).
     "connection.changed": {"email": "connectors/emails/connection_changed"},
+    # "Send a test email" on the email settings page, to the administrator who pressed it.
+    "email_sending.test": {"email": "notifications/emails/test_email"},
 }
