@@ -1,9 +1,15 @@
 """Platform credentials are encrypted at rest with their own, rotatable keys."""
 
+import io
+
 import pytest
 from cryptography.fernet import Fernet
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.utils import schema_context
 
 from connectors import secrets
+from notifications.models import EmailSending
 
 
 @pytest.fixture
@@ -43,3 +49,29 @@ def test_the_encryption_key_is_not_the_secret_key(keys, settings):
     assert Fernet(key.encode()).decrypt(token.encode()) == b"sk_live_token"  # this key, alone
     settings.SECRET_KEY = "a-rotated-django-secret-key"
     assert secrets.decrypt(token) == "sk_live_token"  # rotating SECRET_KEY loses nothing
+
+
+def _stored_smtp_password(tenant) -> str:
+    with schema_context(tenant.schema_name), connection.cursor() as cursor:
+        cursor.execute("SELECT encrypted_password FROM notifications_emailsending")
+        return cursor.fetchone()[0]
+
+
+def test_rotation_command_reencrypts_each_accounts_smtp_password(alpha, keys):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    keys(old)
+    with schema_context(alpha.schema_name):
+        sending = EmailSending.current()
+        sending.set_password("smtp-pass-alpha")
+        sending.save()
+    before = _stored_smtp_password(alpha)
+
+    keys(new, old)
+    out = io.StringIO()
+    call_command("rotate_connector_secrets", stdout=out)
+    keys(new)
+
+    assert _stored_smtp_password(alpha) != before
+    assert "1 SMTP password(s)" in out.getvalue()
+    with schema_context(alpha.schema_name):
+        assert EmailSending.current().password == "smtp-pass-alpha"  # the old key is gone

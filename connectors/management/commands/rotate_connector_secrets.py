@@ -1,4 +1,5 @@
-"""Re-encrypt every account's platform credentials with the newest CONNECTOR_ENCRYPTION_KEYS key."""
+"""Re-encrypt every account's stored secrets with the newest CONNECTOR_ENCRYPTION_KEYS key:
+platform credentials and the password of its own SMTP server."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -6,14 +7,15 @@ from django_tenants.utils import schema_context
 
 from connectors import secrets
 from connectors.models import Connection
+from notifications.models import EmailSending
 from tenants.services import active_tenants
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt stored platform credentials with the newest key (run after adding one)."
+    help = "Re-encrypt stored secrets with the newest key (run after adding one)."
 
     def handle(self, *args, **options):
-        total = 0
+        total = smtp = 0
         for tenant in active_tenants():
             with schema_context(tenant.schema_name), transaction.atomic():
                 connections = Connection.objects.select_for_update().exclude(encrypted_secrets="")
@@ -21,4 +23,9 @@ class Command(BaseCommand):
                     connection.encrypted_secrets = secrets.rotate(connection.encrypted_secrets)
                     connection.save(update_fields=["encrypted_secrets"])
                     total += 1
-        self.stdout.write(f"Re-encrypted {total} connection(s).")
+                sendings = EmailSending.objects.select_for_update().exclude(encrypted_password="")
+                for sending in sendings:
+                    sending.encrypted_password = secrets.rotate(sending.encrypted_password)
+                    sending.save(update_fields=["encrypted_password"])
+                    smtp += 1
+        self.stdout.write(f"Re-encrypted {total} connection(s) and {smtp} SMTP password(s).")
