@@ -49,7 +49,10 @@ class EmailSendingForm(forms.ModelForm):
                 validate_email(address)
             except forms.ValidationError:
                 raise forms.ValidationError(
-                    _("Enter an email address, e.g. invoices@example.com or Alpha <invoices@example.com>.")
+                    _(
+                        "Enter an email address, e.g. invoices@example.com or "
+                        "Alpha <invoices@example.com>."
+                    )
                 ) from None
         return value
 

@@ -56,7 +56,10 @@ def check_host(host: str, port: int) -> None:
         if not address.is_global:
             raise HostRefused(
                 host,
-                _("%(host)s points to a private or local address (%(address)s); use a public mail server.")
+                _(
+                    "%(host)s points to a private or local address (%(address)s); "
+                    "use a public mail server."
+                )
                 % {"host": host, "address": address},
             )
 
