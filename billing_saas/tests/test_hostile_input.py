@@ -32,6 +32,7 @@ from billing_saas.testing import hostile_input as hostile
 from billing_saas.testing.fixtures import install_client_billing, owner_of
 from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
+from notifications.models import EmailSending
 from payment_requests.models import (
     Attachment,
     BillingSettings,
@@ -65,6 +66,7 @@ TENANT_MODELS = (
     InboundEvent,
     DocumentLine,
     TaxRate,
+    EmailSending,
 )
 
 
@@ -271,6 +273,24 @@ PAGES = [
     Page(ACCOUNT, "connectors:onboarding_return", args={"pk": "number"}),
     Page(ACCOUNT, "connectors:onboarding_refresh", GP, args={"pk": "number"}),
     Page(ACCOUNT, "connectors:disconnect", POST, args={"pk": "number"}),
+    # ---- account: email sending ---------------------------------------------------------
+    Page(
+        ACCOUNT,
+        "email_settings:edit",
+        GP,
+        # Saving connects to nothing; the test button sends with the saved (default) sending.
+        {
+            "mode": ("default", "custom"),
+            "host": ("127.0.0.1",),
+            "port": ("1", "587"),
+            "security": ("starttls", "ssl", "none"),
+            "username": ("mailer",),
+            "password": ("secret",),
+            "from_address": ("Alpha <invoices@alpha.example>",),
+            "reply_to": ("help@alpha.example",),
+        },
+    ),
+    Page(ACCOUNT, "email_settings:test", POST, examples=5),
     # ---- account: catalog ---------------------------------------------------------------
     Page(ACCOUNT, "solutions:index"),
     Page(ACCOUNT, "solutions:detail", args={"slug": "slug"}),
