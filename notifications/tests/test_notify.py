@@ -107,6 +107,12 @@ SAMPLES = {
         "Ana Client was refunded €50.00",
         "Ana Client a été remboursé de 50,00 €",
     ),
+    # French: passes once the lead's catalogue translates the subject.
+    "email_sending.test": (
+        {"account_name": "Alpha Studio"},
+        "Test email: your email settings work",
+        "E-mail de test : vos réglages d’envoi fonctionnent",
+    ),
 }
 
 
