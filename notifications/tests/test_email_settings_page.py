@@ -54,6 +54,15 @@ def test_an_administrator_saves_custom_smtp_and_the_password_is_never_shown(alph
     assert "Leave empty to keep the current password." in page
 
 
+def test_a_form_sent_back_with_an_error_does_not_echo_the_password(alpha, smtp_server):
+    owner = client_on(alpha, owner_of(alpha))
+
+    response = owner.post(PAGE, form(smtp_server, from_address=""))
+
+    assert response.status_code == 200
+    assert PASSWORD not in response.content.decode()
+
+
 def test_leaving_the_password_empty_keeps_it(alpha, smtp_server):
     owner = client_on(alpha, owner_of(alpha))
     owner.post(PAGE, form(smtp_server))
