@@ -98,6 +98,7 @@ def test_no_page_of_a_french_account_shows_english(alpha, french_account):
         "/billing/?status=deleted",
         f"/billing/?open={refunded_pk}",
         "/billing/settings/taxes/",
+        "/settings/email/",
         "/billing/requests/new/",
         f"/billing/requests/{item.pk}/",
         "/billing/clients/",

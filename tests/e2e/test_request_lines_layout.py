@@ -123,6 +123,7 @@ def test_a_refunded_document_and_the_tax_rates_page_fit(
         (f"/billing/?open={refunded_document.pk}", "panel-refunded", ".side-panel",
          "Partially refunded"),
         ("/billing/settings/taxes/", "tax-rates", "main", "QST"),
+        ("/settings/email/", "email-settings", "main", "SMTP"),
     ]  # fmt: skip
     for path, name, where, shown in shots:
         page.goto(live_app.account_url(account, path))
