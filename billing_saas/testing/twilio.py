@@ -27,7 +27,8 @@ def twilio_platform(settings, twilio_emulator):
     courier = twilio_emulator.courier
     courier.inbound_url = f"http://{django_settings.BASE_DOMAIN}{INBOUND_PATH}"
     courier.post = _through_test_client
-    twilio_emulator.state.opted_out.clear()
+    twilio_emulator.state.opted_out.clear()  # each test starts with an empty account
+    twilio_emulator.state.messages.clear()
     yield twilio_emulator
     courier.inbound_url, courier.post = "", http_post
 

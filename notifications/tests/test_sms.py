@@ -7,12 +7,16 @@ from urllib.parse import parse_qsl
 from wsgiref.util import request_uri
 
 import pytest
+from django_tenants.utils import schema_context
 from twilio.request_validator import RequestValidator
 
 from billing_saas.testing.polling import wait_until
+from clients.models import Client
 from emulators.server import EmulatorServer
 from emulators.twilio.server import AUTH_TOKEN, MESSAGING_SERVICE_SID
+from notifications.notify import Recipient, notify
 from notifications.sms import SmsError, send_sms
+from notifications.tests.test_notify import REQUEST_CONTEXT
 
 FRENCH_MOBILE = "+33612345678"
 
@@ -112,3 +116,49 @@ def test_an_unreachable_handset_ends_undelivered_with_twilio_error_code(
     wait_until(lambda: len(received) == 2, timeout=5)
     assert received[-1][1]["MessageStatus"] == "undelivered"
     assert received[-1][1]["ErrorCode"] == "30003"
+
+
+def client_with(alpha, **fields):
+    with schema_context(alpha.schema_name):
+        return Client.objects.create(name="Ana", email="ana@client.test", **fields)
+
+
+def send_request_to(alpha, client):
+    with schema_context(alpha.schema_name):
+        return notify(Recipient.for_client(client), "request.sent", REQUEST_CONTEXT)
+
+
+def test_a_request_goes_to_a_client_with_a_mobile_by_email_and_by_sms(
+    alpha, twilio_platform, mailoutbox
+):
+    client = client_with(alpha, mobile="+33612345678")
+    assert send_request_to(alpha, client) == 2
+    assert len(mailoutbox) == 1
+    (sms,) = twilio_platform.sent_to("+33612345678")
+    assert sms["body"].startswith("Alpha Studio: payment request of €150.00, due 06/30/2024.")
+    assert REQUEST_CONTEXT["link_url"] in sms["body"] and sms["num_segments"] == "1"
+
+
+def test_a_client_without_a_mobile_gets_only_the_email(alpha, twilio_platform, mailoutbox):
+    assert send_request_to(alpha, client_with(alpha)) == 1
+    assert len(mailoutbox) == 1 and not twilio_platform.state.messages
+
+
+def test_a_client_who_opted_out_gets_only_the_email(alpha, twilio_platform, mailoutbox):
+    client = client_with(alpha, mobile="+33612345679", sms_opted_out=True)
+    assert send_request_to(alpha, client) == 1
+    assert len(mailoutbox) == 1 and not twilio_platform.sent_to("+33612345679")
+
+
+def test_a_number_twilio_refuses_does_not_stop_the_email(alpha, twilio_platform, mailoutbox):
+    client = client_with(alpha, mobile="+33612345678")
+    twilio_platform.state.opted_out.add(("+15005550006", "+33612345678"))
+    assert send_request_to(alpha, client) == 2  # handed to both channels; Twilio said no
+    assert len(mailoutbox) == 1 and not twilio_platform.sent_to("+33612345678")
+
+
+def test_twilio_down_is_a_carrier_failure_the_callers_retry(alpha, twilio_platform, settings):
+    settings.TWILIO_API_BASE = "http://127.0.0.1:9"
+    client = client_with(alpha, mobile="+33612345678")
+    with pytest.raises(ConnectionError, match="could not be reached"):
+        send_request_to(alpha, client)
