@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
+from billing_saas.input_guard import is_storable
 from notifications.sms_inbound import keyword_received
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,10 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 @csrf_exempt
 @require_POST
 def inbound_sms(request):
+    # csrf_exempt: the input guard leaves the form to us (webhooks usually parse raw bodies).
+    fields = [text for pair in request.POST.lists() for text in (pair[0], *pair[1])]
+    if not all(is_storable(text) for text in fields):
+        return HttpResponseBadRequest("unstorable characters")
     if not _signed_by_twilio(request):
         log.warning("inbound SMS webhook refused: bad or missing X-Twilio-Signature")
         return HttpResponseForbidden("invalid signature")
