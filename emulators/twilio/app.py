@@ -16,7 +16,9 @@ from emulators.twilio.state import API_VERSION, TwilioFault, TwilioState
 MESSAGES = re.compile(
     rf"^/{API_VERSION}/Accounts/(?P<account>AC\w+)/Messages(?:/(?P<sid>SM\w+))?\.json$"
 )
-UNAUTHORIZED = TwilioFault(401, 20003, "Authenticate")
+UNAUTHORIZED = TwilioFault(
+    401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect."
+)
 STYLE = """body{font-family:system-ui,sans-serif;background:#f4f5f8;margin:0;color:#21262c}
 main{max-width:560px;margin:32px auto;background:#fff;border-radius:10px;padding:24px}
 .in{background:#eef;margin:6px 30% 6px 0}.out{background:#e6f6ec;margin:6px 0 6px 30%}

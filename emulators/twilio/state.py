@@ -44,12 +44,13 @@ START_WORDS = {"START", "UNSTOP", "YES"}
 
 
 class TwilioFault(Exception):
-    def __init__(self, status: int, code: int, message: str):
+    def __init__(self, status: int, code: int, message: str, detail: str = ""):
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.detail = status, code, message, detail
 
     def body(self) -> dict:
         return {
+            **({"detail": self.detail} if self.detail else {}),
             "code": self.code,
             "message": self.message,
             "more_info": f"https://www.twilio.com/docs/errors/{self.code}",

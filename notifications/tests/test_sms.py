@@ -118,6 +118,13 @@ def test_an_unreachable_handset_ends_undelivered_with_twilio_error_code(
     assert received[-1][1]["ErrorCode"] == "30003"
 
 
+def test_a_landline_ends_failed_without_being_sent(twilio_platform, callback_listener):
+    url, received = callback_listener
+    send_sms("+15005550021", "Hello", status_callback=url)
+    wait_until(lambda: len(received) == 1, timeout=5)
+    assert (received[0][1]["MessageStatus"], received[0][1]["ErrorCode"]) == ("failed", "30006")
+
+
 def client_with(alpha, **fields):
     with schema_context(alpha.schema_name):
         return Client.objects.create(name="Ana", email="ana@client.test", **fields)
