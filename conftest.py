@@ -5,6 +5,7 @@ import pytest
 from billing_saas.testing.fixtures import *  # noqa: F401,F403
 from billing_saas.testing.quickbooks import *  # noqa: F401,F403
 from billing_saas.testing.stripe import *  # noqa: F401,F403
+from billing_saas.testing.twilio import *  # noqa: F401,F403
 
 
 def pytest_collection_modifyitems(items):

@@ -90,12 +90,7 @@ class DevStack:
             return
         from emulators.quickbooks.server import app_settings
 
-        port = int(self.env.get("QUICKBOOKS_EMULATOR_PORT") or 12112)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-            port = embedded_services.free_port()
-        except OSError:
-            pass
+        port = self._emulator_port("QUICKBOOKS_EMULATOR_PORT", 12112)
         url = f"http://127.0.0.1:{port}"
         _log(f"starting the QuickBooks emulator on {url}")
         self.spawn(
@@ -110,6 +105,37 @@ class DevStack:
         )
         self.env.update(app_settings(url))
         self._wait_for_port(port, "the QuickBooks emulator")
+
+    def start_twilio_emulator(self) -> None:
+        """Without a Twilio account, SMS go to the offline emulator (its page shows them)."""
+        if self.env.get("TWILIO_ACCOUNT_SID"):
+            return
+        from emulators.twilio.server import app_settings
+
+        port = self._emulator_port("TWILIO_EMULATOR_PORT", 12113)
+        url = f"http://127.0.0.1:{port}"
+        _log(f"starting the Twilio emulator on {url}")
+        self.spawn(
+            "twilio-emulator",
+            sys.executable,
+            "-m",
+            "emulators.twilio",
+            "--port",
+            str(port),
+            "--inbound-url",
+            f"http://localhost:{self.port}/webhooks/twilio/inbound/",
+        )
+        self.env.update(app_settings(url))
+        self._wait_for_port(port, "the Twilio emulator")
+
+    def _emulator_port(self, variable: str, default: int) -> int:
+        """The emulator's usual port, or a free one when something already listens there."""
+        port = int(self.env.get(variable) or default)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
+        except OSError:
+            return port
+        return embedded_services.free_port()
 
     def _wait_for_port(self, port: int, what: str) -> None:
         deadline = time.monotonic() + 15
@@ -191,6 +217,12 @@ class DevStack:
                 if self.env.get("QUICKBOOKS_API_BASE")
                 else ""
             ),
+            f"  SMS (Twilio):   {self.env.get('TWILIO_API_BASE') or 'your Twilio account'}"
+            + (
+                "  (offline emulator: read and answer SMS there)"
+                if self.env.get("TWILIO_API_BASE")
+                else ""
+            ),
             "  Ctrl-C stops everything.",
             "",
         ]
@@ -268,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         stack.start_services()
         stack.start_stripe_emulator()
         stack.start_quickbooks_emulator()
+        stack.start_twilio_emulator()
         stack.prepare()
         stack.start_processes(reload=not args.no_reload)
         stack.print_welcome()

@@ -111,6 +111,7 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "phonenumber_field",  # clients' mobile numbers, validated and stored in E.164
     "tenants.members",
     "notifications",
     "connectors.routing",
@@ -305,6 +306,15 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 # request forgery, notifications/smtp.py) unless this says the relay lives there.
 EMAIL_ALLOW_PRIVATE_SMTP_HOSTS = envbool("EMAIL_ALLOW_PRIVATE_SMTP_HOSTS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Billing <billing@localhost>")
+
+# SMS leave through the product's Twilio account (notifications/sms.py): from one number, or
+# from a messaging service (which then picks the number). TWILIO_API_BASE replaces
+# https://api.twilio.com, for the offline emulator only (emulators/twilio/).
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID")
+TWILIO_API_BASE = env("TWILIO_API_BASE")
 
 # --- Uploaded files ----------------------------------------------------------------------
 # Attachments live under MEDIA_ROOT/tenants/<schema>/ and are only ever served by views

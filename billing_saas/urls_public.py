@@ -17,6 +17,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("connectors.urls_public")),
+    path("", include("notifications.urls_public")),
 ]
 # The product's error pages on this host too (see billing_saas/errors.py).
 handler400 = "billing_saas.errors.bad_request"

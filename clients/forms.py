@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from billing_saas import languages
 from clients.models import Client
@@ -16,12 +17,29 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = ["name", "company", "email", "phone", "address", "preferred_currency", "language"]
+        fields = [
+            "name",
+            "company",
+            "email",
+            "phone",
+            "mobile",
+            "address",
+            "preferred_currency",
+            "language",
+        ]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         account = languages.name(languages.account_language())
+        # Built here: a number typed without "+" is read as one of the account's country.
+        region = getattr(languages.active_tenant(), "country", "") or None
+        self.fields["mobile"] = PhoneNumberField(
+            label=_("Mobile"),
+            region=region,
+            required=False,
+            help_text=_("For SMS. With its country code (+44…) if not in the account's country."),
+        )
         self.fields["language"].choices = languages.choices(
             _("The account's (%(language)s)") % {"language": account}
         )

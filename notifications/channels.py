@@ -63,4 +63,6 @@ class EmailChannel(Channel):
         return key
 
 
-CHANNELS: dict[str, Channel] = {channel.name: channel for channel in (EmailChannel(),)}
+from notifications.sms_channel import SmsChannel  # noqa: E402 - it needs Channel, above
+
+CHANNELS: dict[str, Channel] = {c.name: c for c in (EmailChannel(), SmsChannel())}

@@ -42,6 +42,7 @@ class Recipient:
     name: str = ""
     language: str = ""
     phone: str = ""
+    sms_opted_out: bool = False
 
     @classmethod
     def for_client(cls, client) -> Recipient:
@@ -50,7 +51,8 @@ class Recipient:
             email=client.email,
             name=client.name,
             language=languages.client_language(client),
-            phone=getattr(client, "phone", "") or "",
+            phone=str(client.mobile or ""),
+            sms_opted_out=client.sms_opted_out,
         )
 
     @classmethod

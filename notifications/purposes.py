@@ -7,6 +7,7 @@ on every listed channel that can reach them (an SMS needs a phone), the others a
 To let a purpose go out by SMS too, add ``"sms": "<template>"`` to its entry.
 
 Email templates are base names: ``<name>_subject.txt``, ``<name>.txt`` and ``<name>.html``.
+SMS templates are base names too: ``<name>.sms.txt``, one short text (``sms_channel.py``).
 They stay beside the app whose pages they resemble; the registry is what ties them together.
 """
 
@@ -14,8 +15,15 @@ from __future__ import annotations
 
 PURPOSES: dict[str, dict[str, str]] = {
     # A client's payment request, from the account (context: payment_requests/services/emails.py).
-    "request.sent": {"email": "payment_requests/emails/request"},
-    "request.reminder": {"email": "payment_requests/emails/reminder"},
+    # The email first: it goes even when the SMS cannot (notify.py).
+    "request.sent": {
+        "email": "payment_requests/emails/request",
+        "sms": "payment_requests/sms/request",
+    },
+    "request.reminder": {
+        "email": "payment_requests/emails/reminder",
+        "sms": "payment_requests/sms/reminder",
+    },
     "request.canceled": {"email": "payment_requests/emails/canceled"},
     "request.paid.client": {"email": "payment_requests/emails/paid_client"},
     # To the member who created the request.

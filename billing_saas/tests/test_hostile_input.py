@@ -182,6 +182,13 @@ PAGES = [
         signed_in=False,
         raw_body=True,
     ),
+    Page(
+        ROOT,
+        "twilio_inbound",
+        POST,
+        {key: ("STOP",) for key in ("Body", "From", "To", "MessageSid")},
+        signed_in=False,
+    ),
     Page(ROOT, "outbox:list", fields={"page": ("1",)}, signed_in=False),
     Page(ROOT, "outbox:message", args={"pk": "number"}, signed_in=False),
     Page(ROOT, "outbox:html", args={"pk": "number"}, signed_in=False),
