@@ -8,6 +8,7 @@ also when it was started in the background of a script (where SIGINT arrives ign
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import signal
 import socket
@@ -58,75 +59,45 @@ class DevStack:
         """Without real Stripe keys, the app talks to the offline emulator (its own process)."""
         if self.env.get("STRIPE_TEST_SECRET_KEY") or self.env.get("STRIPE_API_BASE"):
             return
-        from emulators.stripe.server import app_settings
-
-        # A stable port keeps the hosted-page links the emulator saved valid across restarts.
-        port = int(self.env.get("STRIPE_EMULATOR_PORT") or 12111)
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.3).close()
-            port = embedded_services.free_port()  # taken (another checkout's dev stack?)
-        except OSError:
-            pass
-        url = f"http://127.0.0.1:{port}"
-        _log(f"starting the Stripe emulator on {url}")
-        self.spawn(
-            "stripe-emulator",
-            sys.executable,
-            "-m",
-            "emulators.stripe",
-            "--port",
-            str(port),
-            "--webhook-url",
-            f"http://localhost:{self.port}/webhooks/stripe/test/",
-            "--state-file",
-            str(self.data_dir / "stripe-emulator.json"),
-        )
-        self.env.update(app_settings(url))
-        self._wait_for_port(port, "the Stripe emulator")
+        self._start_emulator(
+            "stripe", "STRIPE_EMULATOR_PORT", 12111,
+            "--webhook-url", f"http://localhost:{self.port}/webhooks/stripe/test/",
+            "--state-file", str(self.data_dir / "stripe-emulator.json"),
+        )  # fmt: skip
 
     def start_quickbooks_emulator(self) -> None:
         """Without Intuit keys, the app talks to the offline QuickBooks emulator."""
         if self.env.get("QUICKBOOKS_CLIENT_ID"):
             return
-        from emulators.quickbooks.server import app_settings
-
-        port = self._emulator_port("QUICKBOOKS_EMULATOR_PORT", 12112)
-        url = f"http://127.0.0.1:{port}"
-        _log(f"starting the QuickBooks emulator on {url}")
-        self.spawn(
-            "quickbooks-emulator",
-            sys.executable,
-            "-m",
-            "emulators.quickbooks",
-            "--port",
-            str(port),
-            "--webhook-url",
-            f"http://localhost:{self.port}/webhooks/quickbooks/",
-        )
-        self.env.update(app_settings(url))
-        self._wait_for_port(port, "the QuickBooks emulator")
+        self._start_emulator(
+            "quickbooks", "QUICKBOOKS_EMULATOR_PORT", 12112,
+            "--webhook-url", f"http://localhost:{self.port}/webhooks/quickbooks/",
+        )  # fmt: skip
 
     def start_twilio_emulator(self) -> None:
         """Without a Twilio account, SMS go to the offline emulator (its page shows them)."""
         if self.env.get("TWILIO_ACCOUNT_SID"):
             return
-        from emulators.twilio.server import app_settings
+        self._start_emulator(
+            "twilio", "TWILIO_EMULATOR_PORT", 12113,
+            "--inbound-url", f"http://localhost:{self.port}/webhooks/twilio/inbound/",
+        )  # fmt: skip
 
-        port = self._emulator_port("TWILIO_EMULATOR_PORT", 12113)
+    def _start_emulator(self, platform: str, port_variable: str, default_port: int,
+                        *args: str) -> None:  # fmt: skip
+        """``python -m emulators.<platform>`` in its own process, on a stable port (the links
+        it saved stay valid across restarts), and the app's settings pointed at it."""
+        settings_for = importlib.import_module(f"emulators.{platform}.server").app_settings
+        port = self._emulator_port(port_variable, default_port)
         url = f"http://127.0.0.1:{port}"
-        _log(f"starting the Twilio emulator on {url}")
+        name = {"stripe": "Stripe", "quickbooks": "QuickBooks", "twilio": "Twilio"}[platform]
+        _log(f"starting the {name} emulator on {url}")
         self.spawn(
-            "twilio-emulator",
-            sys.executable,
-            "-m",
-            "emulators.twilio",
-            "--port",
-            str(port),
-            "--inbound-url",
-            f"http://localhost:{self.port}/webhooks/twilio/inbound/",
-        )
-        self.env.update(app_settings(url))
-        self._wait_for_port(port, "the Twilio emulator")
+            f"{platform}-emulator", sys.executable, "-m", f"emulators.{platform}",
+            "--port", str(port), *args,
+        )  # fmt: skip
+        self.env.update(settings_for(url))
+        self._wait_for_port(port, f"the {name} emulator")
 
     def _emulator_port(self, variable: str, default: int) -> int:
         """The emulator's usual port, or a free one when something already listens there."""
