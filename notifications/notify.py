@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,7 @@ def notify(
     context: Mapping[str, Any],
     *,
     once_key: str | None = None,
+    channels: Collection[str] | None = None,
 ) -> int:
     """Send ``recipient`` the ``purpose`` message on every registered channel that reaches
     them; returns how many messages went out now.
@@ -79,6 +80,9 @@ def notify(
     after a failure sends what is missing, a retry after a success sends nothing. A carrier's
     failure (for email: ``smtplib.SMTPException``, ``OSError``) is raised unchanged, so the
     callers' retries keep working; nothing is recorded as sent for that channel.
+
+    ``channels`` narrows the purpose's channels to those named (what a person chose: a
+    request sent by email only); ``None`` uses every channel the purpose lists.
     """
     if not isinstance(recipient, Recipient):
         raise TypeError(f"notify() takes a Recipient, not {type(recipient).__name__}")
@@ -89,6 +93,8 @@ def notify(
         raise UnknownPurpose(f"no message is registered for {purpose!r} (known: {known})") from None
     sent = reached = 0
     for name, template in templates.items():
+        if channels is not None and name not in channels:
+            continue
         channel = CHANNELS[name]
         if not channel.can_reach(recipient):
             log.info("%s: recipient has no %s; skipped", purpose, name)

@@ -82,10 +82,12 @@ class PaymentRequestForm(forms.ModelForm):
             "currency",
             "due_date",
             "billing_type",
+            "notify_by",
             "success_url",
             "cancel_url",
         ]
         widgets = {
+            "notify_by": forms.RadioSelect,
             "due_date": forms.DateInput(attrs={"type": "date"}),
             "description": forms.TextInput(attrs={"placeholder": _("Consulting – June 2024")}),
         }

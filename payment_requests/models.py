@@ -84,6 +84,16 @@ class PaymentRequest(models.Model):
     tax_total = models.DecimalField(_("taxes"), max_digits=12, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     due_date = models.DateField(_("due date"))
+
+    class NotifyBy(models.TextChoices):
+        CLIENT = "", _("As the client's record says (email, and SMS to a valid mobile number)")
+        EMAIL = "email", _("Email only")
+        SMS = "sms", _("SMS only")
+        BOTH = "both", _("Email and SMS")
+
+    notify_by = models.CharField(
+        _("tell the client by"), max_length=5, choices=NotifyBy.choices, blank=True, default=""
+    )
     billing_type = models.CharField(
         _("billing type"), max_length=20, choices=BillingType.choices, default=BillingType.INVOICE
     )

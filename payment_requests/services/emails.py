@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings, PaymentRequest
+from payment_requests.services.channels import channels_for
 from payment_requests.services.common import current_tenant
 from tenants.schema import on_commit_here
 from tenants.urls_helpers import account_url
@@ -113,12 +114,15 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     if template == "refund":
         # Once per refunded total: a second refund is told again, a redelivery is not.
         link = f"refunded-{request.amount_refunded}"
+    # The request's own messages go the way its writer chose; confirmations, by email.
+    chosen = channels_for(request) if template in ("request", "reminder") else None
     return sum(
         notify(
             recipient,
             PURPOSE_OF[name],
             {**context, "from_email": from_email},
             once_key=f"payment_request:{pk}:{name}:{link}",
+            channels=chosen,
         )
         for name, recipient, from_email in messages
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from payment_requests import services
 from payment_requests.models import PaymentRequest
+from payment_requests.services.channels import sms_problem, wants_sms
 
 
 def panel_url(pk: int) -> str:
@@ -36,4 +37,8 @@ def send_and_report(request, pk):
                 _("Payment request %(number)s sent to %(email)s.")
                 % {"number": item.number, "email": item.client.email},
             )
+            if wants_sms(item) and (problem := sms_problem(item)):
+                messages.warning(
+                    request, _("No SMS: %(reason)s. The email was sent.") % {"reason": problem}
+                )
     return redirect(panel_url(pk))

@@ -32,6 +32,7 @@ def new_request(request):
             client=source.client_id,
             currency=source.currency,
             billing_type=source.billing_type,
+            notify_by=source.notify_by,
         )
     form = PaymentRequestForm(
         request.POST or None, request.FILES or None, initial=initial, lines_from=source
