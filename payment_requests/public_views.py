@@ -25,6 +25,7 @@ def _link(token: str) -> RequestLink:
         RequestLink.objects.select_related(
             "request__client", "request__remote", "request__connection"
         )
+        .prefetch_related("request__lines__applied_taxes")  # the page lists lines and taxes
         .filter(token_hash=hash_token(token))
         .first()
     )

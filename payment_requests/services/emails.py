@@ -98,7 +98,11 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     and the creator's); each message at most once, keyed by request, template and link (a
     refund: by the refunded total). Returns how many went out now; raises one of
     ``EMAIL_FAILURES`` if the mail server failed."""
-    request = PaymentRequest.objects.select_related("client", "created_by").get(pk=pk)
+    request = (
+        PaymentRequest.objects.select_related("client", "created_by")
+        .prefetch_related("lines__applied_taxes")  # the emails list lines and taxes
+        .get(pk=pk)
+    )
     context = _context(request, url)
     # The client reads the account's sender name; the creator, the app's own address.
     client = (Recipient.for_client(request.client), context["from_email"])
