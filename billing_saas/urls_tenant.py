@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from billing_saas.favicon import favicon
 from billing_saas.health import healthz
+from notifications.twilio_webhooks import message_status
 from tenants.dashboard import dashboard
 
 urlpatterns = [
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
     path("settings/email/", include("notifications.urls_email")),
+    path("webhooks/twilio/messages/<int:pk>/status/", message_status, name="twilio_status"),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),
     path("", include("payment_requests.urls")),

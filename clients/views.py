@@ -18,6 +18,7 @@ from clients.models import Client
 from clients.services import save_client
 from payment_requests.access import billing_access_required
 from payment_requests.models import PaymentRequest
+from payment_requests.services.messages import messages_of_client
 
 PAGE_SIZE = 25
 MAX_QUERY = 100
@@ -64,4 +65,6 @@ def client_form(request, pk=None):
         saved = save_client(form)
         messages.success(request, _("Client %(name)s saved.") % {"name": saved.name})
         return redirect("clients:list")
-    return render(request, "clients/form.html", {"form": form, "client": client})
+    deliveries = messages_of_client(client) if client else []
+    context = {"form": form, "client": client, "deliveries": deliveries}
+    return render(request, "clients/form.html", context)

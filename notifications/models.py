@@ -37,18 +37,81 @@ class OutboxMessage(models.Model):
         return ", ".join(self.to + self.cc + self.bcc)
 
 
-class SentEmail(models.Model):
-    """An email that must reach its recipient at most once, under a key derived from our rows.
+class Message(models.Model):
+    """One message to one recipient on one channel: the delivery record, and the idempotency
+    of every message (``key`` is unique, so a second ``notify`` under a key sends nothing).
 
-    The row is inserted in the same transaction as the send and only commits if the send
-    succeeded; a second attempt under the same key waits on the unique index, then finds it.
+    Rendered when it is asked for (the caller's context is at hand then), and handed over by
+    a worker (``notifications/delivery.py``): queued → sending → sent → delivered, or failed /
+    bounced with the provider's reason. ``content`` keeps the rendered message until it left,
+    encrypted with the connector keys: it carries links that only their reader may hold.
     """
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
+        # Outdated before it could leave (a reminder for a request paid meanwhile).
+        DROPPED = "dropped", _("Not sent")
+
     key = models.CharField(max_length=200, unique=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(_("channel"), max_length=8, choices=OutboxMessage.Channel.choices)
+    purpose = models.CharField(max_length=60, blank=True)
+    to = models.CharField(_("to"), max_length=320, blank=True)
+    recipient_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=998, blank=True)
+    # What the message is about, for its pages: ("payment_request", 12). Not foreign keys:
+    # the table is also in the root domain's schema, where those tables do not exist.
+    document_type = models.CharField(max_length=40, blank=True)
+    document_id = models.BigIntegerField(null=True, blank=True)
+    client_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    content = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    provider_id = models.CharField(max_length=200, blank=True)
+    error = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PROBLEMS = (Status.FAILED, Status.BOUNCED)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["document_type", "document_id", "-created_at"], name="message_document"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.key
+        return f"{self.channel} to {self.to}: {self.status}"
+
+    @property
+    def has_problem(self) -> bool:
+        """Failed, bounced, or waiting for another try after a failure: people must see it."""
+        return self.status in self.PROBLEMS or (
+            self.status == self.Status.QUEUED and bool(self.error)
+        )
+
+    @property
+    def purpose_label(self) -> str:
+        from notifications.purposes import LABELS
+
+        return str(LABELS.get(self.purpose, self.purpose))
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status in self.PROBLEMS and bool(self.content)
 
 
 class EmailSending(models.Model):

@@ -4,6 +4,10 @@ Callers say whom and why; the registry (``purposes.py``) says which templates an
 the channel classes (``channels.py``) how. A purpose nobody registered is refused with
 ``UnknownPurpose`` rather than sent as something else or silently dropped.
 
+Each message is rendered now and recorded as one ``Message`` row; a worker hands it over
+once the caller's transaction commits (``delivery.py``), retries it, and records what the
+provider answered. A rolled-back change sends nothing.
+
 Channels a recipient cannot be reached on are skipped, not replaced: a purpose listing SMS and
 email sends only the email to someone without a phone. A recipient no listed channel reaches
 gets nothing (logged as a warning) and ``notify`` returns 0.
@@ -11,15 +15,14 @@ gets nothing (logged as a warning) and ``notify`` returns 0.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from billing_saas import languages
+from notifications import delivery
 from notifications.channels import CHANNELS
-from notifications.once import send_once
 from notifications.purposes import PURPOSES
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,7 @@ class Recipient:
     language: str = ""
     phone: str = ""
     sms_opted_out: bool = False
+    client_id: int | None = None
 
     @classmethod
     def for_client(cls, client) -> Recipient:
@@ -53,6 +57,7 @@ class Recipient:
             language=languages.client_language(client),
             phone=str(client.mobile or ""),
             sms_opted_out=client.sms_opted_out,
+            client_id=client.pk,
         )
 
     @classmethod
@@ -72,17 +77,19 @@ def notify(
     *,
     once_key: str | None = None,
     channels: Collection[str] | None = None,
+    about: tuple[str, int] | None = None,
+    now: bool = False,
 ) -> int:
     """Send ``recipient`` the ``purpose`` message on every registered channel that reaches
-    them; returns how many messages went out now.
+    them; returns how many messages were recorded now (each leaves once committed).
 
-    With ``once_key`` each channel sends at most once under it (``once.send_once``): a retry
-    after a failure sends what is missing, a retry after a success sends nothing. A carrier's
-    failure (for email: ``smtplib.SMTPException``, ``OSError``) is raised unchanged, so the
-    callers' retries keep working; nothing is recorded as sent for that channel.
-
-    ``channels`` narrows the purpose's channels to those named (what a person chose: a
-    request sent by email only); ``None`` uses every channel the purpose lists.
+    With ``once_key`` each channel records at most one message under it: asking again sends
+    nothing, whatever became of the first (a failure is retried by the worker, and resent
+    from its page). ``channels`` narrows the purpose's channels to those named (what a person
+    chose: a request sent by email only); ``None`` uses every channel the purpose lists.
+    ``about`` names the document the message belongs to, for its pages
+    (``("payment_request", pk)``). ``now``: hand the message over in this process at once,
+    not retried (a test email whose answer the page shows); see ``delivery.attempt``.
     """
     if not isinstance(recipient, Recipient):
         raise TypeError(f"notify() takes a Recipient, not {type(recipient).__name__}")
@@ -91,7 +98,7 @@ def notify(
     except KeyError:
         known = ", ".join(sorted(PURPOSES))
         raise UnknownPurpose(f"no message is registered for {purpose!r} (known: {known})") from None
-    sent = reached = 0
+    recorded = reached = 0
     for name, template in templates.items():
         if channels is not None and name not in channels:
             continue
@@ -100,12 +107,27 @@ def notify(
             log.info("%s: recipient has no %s; skipped", purpose, name)
             continue
         reached += 1
-        send = functools.partial(channel.send, recipient, template, context)
-        if once_key is None:
-            send()
-            sent += 1
+        key = channel.once_key(once_key) if once_key is not None else None
+        if key is not None and delivery.already_recorded(key):
+            continue
+        rendered = channel.render(recipient, template, context)
+        message = delivery.record(
+            key=key,
+            channel=name,
+            purpose=purpose,
+            to=channel.address(recipient),
+            recipient_name=recipient.name,
+            rendered=rendered,
+            about=about,
+            client_id=recipient.client_id,
+        )
+        if message is None:  # recorded meanwhile by a concurrent caller
+            continue
+        recorded += 1
+        if now:
+            delivery.attempt(message.pk, retry=False)
         else:
-            sent += send_once(channel.once_key(once_key), send)
+            delivery.deliver_after_commit(message.pk)
     if not reached:
         log.warning("%s: no channel reaches the recipient; nothing sent", purpose)
-    return sent
+    return recorded

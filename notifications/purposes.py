@@ -13,6 +13,8 @@ They stay beside the app whose pages they resemble; the registry is what ties th
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 PURPOSES: dict[str, dict[str, str]] = {
     # A client's payment request, from the account (context: payment_requests/services/emails.py).
     # The email first: it goes even when the SMS cannot (notify.py).
@@ -40,4 +42,20 @@ PURPOSES: dict[str, dict[str, str]] = {
     "connection.changed": {"email": "connectors/emails/connection_changed"},
     # "Send a test email" on the email settings page, to the administrator who pressed it.
     "email_sending.test": {"email": "notifications/emails/test_email"},
+}
+
+# What each message is called on the pages that list them (a request's panel, a client's page).
+LABELS = {
+    "request.sent": _("Payment request"),
+    "request.reminder": _("Reminder"),
+    "request.canceled": _("Cancellation notice"),
+    "request.paid.client": _("Payment receipt"),
+    "request.paid.staff": _("Payment notice to the team"),
+    "request.refund.client": _("Refund notice"),
+    "request.refund.staff": _("Refund notice to the team"),
+    "member.invitation": _("Invitation"),
+    "member.password_reset": _("Password reset"),
+    "account.sign_in_links": _("Sign-in links"),
+    "connection.changed": _("Payment platform notice"),
+    "email_sending.test": _("Test email"),
 }

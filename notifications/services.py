@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import logging
-import smtplib
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from notifications.models import EmailSending
-from notifications.smtp import plain_words
 
 log = logging.getLogger(__name__)
-
-# What a mail server or the network raise when a message does not go out (as
-# payment_requests/services/emails.py's EMAIL_FAILURES; SMTPException is an OSError).
-MAIL_FAILURES = (smtplib.SMTPException, OSError)
 
 
 @dataclass(frozen=True)
@@ -42,15 +37,18 @@ def save_email_sending(form) -> EmailSending:
 
 def send_test_email(user, account_name: str) -> TestResult:
     """Send a test email to ``user`` the way the account's emails leave, now, and say what the
-    server answered, in plain words."""
+    server answered, in plain words (the message's record keeps it too)."""
+    from notifications.models import Message
     from notifications.notify import Recipient, notify
 
-    try:
-        notify(Recipient.for_member(user), "email_sending.test", {"account_name": account_name})
-    except MAIL_FAILURES as error:
+    key = f"email_sending.test:{uuid.uuid4().hex}"
+    context = {"account_name": account_name}
+    notify(Recipient.for_member(user), "email_sending.test", context, once_key=key, now=True)
+    message = Message.objects.get(key=key)
+    if message.status in Message.PROBLEMS:
         # The error's text, never the password: smtplib's errors do not carry credentials.
-        log.info("test email to %s failed: %r", user.email, error)
-        return TestResult(False, plain_words(error))
+        log.info("test email to %s failed: %s", user.email, message.error)
+        return TestResult(False, message.error)
     return TestResult(
         True,
         _("The server accepted the test email for %(address)s.") % {"address": user.email},

@@ -147,7 +147,7 @@ def _answer_of(code: int, text: bytes | str) -> str:
 
 
 def account_sending(from_email: str | None) -> dict:
-    """The sending arguments of ``send_templated_email`` for the active account: its own
+    """The sending arguments of ``emails.send_email`` for the active account: its own
     server's connection, From and Reply-To in *Custom SMTP* mode, else the product's sending
     with ``from_email``. Raises ``HostRefused`` (a mail failure) if the guard refuses."""
     from django.db import connection

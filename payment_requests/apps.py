@@ -10,8 +10,10 @@ class PaymentRequestsConfig(AppConfig):
         from billing_saas.navigation import MenuEntry, add_menu_entry
         from payment_requests import live, periodic_jobs, receivers, solution  # noqa: F401
         from payment_requests.access import has_billing_access
+        from payment_requests.services import messages
 
         live.connect()
+        messages.register()
 
         add_menu_entry(
             MenuEntry(

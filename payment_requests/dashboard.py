@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from billing_saas.query_params import iso_date, positive_int
 from payment_requests import live
 from payment_requests.models import PaymentRequest
+from payment_requests.services.messages import with_delivery_problem
 
 Status = PaymentRequest.Status
 # Not a status (a deleted request keeps its own): the filter that shows what was deleted.
@@ -75,7 +76,7 @@ class Filters:
         return params
 
     def requests(self):
-        rows = PaymentRequest.objects.select_related("client", "connection")
+        rows = with_delivery_problem(PaymentRequest.objects.select_related("client", "connection"))
         if self.status == DELETED:
             rows = rows.filter(deleted_at__isnull=False)
         else:

@@ -124,9 +124,18 @@ def _watched_models():
 
 
 def connect() -> None:
+    from notifications.models import Message
+
     for model in _watched_models():
         post_save.connect(_on_change, sender=model, dispatch_uid=f"live-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"live-delete-{model.__name__}")
+    post_save.connect(_on_message, sender=Message, dispatch_uid="live-save-Message")
+
+
+def _on_message(sender, instance, **kwargs) -> None:
+    """A request's message that failed (or arrived after all) changes its dashboard row."""
+    if instance.document_type == "payment_request" and instance.status != "sending":
+        _on_change(sender)
 
 
 def _on_change(sender, **kwargs) -> None:

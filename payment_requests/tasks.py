@@ -22,22 +22,14 @@ def daily_schedule(tenant) -> dict:
 
 @tenant_task
 def send_email(tenant, pk: int, template: str, url: str) -> None:
-    """A request's email, first attempt, queued by whoever changed the request (the paid
-    confirmations, by the task that applied the payment). Sent at most once per message
-    (``deliver_email``), so a redelivered task sends nothing twice; a mail server failure
-    hands over to ``retry_email``."""
+    """A request's messages, queued by whoever changed the request (the paid confirmations,
+    by the task that applied the payment): rendered and recorded at most once per message
+    (``deliver_email``), then handed over by the notifications worker, which retries them."""
     services.send_email(pk, template, url)
 
 
-@tenant_task(bind=True, max_retries=len(services.EMAIL_RETRY_DELAYS) - 1)
-def retry_email(self, tenant, pk: int, template: str, url: str) -> str:
-    """A request's email the mail server refused, tried again after each of
-    ``EMAIL_RETRY_DELAYS``; ``url`` is the pay link the first attempt carried."""
-    try:
-        return services.resend_email(pk, template, url)
-    except services.EMAIL_FAILURES as error:
-        if self.request.retries >= self.max_retries:
-            log.error("%s email of request %s given up: %r", template, pk, error)
-            raise
-        delay = services.EMAIL_RETRY_DELAYS[self.request.retries + 1]
-        raise self.retry(exc=error, countdown=delay) from error
+@tenant_task
+def retry_email(tenant, pk: int, template: str, url: str) -> str:
+    """Kept for the retries queued before messages had their own record: records the
+    message once (sent already: nothing); its delivery and retries are the worker's now."""
+    return "recorded" if services.deliver_email(pk, template, url) else "already recorded"

@@ -19,6 +19,11 @@ urlpatterns = [
     path("billing/requests/<int:pk>/edit/", request_form.edit_request, name="edit"),
     path("billing/requests/<int:pk>/send/", request_panel.send, name="send"),
     path("billing/requests/<int:pk>/remind/", request_panel.remind, name="remind"),
+    path(
+        "billing/requests/<int:pk>/messages/<int:message_pk>/resend/",
+        request_panel.resend_message,
+        name="resend_message",
+    ),
     path("billing/requests/<int:pk>/cancel/", request_panel.cancel, name="cancel"),
     path("billing/requests/<int:pk>/delete/", request_panel.delete, name="delete"),
     path(

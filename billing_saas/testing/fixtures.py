@@ -87,11 +87,19 @@ def routing_forgotten():
 
 @pytest.fixture(autouse=True)
 def emails_sent_by_the_worker_at_once(monkeypatch):
-    """A request's emails queued for a worker (``send_email``) are sent at once, as by a worker
-    with nothing else to do, so tests see them in ``mailoutbox`` right after the change."""
+    """A request's emails queued for a worker (``send_email``, ``deliver_message``) are sent at
+    once, as by a worker with nothing else to do, so tests see them in ``mailoutbox`` right
+    after the change commits."""
+    from notifications import delivery
+    from notifications.tasks import deliver_message
     from payment_requests.tasks import send_email
 
     monkeypatch.setattr(send_email, "delay", lambda *args: send_email.apply(args))
+    # Each message's first attempt too (its retries, queued with a countdown, stay queued),
+    # and as soon as it is recorded: a test runs inside one transaction that never commits.
+    # notifications/tests/test_delivery.py checks the real path, after the commit only.
+    monkeypatch.setattr(deliver_message, "delay", lambda *args: deliver_message.apply(args))
+    monkeypatch.setattr(delivery, "deliver_after_commit", delivery.queue)
 
 
 def owner_of(tenant: Tenant) -> User:

@@ -195,6 +195,14 @@ PAGES = [
     Page(ROOT, "outbox:attachment", args={"pk": "number", "index": "number"}, signed_in=False),
     # ---- account: home, members ---------------------------------------------------------
     Page(ACCOUNT, "dashboard"),
+    Page(
+        ACCOUNT,
+        "twilio_status",
+        POST,
+        {key: ("delivered",) for key in ("MessageStatus", "MessageSid", "AccountSid", "ErrorCode")},
+        args={"pk": "number"},
+        signed_in=False,
+    ),
     Page(ACCOUNT, "healthz", signed_in=False, expected_errors=(503,), examples=3),
     Page(ACCOUNT, "favicon.ico", signed_in=False),
     Page(ACCOUNT, "set_language", POST, {"language": ("en", "fr"), "next": ("/billing/",)}),

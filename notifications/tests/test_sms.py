@@ -14,6 +14,7 @@ from billing_saas.testing.polling import wait_until
 from clients.models import Client
 from emulators.server import EmulatorServer
 from emulators.twilio.server import AUTH_TOKEN, MESSAGING_SERVICE_SID
+from notifications.models import Message
 from notifications.notify import Recipient, notify
 from notifications.sms import SmsError, send_sms
 from notifications.tests.test_notify import REQUEST_CONTEXT
@@ -164,8 +165,30 @@ def test_a_number_twilio_refuses_does_not_stop_the_email(alpha, twilio_platform,
     assert len(mailoutbox) == 1 and not twilio_platform.sent_to("+33612345678")
 
 
-def test_twilio_down_is_a_carrier_failure_the_callers_retry(alpha, twilio_platform, settings):
+def test_twilio_down_is_retried_later_and_the_email_still_goes(
+    alpha, twilio_platform, settings, mailoutbox
+):
     settings.TWILIO_API_BASE = "http://127.0.0.1:9"
     client = client_with(alpha, mobile="+33612345678")
-    with pytest.raises(ConnectionError, match="could not be reached"):
-        send_request_to(alpha, client)
+
+    assert send_request_to(alpha, client) == 2
+
+    assert len(mailoutbox) == 1
+    with schema_context(alpha.schema_name):
+        sms = Message.objects.get(channel="sms")
+    assert sms.status == Message.Status.QUEUED and "could not be reached" in sms.error
+    assert sms.next_attempt_at is not None and sms.has_problem
+
+
+def test_a_number_twilio_refuses_is_recorded_failed_with_the_reason(
+    alpha, twilio_platform, mailoutbox
+):
+    client = client_with(alpha, mobile="+33612345678")
+    twilio_platform.state.opted_out.add(("+15005550006", "+33612345678"))
+
+    send_request_to(alpha, client)
+
+    with schema_context(alpha.schema_name):
+        sms = Message.objects.get(channel="sms")
+    assert sms.status == Message.Status.FAILED and "opted out of SMS" in sms.error
+    assert sms.next_attempt_at is None  # retrying cannot help

@@ -1,10 +1,10 @@
-"""The emails a request sends its client (and its creator): rendered, sent once, retried."""
+"""The messages a request sends its client (and its creator): rendered and recorded once;
+the notifications worker hands them over and retries them."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import smtplib
 
 from django.urls import reverse
 
@@ -17,9 +17,6 @@ from tenants.urls_helpers import account_url
 
 log = logging.getLogger(__name__)
 
-# What a mail server or the network raise when a message does not go out (SMTPException and
-# ConnectionError are OSErrors; named for the reader).
-EMAIL_FAILURES = (smtplib.SMTPException, ConnectionError, OSError)
 # The purpose (notifications/purposes.py) of each of a request's emails, by the name that
 # tasks and once-keys carry.
 PURPOSE_OF = {
@@ -31,15 +28,15 @@ PURPOSE_OF = {
     "refund_client": "request.refund.client",
     "refund_staff": "request.refund.staff",
 }
-# After a failed first attempt the worker tries again 1, 5, 15 and 60 minutes later.
-EMAIL_RETRY_DELAYS = (60, 5 * 60, 15 * 60, 60 * 60)
 # Emails told to the client and to the request's creator, each with a template of its own.
 TO_CLIENT_AND_CREATOR = ("paid", "refund")
 
 
 def email_later(pk: int, template: str, url: str) -> None:
-    """Send the ``template`` email once the caller's transaction commits."""
-    on_commit_here(lambda: send_or_retry(pk, template, url))
+    """The ``template`` messages, recorded in the caller's transaction (so a change that
+    commits cannot lose them, and one that rolls back sends nothing) and handed over by a
+    worker once it commits (``notifications/delivery.py``)."""
+    deliver_email(pk, template, url)
 
 
 def email_paid_later(pk: int) -> None:
@@ -66,38 +63,18 @@ def queue_emails(pk: int, template: str) -> None:
         send_email_task.delay(db.schema_name, pk, template, "")
     except Exception:  # noqa: BLE001 - any failure to queue: send now instead
         log.warning("could not queue the %s emails of request %s; sending now", template, pk)
-        send_or_retry(pk, template, "")
+        deliver_email(pk, template, "")
 
 
 def send_email(pk: int, template: str, url: str) -> None:
-    """Send now; if the mail server fails, a worker tries again later (``retry_email``)."""
-    send_or_retry(pk, template, url)
-
-
-def send_or_retry(pk: int, template: str, url: str) -> None:
-    """Send now (after the commit); if the mail server fails, a worker tries again later."""
-    try:
-        deliver_email(pk, template, url)
-    except EMAIL_FAILURES as error:
-        log.warning("%s email of request %s not sent (%r); retrying later", template, pk, error)
-        from payment_requests.tasks import retry_email
-
-        try:
-            # The pay link's URL travels only in this task message: its token is stored
-            # hashed, so nothing else could rebuild the very link the first attempt carried.
-            retry_email.apply_async(
-                (current_tenant().schema_name, pk, template, url),
-                countdown=EMAIL_RETRY_DELAYS[0],
-            )
-        except Exception:  # noqa: BLE001 - the request is sent; only its email is lost
-            log.exception("could not queue a retry of the %s email of request %s", template, pk)
+    """Record the request's ``template`` messages now (their delivery is the worker's)."""
+    deliver_email(pk, template, url)
 
 
 def deliver_email(pk: int, template: str, url: str) -> int:
-    """Render and send the request's ``template`` email (``paid``, ``refund``: the client's
-    and the creator's); each message at most once, keyed by request, template and link (a
-    refund: by the refunded total). Returns how many went out now; raises one of
-    ``EMAIL_FAILURES`` if the mail server failed."""
+    """Render and record the request's ``template`` messages (``paid``, ``refund``: the
+    client's and the creator's); each at most once, keyed by request, template and link (a
+    refund: by the refunded total). Returns how many were recorded now."""
     request = (
         PaymentRequest.objects.select_related("client", "created_by")
         .prefetch_related("lines__applied_taxes")  # the emails list lines and taxes
@@ -127,17 +104,10 @@ def deliver_email(pk: int, template: str, url: str) -> int:
             {**context, "from_email": from_email},
             once_key=f"payment_request:{pk}:{name}:{link}",
             channels=chosen,
+            about=("payment_request", pk),
         )
         for name, recipient, from_email in messages
     )
-
-
-def resend_email(pk: int, template: str, url: str) -> str:
-    """A retry, minutes or an hour after the first attempt failed. A pay link for a request
-    no longer payable (paid or canceled meanwhile) would only mislead: it is dropped."""
-    if url and not PaymentRequest.objects.get(pk=pk).is_payable:
-        return "outdated"
-    return "sent" if deliver_email(pk, template, url) else "already sent"
 
 
 def _context(request: PaymentRequest, url: str = "") -> dict:

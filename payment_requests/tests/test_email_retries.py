@@ -1,4 +1,5 @@
-"""A request's email the mail server fails to take is sent later, once, with the same link."""
+"""A request's email the mail server fails to take is recorded with the reason and sent
+later by the worker, once, with the same link; after the last try it is failed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.core.mail.backends.locmem import EmailBackend
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on
-from payment_requests import services, tasks
+from notifications.models import Message
+from notifications.tasks import deliver_message
+from payment_requests import services
 from payment_requests.models import PaymentRequest, RequestLink
 from payment_requests.services import emails as email_services
 from payment_requests.tests.conftest import link_from, make_client, make_request
@@ -64,10 +67,10 @@ class AcceptsThenDropsBackend(EmailBackend):
 
 @pytest.fixture
 def queued(monkeypatch):
-    """Retries queued for the worker: (arguments, countdown)."""
+    """Later attempts queued for the worker: (arguments, countdown)."""
     retries = []
     monkeypatch.setattr(
-        tasks.retry_email,
+        deliver_message,
         "apply_async",
         lambda args, countdown: retries.append((tuple(args), countdown)),
     )
@@ -81,6 +84,17 @@ def send_from_the_dashboard(tenant, owner_client, captured):
         response = owner_client.post(f"/billing/requests/{draft.pk}/send/")
     assert response.status_code == 302
     return draft
+
+
+def the_message(tenant, purpose="request.sent", to="ana@client.test") -> Message:
+    with schema_context(tenant.schema_name):
+        return Message.objects.get(purpose=purpose, to=to)
+
+
+def worker_retries(tenant, message: Message, captured) -> str:
+    """The worker's later attempt at ``message`` (what ``deliver_message`` runs)."""
+    with captured(execute=True):
+        return deliver_message.apply(args=(tenant.schema_name, message.pk)).get()
 
 
 def test_a_refused_request_email_is_sent_by_the_worker_once_with_the_same_link(
@@ -98,22 +112,27 @@ def test_a_refused_request_email_is_sent_by_the_worker_once_with_the_same_link(
     with schema_context(alpha.schema_name):
         assert PaymentRequest.objects.get().status == "sent"
     assert mailoutbox == []
-    ((args, countdown),) = queued
-    schema, pk, template, url = args
-    assert (schema, pk, template, countdown) == (alpha.schema_name, draft.pk, "request", 60)
+    message = the_message(alpha)
+    assert (message.status, message.document_id, message.attempts) == ("queued", draft.pk, 1)
+    assert "Connection unexpectedly closed" in message.error
+    (((schema, pk), countdown),) = queued
+    assert (schema, pk, countdown) == (alpha.schema_name, message.pk, 60)
 
     settings.EMAIL_BACKEND = LOCMEM  # the mail server is back
-    assert tasks.retry_email.apply(args=args).get() == "sent"
-    assert tasks.retry_email.apply(args=args).get() == "already sent"  # a redelivered message
+    captured = django_capture_on_commit_callbacks
+    assert worker_retries(alpha, message, captured) == "sent"
+    assert worker_retries(alpha, message, captured) == "sent"  # a redelivered task: no send
 
     (sent,) = mailoutbox
     assert sent.to == ["ana@client.test"] and "sent you invoice INV-00001" in sent.subject
-    assert link_from(sent) == url
+    url = link_from(sent)
     token = urlsplit(url).path.split("/")[2]
     with schema_context(alpha.schema_name):
         (link,) = RequestLink.objects.all()
         assert link.token_hash == services.hash_token(token)
     assert "Pay now" in client_on(alpha).get(urlsplit(url).path).content.decode()
+    # Once it left, its text (and the link in it) is no longer kept.
+    assert the_message(alpha).content == ""
 
 
 def test_a_send_the_server_accepted_is_not_sent_again(
@@ -126,75 +145,78 @@ def test_a_send_the_server_accepted_is_not_sent_again(
     django_capture_on_commit_callbacks,
 ):
     settings.EMAIL_BACKEND = f"{BACKENDS}.AcceptsThenDropsBackend"
-    draft = send_from_the_dashboard(alpha, owner_client, django_capture_on_commit_callbacks)
+    send_from_the_dashboard(alpha, owner_client, django_capture_on_commit_callbacks)
 
     assert len(mailoutbox) == 1 and queued == []
-    # A retry queued anyway (twice, say) finds the email sent and sends nothing.
-    url = link_from(mailoutbox[0])
-    assert tasks.retry_email.apply(args=(alpha.schema_name, draft.pk, "request", url)).get() == (
-        "already sent"
+    message = the_message(alpha)
+    assert (
+        message.status == "sent"
+        and message.provider_id == mailoutbox[0].extra_headers["Message-ID"]
     )
+    # A task delivered again (twice, say) finds the email sent and sends nothing.
+    worker_retries(alpha, message, django_capture_on_commit_callbacks)
+    worker_retries(alpha, message, django_capture_on_commit_callbacks)
     assert len(mailoutbox) == 1
 
 
-def test_the_worker_tries_again_after_5_15_and_60_minutes_then_gives_up(
+def test_the_worker_tries_again_after_1_5_15_60_and_180_minutes_then_fails_with_the_reason(
     alpha_billing,
     alpha,
     owner_client,
     mailoutbox,
     settings,
     queued,
-    monkeypatch,
     caplog,
     django_capture_on_commit_callbacks,
 ):
     settings.EMAIL_BACKEND = f"{BACKENDS}.DownBackend"
     send_from_the_dashboard(alpha, owner_client, django_capture_on_commit_callbacks)
-    ((args, first),) = queued
-    countdowns = [first]
-    retry = tasks.retry_email.retry
+    message = the_message(alpha)
+    while the_message(alpha).status == "queued":
+        worker_retries(alpha, message, django_capture_on_commit_callbacks)
 
-    def recording_retry(**options):
-        countdowns.append(options["countdown"])
-        return retry(**options)
-
-    monkeypatch.setattr(tasks.retry_email, "retry", recording_retry)
-
-    result = tasks.retry_email.apply(args=args)  # the worker, retrying as told (eagerly here)
-
-    assert result.failed() and isinstance(result.result, smtplib.SMTPServerDisconnected)
-    assert countdowns == [60, 5 * 60, 15 * 60, 60 * 60]
-    assert "request email of request" in caplog.text and "given up" in caplog.text
+    assert [countdown for _args, countdown in queued] == [60, 5 * 60, 15 * 60, 60 * 60, 3 * 3600]
+    message = the_message(alpha)
+    assert (message.status, message.attempts) == ("failed", 6)
+    assert "The mail server failed: Connection unexpectedly closed" in message.error
+    assert message.can_resend and message.failed_at is not None
+    assert "failed: The mail server failed" in caplog.text
     assert mailoutbox == []
     with schema_context(alpha.schema_name):
         assert PaymentRequest.objects.get().status == "sent"
 
 
 def test_a_half_sent_paid_confirmation_is_completed_without_a_second_client_email(
-    alpha, sent_request, mailoutbox, settings, queued
+    alpha, sent_request, mailoutbox, settings, queued, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = f"{BACKENDS}.StaffDownBackend"
     with schema_context(alpha.schema_name):
         PaymentRequest.objects.filter(pk=sent_request.pk).update(status="paid")
         email_services.queue_paid_emails(sent_request.pk)
     assert [m.to for m in mailoutbox[1:]] == [["ana@client.test"]]
-    ((args, _countdown),) = queued
+    staff = the_message(alpha, "request.paid.staff", alpha.owner_email)
+    assert staff.status == "queued" and "Connection refused" in staff.error
 
     settings.EMAIL_BACKEND = LOCMEM
-    assert tasks.retry_email.apply(args=args).get() == "sent"
+    assert worker_retries(alpha, staff, django_capture_on_commit_callbacks) == "sent"
+    with schema_context(alpha.schema_name):
+        email_services.queue_paid_emails(sent_request.pk)  # the paid event applied again
 
     assert [m.to for m in mailoutbox[1:]] == [["ana@client.test"], [alpha.owner_email]]
 
 
 def test_a_reminder_retried_after_the_request_was_paid_is_dropped(
-    alpha, sent_request, mailoutbox, settings, queued
+    alpha, sent_request, mailoutbox, settings, queued, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = f"{BACKENDS}.DownBackend"
     with schema_context(alpha.schema_name):
-        email_services.send_or_retry(sent_request.pk, "reminder", "https://alpha.localhost/pay/x/")
+        email_services.send_email(sent_request.pk, "reminder", "https://alpha.localhost/pay/x/")
         PaymentRequest.objects.filter(pk=sent_request.pk).update(status="paid")
-    ((args, _countdown),) = queued
+    reminder = the_message(alpha, "request.reminder")
+    assert reminder.status == "queued"
 
     settings.EMAIL_BACKEND = LOCMEM
-    assert tasks.retry_email.apply(args=args).get() == "outdated"
+    assert worker_retries(alpha, reminder, django_capture_on_commit_callbacks) == "dropped"
     assert len(mailoutbox) == 1  # the request email only
+    reminder = the_message(alpha, "request.reminder")
+    assert "paid or canceled" in reminder.error and not reminder.has_problem

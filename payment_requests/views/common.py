@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from payment_requests import services
 from payment_requests.models import PaymentRequest
 from payment_requests.services.channels import sms_problem, wants_sms
+from payment_requests.services.messages import messages_of
 
 
 def panel_url(pk: int) -> str:
@@ -17,12 +18,15 @@ def panel_url(pk: int) -> str:
 
 
 def panel_request(pk):
-    return (
+    item = (
         PaymentRequest.objects.select_related("client", "connection", "remote", "created_by")
         .prefetch_related("history__actor", "attachments", "payments", "lines__applied_taxes")
         .filter(pk=pk)
         .first()
     )
+    if item is not None:
+        item.deliveries = messages_of(item)
+    return item
 
 
 def send_and_report(request, pk):

@@ -55,6 +55,21 @@ def remind(request, pk):
 
 @billing_access_required
 @require_POST
+def resend_message(request, pk, message_pk):
+    """*Resend* a message of the request that did not arrive (the panel, the dashboard row)."""
+    item = get_object_or_404(PaymentRequest, pk=pk)
+    if services.resend_message(item, message_pk):
+        messages.success(request, _("The message is on its way again."))
+    else:
+        messages.error(
+            request,
+            _("This message cannot be resent: it arrived, or the request can no longer be paid."),
+        )
+    return redirect(panel_url(pk))
+
+
+@billing_access_required
+@require_POST
 def cancel(request, pk):
     return _act(
         request,
