@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
     path("settings/email/", include("notifications.urls_email")),
+    path("settings/sms/", include("notifications.urls_sms")),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),
     path("", include("payment_requests.urls")),

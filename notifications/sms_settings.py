@@ -15,7 +15,10 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 ACCOUNT_SID = RegexValidator(
     r"^AC[0-9a-fA-F]{32}$",
-    _("Enter the account SID from your Twilio console: AC followed by 32 digits and letters a to f."),
+    _(
+        "Enter the account SID from your Twilio console: "
+        "AC followed by 32 digits and letters a to f."
+    ),
 )
 MESSAGING_SERVICE_SID = RegexValidator(
     r"^MG[0-9a-fA-F]{32}$",

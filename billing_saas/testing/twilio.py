@@ -23,7 +23,8 @@ def twilio_emulator():
 @pytest.fixture
 def twilio_platform(settings, twilio_emulator):
     """The app sends SMS to the emulator (the product's account, from ``TWILIO_*``), which
-    starts each test empty: no messages, no opt-outs, no other account.
+    starts each test empty: no messages, no opt-outs, no other account, nothing in
+    ``courier.delivered`` (every request it posted: url, params, signature, HTTP status).
 
     - ``twilio_platform.add_account(sid, token, services=None)``: another Twilio account (an
       account's own credentials); it authenticates with its own SID and token, sees only its
@@ -46,6 +47,7 @@ def twilio_platform(settings, twilio_emulator):
     courier.post = _through_test_client
     courier.synchronous = True
     courier.discard_held()
+    courier.delivered.clear()
     twilio_emulator.state.reset()
     yield twilio_emulator
     courier.synchronous = False
