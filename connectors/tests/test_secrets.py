@@ -9,7 +9,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from connectors import secrets
-from notifications.models import EmailSending
+from notifications.models import EmailSending, SmsSending
 
 
 @pytest.fixture
@@ -77,3 +77,31 @@ def test_rotation_command_reencrypts_each_accounts_smtp_password(alpha, keys, se
     assert "SMTP password(s)" in out.getvalue()
     with schema_context(alpha.schema_name):
         assert EmailSending.current().password == "smtp-pass-alpha"  # the old key is gone
+
+
+def _stored_twilio_token(tenant) -> str:
+    with schema_context(tenant.schema_name), connection.cursor() as cursor:
+        cursor.execute("SELECT encrypted_auth_token FROM notifications_smssending")
+        return cursor.fetchone()[0]
+
+
+def test_rotation_command_reencrypts_each_accounts_twilio_auth_token(alpha, keys, settings):
+    # Accounts other tests committed keep secrets under the suite's own keys: still readable.
+    suite_keys = list(settings.CONNECTOR_ENCRYPTION_KEYS)
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    keys(old)
+    with schema_context(alpha.schema_name):
+        sending = SmsSending.current()
+        sending.set_auth_token("twilio-token-alpha")
+        sending.save()
+    before = _stored_twilio_token(alpha)
+
+    keys(new, old, *suite_keys)
+    out = io.StringIO()
+    call_command("rotate_connector_secrets", stdout=out)
+    keys(new)
+
+    assert _stored_twilio_token(alpha) != before
+    assert "Twilio auth token(s)" in out.getvalue()
+    with schema_context(alpha.schema_name):
+        assert SmsSending.current().auth_token == "twilio-token-alpha"  # the old key is gone
