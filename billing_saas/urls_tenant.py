@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("tenants.members.urls")),
     path("settings/payments/", include("connectors.urls")),
     path("settings/email/", include("notifications.urls_email")),
+    path("settings/sms/", include("notifications.urls_sms")),
     path("webhooks/twilio/messages/<int:pk>/status/", message_status, name="twilio_status"),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),

@@ -174,3 +174,6 @@ class EmailSending(models.Model):
         from connectors import secrets
 
         self.encrypted_password = secrets.encrypt(password) if password else ""
+
+
+from notifications.sms_settings import SmsSending  # noqa: E402,F401

@@ -306,6 +306,21 @@ PAGES = [
         },
     ),
     Page(ACCOUNT, "email_settings:test", POST, examples=5),
+    # ---- account: SMS sending -----------------------------------------------------------
+    Page(
+        ACCOUNT,
+        "sms_settings:edit",
+        GP,
+        # Saving calls no one; the test button sends with the saved sending (none in tests).
+        {
+            "mode": ("default", "custom"),
+            "account_sid": ("AC" + "0" * 32,),
+            "auth_token": ("secret",),
+            "from_number": ("+15005550006",),
+            "messaging_service_sid": ("MG" + "0" * 32,),
+        },
+    ),
+    Page(ACCOUNT, "sms_settings:test", POST, {"phone": ("+33612345678",)}, examples=5),
     # ---- account: catalog ---------------------------------------------------------------
     Page(ACCOUNT, "solutions:index"),
     Page(ACCOUNT, "solutions:detail", args={"slug": "slug"}),
@@ -345,6 +360,12 @@ PAGES = [
     ),
     Page(ACCOUNT, "payment_requests:send", POST, args={"pk": "request"}),
     Page(ACCOUNT, "payment_requests:remind", POST, args={"pk": "request"}),
+    Page(
+        ACCOUNT,
+        "payment_requests:resend_message",
+        POST,
+        args={"pk": "request", "message_pk": "number"},
+    ),
     Page(ACCOUNT, "payment_requests:cancel", POST, args={"pk": "request"}),
     Page(ACCOUNT, "payment_requests:delete", POST, {"confirm_open": ("yes",)}, {"pk": "request"}),
     Page(

@@ -9,7 +9,7 @@ from django.db import connection
 from django_tenants.utils import schema_context
 
 from connectors import secrets
-from notifications.models import EmailSending
+from notifications.models import EmailSending, SmsSending
 
 
 @pytest.fixture
@@ -51,29 +51,41 @@ def test_the_encryption_key_is_not_the_secret_key(keys, settings):
     assert secrets.decrypt(token) == "sk_live_token"  # rotating SECRET_KEY loses nothing
 
 
-def _stored_smtp_password(tenant) -> str:
+# The account's own secrets beside the connections: (model, column, setter, getter, counted as).
+ACCOUNT_SECRETS = [
+    (EmailSending, "encrypted_password", "set_password", "password", "SMTP password(s)"),
+    (SmsSending, "encrypted_auth_token", "set_auth_token", "auth_token", "Twilio auth token(s)"),
+]
+
+
+def _stored(tenant, model, column) -> str:
     with schema_context(tenant.schema_name), connection.cursor() as cursor:
-        cursor.execute("SELECT encrypted_password FROM notifications_emailsending")
+        cursor.execute(f"SELECT {column} FROM {model._meta.db_table}")  # noqa: S608 - ours
         return cursor.fetchone()[0]
 
 
-def test_rotation_command_reencrypts_each_accounts_smtp_password(alpha, keys, settings):
+@pytest.mark.parametrize(
+    "model, column, setter, getter, counted", ACCOUNT_SECRETS, ids=["smtp", "twilio"]
+)
+def test_rotation_command_reencrypts_each_accounts_own_secret(
+    alpha, keys, settings, model, column, setter, getter, counted
+):
     # Accounts other tests committed keep secrets under the suite's own keys: still readable.
     suite_keys = list(settings.CONNECTOR_ENCRYPTION_KEYS)
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     keys(old)
     with schema_context(alpha.schema_name):
-        sending = EmailSending.current()
-        sending.set_password("smtp-pass-alpha")
+        sending = model.current()
+        getattr(sending, setter)("secret-of-alpha")
         sending.save()
-    before = _stored_smtp_password(alpha)
+    before = _stored(alpha, model, column)
 
     keys(new, old, *suite_keys)
     out = io.StringIO()
     call_command("rotate_connector_secrets", stdout=out)
     keys(new)
 
-    assert _stored_smtp_password(alpha) != before
-    assert "SMTP password(s)" in out.getvalue()
+    assert _stored(alpha, model, column) != before
+    assert counted in out.getvalue()
     with schema_context(alpha.schema_name):
-        assert EmailSending.current().password == "smtp-pass-alpha"  # the old key is gone
+        assert getattr(model.current(), getter) == "secret-of-alpha"  # the old key is gone

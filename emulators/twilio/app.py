@@ -10,6 +10,7 @@ import re
 from http import HTTPStatus
 from urllib.parse import parse_qsl
 
+from emulators.twilio import listing
 from emulators.twilio.courier import Courier
 from emulators.twilio.state import API_VERSION, TwilioFault, TwilioState
 
@@ -44,14 +45,20 @@ class TwilioApp:
     def _route(self, method, path, form, environ):
         match = MESSAGES.match(path)
         if match:
-            self._authenticate(environ, match["account"])
+            account = match["account"]
+            self._authenticate(environ, account)
             if method == "POST" and not match["sid"]:
-                message = self.state.create_message(form)
+                message = self.state.create_message(form, account)
                 self.courier.message_created(message, form.get("StatusCallback", ""))
                 return self._json(201, message)
+            if method == "GET" and not match["sid"]:
+                query = dict(parse_qsl(environ.get("QUERY_STRING", "")))
+                return self._json(
+                    200, listing.page(account, self.state.messages_of(account), query)
+                )
             if method == "GET" and match["sid"]:
                 message = self.state.messages.get(match["sid"])
-                if message is None:
+                if message is None or message["account_sid"] != account:
                     raise TwilioFault(404, 20404, f"The requested resource {path} was not found")
                 return self._json(200, message)
         if path == "/_emulator/inbound" and method == "POST":
@@ -73,7 +80,8 @@ class TwilioApp:
             )
         except ValueError:
             raise UNAUTHORIZED from None
-        if (user, password) != (self.state.account_sid, self.state.auth_token):
+        token = self.state.token_for(user)
+        if token is None or password != token:
             raise UNAUTHORIZED
         if account != user:
             raise TwilioFault(404, 20404, "The requested resource was not found")
@@ -87,13 +95,20 @@ class TwilioApp:
     def _json(status: int, payload: dict):
         return status, [("Content-Type", "application/json")], json.dumps(payload)
 
+    def _account_note(self, message: dict) -> str:
+        """Which account a message belongs to, when it is not the default one."""
+        if message["account_sid"] == self.state.account_sid:
+            return ""
+        return f" · account {html.escape(message['account_sid'])}"
+
     def _page(self) -> str:
         sections = []
         for phone, messages in sorted(self.state.conversations().items()):
             bubbles = "".join(
                 f'<div class="{"in" if m["direction"] == "inbound" else "out"}">'
                 f"{html.escape(m['body'])}<div class=muted>{html.escape(m['status'])} · "
-                f"{m['num_segments']} segment(s) · {html.escape(m['date_created'])}</div></div>"
+                f"{m['num_segments']} segment(s) · {html.escape(m['date_created'])}"
+                f"{self._account_note(m)}</div></div>"
                 for m in messages
             )
             ours = next((m["from"] for m in messages if m["direction"] != "inbound"), "")

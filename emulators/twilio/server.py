@@ -25,8 +25,22 @@ class TwilioEmulator(HostedEmulator):
         """The test driver: ``phone`` answers ``body`` (what the page's form does)."""
         return self.courier.inbound(phone, our_number, body)
 
-    def sent_to(self, phone: str) -> list[dict]:
-        return [m for m in self.state.conversations().get(phone, []) if m["to"] == phone]
+    def add_account(self, sid: str, token: str, services: dict[str, str] | None = None) -> None:
+        """Another Twilio account (an account's own), with its messaging services
+        (SID -> the number each sends from)."""
+        self.state.add_account(sid, token, services)
+
+    def flush_callbacks(self) -> int:
+        """Deliver now, in this thread, the status callbacks held (``courier.synchronous``)."""
+        return self.courier.flush()
+
+    def sent_to(self, phone: str, account_sid: str = "") -> list[dict]:
+        """The messages sent to ``phone``, oldest first; only ``account_sid``'s if given."""
+        return [
+            m
+            for m in self.state.conversations().get(phone, [])
+            if m["to"] == phone and (not account_sid or m["account_sid"] == account_sid)
+        ]
 
 
 def app_settings(url: str) -> dict[str, str]:

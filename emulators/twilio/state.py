@@ -1,4 +1,8 @@
-"""What the emulated Twilio account holds: the messages, and who opted out of which sender.
+"""What the emulated Twilio accounts hold: the messages, and who opted out of which sender.
+
+One default account (``account_sid``/``auth_token``, the product's) and any added with
+``add_account``: each authenticates with its own SID and token, has its own messaging
+services, and sees only its own messages (every message carries its ``account_sid``).
 
 Errors raised at creation (``TwilioFault``) carry Twilio's own codes; the documented magic
 numbers (Twilio's test-credential numbers, and two of ours for failures after acceptance):
@@ -22,7 +26,7 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 
 from emulators.twilio import segments
 
@@ -71,16 +75,54 @@ def now() -> str:
 class TwilioState:
     account_sid: str
     auth_token: str
-    # Messaging services and the number each sends from (opt-outs follow the number).
+    # The default account's messaging services and the number each sends from (opt-outs
+    # follow the number).
     services: dict[str, str] = field(default_factory=dict)
     messages: dict[str, dict] = field(default_factory=dict)
     opted_out: set[tuple[str, str]] = field(default_factory=set)  # (our number, their phone)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Accounts added beside the default one: SID -> (auth token, its messaging services).
+    accounts: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
-    def create_message(self, form: dict[str, str]) -> dict:
+    def add_account(self, sid: str, token: str, services: dict[str, str] | None = None) -> None:
+        with self.lock:
+            self.accounts[sid] = (token, dict(services or {}))
+
+    def token_for(self, account_sid: str) -> str | None:
+        if account_sid == self.account_sid:
+            return self.auth_token
+        return self.accounts.get(account_sid, (None, {}))[0]
+
+    def services_of(self, account_sid: str) -> dict[str, str]:
+        if account_sid == self.account_sid:
+            return self.services
+        return self.accounts.get(account_sid, ("", {}))[1]
+
+    def account_of_number(self, number: str) -> str:
+        """The account a number of ours belongs to: the one whose service or messages use it
+        (the emulator does not model buying numbers), else the default account."""
+        with self.lock:
+            for sid, (_token, services) in self.accounts.items():
+                if number in services.values():
+                    return sid
+            for message in reversed(self.messages.values()):
+                if message["direction"] != "inbound" and message["from"] == number:
+                    return message["account_sid"]
+        return self.account_sid
+
+    def reset(self) -> None:
+        """Forget every message, opt-out and added account (a test's fresh start)."""
+        with self.lock:
+            self.messages.clear()
+            self.opted_out.clear()
+            self.accounts.clear()
+
+    def create_message(self, form: dict[str, str], account_sid: str = "") -> dict:
+        account_sid = account_sid or self.account_sid
         to, body = form.get("To", ""), form.get("Body", "")
         service = form.get("MessagingServiceSid", "")
-        sender = self.services.get(service, "") if service else form.get("From", "")
+        services = self.services_of(account_sid)
+        sender = services.get(service, "") if service else form.get("From", "")
         if service and not sender:
             raise TwilioFault(400, 21705, f"The Messaging Service Sid {service} is invalid.")
         if not E164.match(sender):
@@ -94,22 +136,24 @@ class TwilioState:
             raise TwilioFault(400, code, text.format(to=to))
         if (sender, to) in self.opted_out:
             raise TwilioFault(400, 21610, "Attempt to send to unsubscribed recipient")
-        message = self._message(sid("SM"), sender, to, body, "outbound-api", service)
+        message = self._message(account_sid, sender, to, body, "outbound-api", service)
         message["status"] = "accepted" if service else "queued"
         with self.lock:
             self.messages[message["sid"]] = message
         return message
 
-    def receive(self, phone: str, our_number: str, body: str) -> dict:
+    def receive(self, phone: str, our_number: str, body: str, account_sid: str = "") -> dict:
         """An inbound message; STOP and START words change the opt-outs as Twilio does."""
+        account_sid = account_sid or self.account_of_number(our_number)
         word = body.strip().upper()
         with self.lock:
             if word in STOP_WORDS:
                 self.opted_out.add((our_number, phone))
             elif word in START_WORDS:
                 self.opted_out.discard((our_number, phone))
-        message = self._message(sid("SM"), phone, our_number, body, "inbound", "")
-        message["status"] = "received"
+        message = self._message(account_sid, phone, our_number, body, "inbound", "")
+        # An inbound message's date_sent is when Twilio posted it to the webhook: now.
+        message.update(status="received", date_sent=message["date_created"])
         with self.lock:
             self.messages[message["sid"]] = message
         return message
@@ -122,6 +166,17 @@ class TwilioState:
                 message["date_sent"] = now()
             return dict(message)
 
+    def messages_of(self, account_sid: str) -> list[dict]:
+        """The account's messages, newest first (by creation, then by arrival)."""
+        with self.lock:
+            mine = [m for m in self.messages.values() if m["account_sid"] == account_sid]
+        order = {id(message): index for index, message in enumerate(mine)}
+        return sorted(
+            mine,
+            key=lambda m: (parsedate_to_datetime(m["date_created"]), order[id(m)]),
+            reverse=True,
+        )
+
     def conversations(self) -> dict[str, list[dict]]:
         """Messages by the phone at the other end, oldest first."""
         by_phone: dict[str, list[dict]] = {}
@@ -133,10 +188,12 @@ class TwilioState:
                 )
         return by_phone
 
-    def _message(self, message_sid, sender, to, body, direction, service) -> dict:
-        path = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{message_sid}"
+    @staticmethod
+    def _message(account_sid, sender, to, body, direction, service) -> dict:
+        message_sid = sid("SM")
+        path = f"/{API_VERSION}/Accounts/{account_sid}/Messages/{message_sid}"
         return {
-            "account_sid": self.account_sid,
+            "account_sid": account_sid,
             "api_version": API_VERSION,
             "body": body,
             "date_created": now(),

@@ -10,7 +10,6 @@ import pytest
 from django_tenants.utils import schema_context
 from twilio.request_validator import RequestValidator
 
-from billing_saas.testing.polling import wait_until
 from clients.models import Client
 from emulators.server import EmulatorServer
 from emulators.twilio.server import AUTH_TOKEN, MESSAGING_SERVICE_SID
@@ -100,7 +99,7 @@ def test_status_callbacks_say_sent_then_delivered_signed_with_the_auth_token(
 ):
     url, received = callback_listener
     sent = send_sms(FRENCH_MOBILE, "Hello", status_callback=url)
-    wait_until(lambda: len(received) == 2, timeout=5)
+    assert twilio_platform.flush_callbacks() == 2
     assert [params["MessageStatus"] for _, params, _ in received] == ["sent", "delivered"]
     validator = RequestValidator(AUTH_TOKEN)
     for where, params, signature in received:
@@ -114,7 +113,7 @@ def test_an_unreachable_handset_ends_undelivered_with_twilio_error_code(
 ):
     url, received = callback_listener
     send_sms("+15005550020", "Hello", status_callback=url)
-    wait_until(lambda: len(received) == 2, timeout=5)
+    twilio_platform.flush_callbacks()
     assert received[-1][1]["MessageStatus"] == "undelivered"
     assert received[-1][1]["ErrorCode"] == "30003"
 
@@ -122,7 +121,7 @@ def test_an_unreachable_handset_ends_undelivered_with_twilio_error_code(
 def test_a_landline_ends_failed_without_being_sent(twilio_platform, callback_listener):
     url, received = callback_listener
     send_sms("+15005550021", "Hello", status_callback=url)
-    wait_until(lambda: len(received) == 1, timeout=5)
+    assert twilio_platform.flush_callbacks() == 1
     assert (received[0][1]["MessageStatus"], received[0][1]["ErrorCode"]) == ("failed", "30006")
 
 

@@ -1,5 +1,5 @@
 """Re-encrypt every account's stored secrets with the newest CONNECTOR_ENCRYPTION_KEYS key:
-platform credentials and the password of its own SMTP server."""
+platform credentials, the password of its own SMTP server and its own Twilio auth token."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +7,7 @@ from django_tenants.utils import schema_context
 
 from connectors import secrets
 from connectors.models import Connection
-from notifications.models import EmailSending
+from notifications.models import EmailSending, SmsSending
 from tenants.services import active_tenants
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     help = "Re-encrypt stored secrets with the newest key (run after adding one)."
 
     def handle(self, *args, **options):
-        total = smtp = 0
+        total = smtp = twilio = 0
         for tenant in active_tenants():
             with schema_context(tenant.schema_name), transaction.atomic():
                 connections = Connection.objects.select_for_update().exclude(encrypted_secrets="")
@@ -28,4 +28,14 @@ class Command(BaseCommand):
                     sending.encrypted_password = secrets.rotate(sending.encrypted_password)
                     sending.save(update_fields=["encrypted_password"])
                     smtp += 1
-        self.stdout.write(f"Re-encrypted {total} connection(s) and {smtp} SMTP password(s).")
+                sms_sendings = SmsSending.objects.select_for_update().exclude(
+                    encrypted_auth_token=""
+                )
+                for sending in sms_sendings:
+                    sending.encrypted_auth_token = secrets.rotate(sending.encrypted_auth_token)
+                    sending.save(update_fields=["encrypted_auth_token"])
+                    twilio += 1
+        self.stdout.write(
+            f"Re-encrypted {total} connection(s), {smtp} SMTP password(s) "
+            f"and {twilio} Twilio auth token(s)."
+        )

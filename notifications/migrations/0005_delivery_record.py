@@ -21,7 +21,7 @@ def sent_emails_to_messages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_email_sending'),
+        ('notifications', '0004_sms_sending'),
     ]
 
     operations = [
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('document_id', models.BigIntegerField(blank=True, null=True)),
                 ('client_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
                 ('content', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('bounced', 'Bounced')], default='queued', max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('delivered', 'Delivered'), ('failed', 'Failed'), ('bounced', 'Bounced'), ('dropped', 'Not sent')], default='queued', max_length=10, verbose_name='status')),
                 ('provider_id', models.CharField(blank=True, max_length=200)),
                 ('error', models.TextField(blank=True, verbose_name='reason')),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
