@@ -64,6 +64,9 @@ class Unknown(Exception):
 
 class Channel:
     name: ClassVar[str]
+    # Whether the provider reports later what became of a message it took (Twilio's status
+    # callbacks): until then a sent message may still fail, and keeps its text for *Resend*.
+    reports_delivery: ClassVar[bool] = False
 
     def can_reach(self, recipient: Recipient) -> bool:
         """Whether the recipient has what this channel needs (an address, a phone)."""

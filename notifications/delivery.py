@@ -225,8 +225,9 @@ def _record_sent(message: Message, handed: Handed, note: str = "") -> None:
     message.provider_id = handed.provider_id or message.provider_id
     message.sent_at = timezone.now()
     message.error = note
-    # Gone once it left: the text carries links that only its reader may hold.
-    message.content = ""
+    # Gone once it left for good: the text carries links that only its reader may hold.
+    if not CHANNELS[message.channel].reports_delivery:
+        message.content = ""
     message.save()
 
 
@@ -272,8 +273,8 @@ def apply_report(message: Message, status: str, error: str = "") -> bool:
     else:
         message.failed_at = now
         message.error = error
-    if status in (Status.SENT, Status.DELIVERED):
-        message.content = ""  # it left; a failed one keeps it for *Resend*
+    if status == Status.DELIVERED:
+        message.content = ""  # it arrived; a failed one keeps it for *Resend*
     message.save()
     return True
 

@@ -30,6 +30,7 @@ PLAIN_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 class SmsChannel(Channel):
     name = "sms"
+    reports_delivery = True
 
     def can_reach(self, recipient: Recipient) -> bool:
         return bool(recipient.phone) and not recipient.sms_opted_out and sms.configured()
