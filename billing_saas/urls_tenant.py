@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from billing_saas.favicon import favicon
 from billing_saas.health import healthz
-from notifications.twilio_webhooks import message_status
+from notifications.twilio_webhooks import account_inbound_sms, message_status
 from tenants.dashboard import dashboard
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("settings/email/", include("notifications.urls_email")),
     path("settings/sms/", include("notifications.urls_sms")),
     path("webhooks/twilio/messages/<int:pk>/status/", message_status, name="twilio_status"),
+    path("webhooks/twilio/inbound/", account_inbound_sms, name="twilio_account_inbound"),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),
     path("", include("payment_requests.urls")),

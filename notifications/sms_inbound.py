@@ -41,3 +41,14 @@ def keyword_received(message_sid: str, phone: str, our_number: str, body: str) -
             changed += record_sms_keyword(message_sid, phone, word in STOP_WORDS)
     log.info("inbound %s: %s client(s) changed", word, changed)
     return changed
+
+
+def keyword_for_this_account(message_sid: str, phone: str, body: str) -> int:
+    """A STOP or START texted to the active account's own Twilio number: its clients only
+    (no other account sends from that number)."""
+    word = body.strip().upper()
+    if word not in STOP_WORDS | START_WORDS or not message_sid or not phone:
+        return 0
+    changed = record_sms_keyword(message_sid, phone, word in STOP_WORDS)
+    log.info("inbound %s to the account's own number: %s client(s) changed", word, changed)
+    return changed

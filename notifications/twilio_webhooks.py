@@ -1,6 +1,8 @@
 """What Twilio posts to the app, each verified by its ``X-Twilio-Signature``:
 
 - ``/webhooks/twilio/inbound/`` on the root domain: messages clients text to our sender;
+- ``/webhooks/twilio/inbound/`` on an account's host: messages texted to the account's own
+  Twilio number (signed with its own token; its clients only);
 - ``/webhooks/twilio/messages/<pk>/status/`` on an account's host: what became of one of its
   messages (``delivery.apply_report``).
 """
@@ -20,7 +22,7 @@ from twilio.request_validator import RequestValidator
 from billing_saas.input_guard import is_storable
 from notifications import delivery, sms
 from notifications.models import Message
-from notifications.sms_inbound import keyword_received
+from notifications.sms_inbound import keyword_for_this_account, keyword_received
 
 log = logging.getLogger(__name__)
 # An empty TwiML answer: Twilio sends its own STOP/START confirmation, we add nothing.
@@ -53,6 +55,22 @@ def inbound_sms(request):
     keyword_received(
         post.get("MessageSid", ""), post.get("From", ""), post.get("To", ""), post.get("Body", "")
     )
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+@csrf_exempt
+@require_POST
+def account_inbound_sms(request):
+    """STOP/START texted to the account's own number: only its own Twilio account signs
+    these (the product's shared number has the root domain's webhook, for every account)."""
+    account_sid = request.POST.get("AccountSid", "")
+    product = sms.product_account()
+    own = product is None or account_sid != product.account_sid
+    refused = _refusal(request, sms.auth_token_for(account_sid) if own else None)
+    if refused:
+        return refused
+    post = request.POST
+    keyword_for_this_account(post.get("MessageSid", ""), post.get("From", ""), post.get("Body", ""))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 

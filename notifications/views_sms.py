@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +15,9 @@ from tenants.members.permissions import billing_admin_required
 
 
 def _page(request, form, test_form):
-    context = {"form": form, "test_form": test_form}
+    # Where the account's own Twilio number sends what clients text back (STOP, START).
+    inbound_url = request.build_absolute_uri(reverse("twilio_account_inbound"))
+    context = {"form": form, "test_form": test_form, "inbound_url": inbound_url}
     return render(request, "notifications/sms_settings.html", context)
 
 

@@ -10,7 +10,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from twilio.request_validator import RequestValidator
 
@@ -20,6 +20,13 @@ log = logging.getLogger(__name__)
 
 
 def http_post(url: str, params: dict[str, str], headers: dict[str, str]) -> int:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host.endswith(".localhost"):
+        # An account's host in development (alpha.localhost): loopback by definition (RFC
+        # 6761), though not every resolver knows it. The Host header keeps the account.
+        headers = {**headers, "Host": parts.netloc}
+        url = urlunsplit(parts._replace(netloc=parts.netloc.replace(host, "127.0.0.1", 1)))
     request = urllib.request.Request(url, data=urlencode(params).encode(), headers=headers)
     request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:

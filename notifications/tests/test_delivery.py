@@ -279,3 +279,39 @@ def test_an_account_sending_with_its_own_twilio_gets_reports_signed_with_its_tok
 
     assert twilio_platform.sent_to(MOBILE, account_sid=own_sid)
     assert message(alpha, "sms").status == Status.DELIVERED
+
+
+def test_stop_texted_to_an_accounts_own_number_opts_out_its_client_only(
+    alpha, beta, twilio_platform
+):
+    from notifications.sms_settings import SmsSending
+
+    own_sid, own_token = "AC" + "2" * 32, "own-token-of-alpha-abcdef0123456789"
+    with schema_context(alpha.schema_name):
+        sending = SmsSending.current()
+        sending.mode, sending.account_sid = SmsSending.Mode.CUSTOM, own_sid
+        sending.from_number = "+15005550006"
+        sending.set_auth_token(own_token)
+        sending.save()
+    client_with(alpha)
+    client_with(beta)
+    url = f"http://{alpha.host}/webhooks/twilio/inbound/"
+    params = {"AccountSid": own_sid, "MessageSid": "SM" + "3" * 32, "From": MOBILE, "Body": "STOP"}
+
+    def post(token, account_sid=own_sid):
+        fields = {**params, "AccountSid": account_sid}
+        signature = RequestValidator(token).compute_signature(url, fields)
+        return HttpClient(HTTP_HOST=alpha.host).post(url, fields, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    # The product's token cannot speak for the account's own number, nor a forged one.
+    assert post(AUTH_TOKEN, "AC" + "e" * 32).status_code == 403
+    assert post("forged-token").status_code == 403
+    with schema_context(alpha.schema_name):
+        assert not Client.objects.get().sms_opted_out
+
+    assert post(own_token).status_code == 200
+
+    with schema_context(alpha.schema_name):
+        assert Client.objects.get().sms_opted_out
+    with schema_context(beta.schema_name):
+        assert not Client.objects.get().sms_opted_out
