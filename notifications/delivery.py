@@ -133,6 +133,14 @@ def attempt(pk: int, *, retry: bool = True) -> Message:
         handed = channel.deliver(message, content)
     except DeliveryFailed as failure:
         return _failed(message, failure, retry=retry)
+    except Exception as error:  # noqa: BLE001 - a fault of ours: recorded, retried, not hidden
+        log.exception("message %s: unexpected error while sending", message.pk)
+        unexpected = DeliveryFailed(
+            _("An unexpected error stopped the message (%(error)s); it will be tried again.")
+            % {"error": type(error).__name__},
+            retryable=True,
+        )
+        return _failed(message, unexpected, retry=retry)
     return _sent(message, handed)
 
 

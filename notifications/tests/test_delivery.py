@@ -315,3 +315,19 @@ def test_stop_texted_to_an_accounts_own_number_opts_out_its_client_only(
         assert Client.objects.get().sms_opted_out
     with schema_context(beta.schema_name):
         assert not Client.objects.get().sms_opted_out
+
+
+def test_an_unexpected_error_while_sending_is_recorded_and_retried_not_taken_for_sent(
+    alpha, mailoutbox, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug of ours")
+
+    monkeypatch.setattr("notifications.channels.send_email", broken)
+    request_to(alpha, client_with(alpha, mobile=""))
+    email = message(alpha, "email")
+    assert email.status == Status.QUEUED and "KeyError" in email.error
+    monkeypatch.undo()
+
+    assert deliver_message.apply(args=(alpha.schema_name, email.pk)).get() == "sent"
+    assert len(mailoutbox) == 1
