@@ -260,19 +260,24 @@ def test_a_report_for_another_sid_is_ignored(alpha, twilio_platform):
     assert message(alpha, "sms").status == Status.SENT
 
 
+def use_own_twilio(tenant, account_sid, auth_token) -> None:
+    """The account chose its own Twilio account (SMS settings)."""
+    from notifications.sms_settings import SmsSending
+
+    with schema_context(tenant.schema_name):
+        sending = SmsSending.current()
+        sending.mode, sending.account_sid = SmsSending.Mode.CUSTOM, account_sid
+        sending.from_number = "+15005550006"
+        sending.set_auth_token(auth_token)
+        sending.save()
+
+
 def test_an_account_sending_with_its_own_twilio_gets_reports_signed_with_its_token(
     alpha, twilio_platform
 ):
-    from notifications.sms_settings import SmsSending
-
     own_sid, own_token = "AC" + "1" * 32, "own-token-of-alpha-0123456789abcd"
     twilio_platform.add_account(own_sid, own_token)
-    with schema_context(alpha.schema_name):
-        sending = SmsSending.current()
-        sending.mode, sending.account_sid = SmsSending.Mode.CUSTOM, own_sid
-        sending.from_number = "+15005550006"
-        sending.set_auth_token(own_token)
-        sending.save()
+    use_own_twilio(alpha, own_sid, own_token)
 
     request_to(alpha, client_with(alpha), channels=["sms"])
     twilio_platform.flush_callbacks()
@@ -284,15 +289,8 @@ def test_an_account_sending_with_its_own_twilio_gets_reports_signed_with_its_tok
 def test_stop_texted_to_an_accounts_own_number_opts_out_its_client_only(
     alpha, beta, twilio_platform
 ):
-    from notifications.sms_settings import SmsSending
-
     own_sid, own_token = "AC" + "2" * 32, "own-token-of-alpha-abcdef0123456789"
-    with schema_context(alpha.schema_name):
-        sending = SmsSending.current()
-        sending.mode, sending.account_sid = SmsSending.Mode.CUSTOM, own_sid
-        sending.from_number = "+15005550006"
-        sending.set_auth_token(own_token)
-        sending.save()
+    use_own_twilio(alpha, own_sid, own_token)
     client_with(alpha)
     client_with(beta)
     url = f"http://{alpha.host}/webhooks/twilio/inbound/"

@@ -11,11 +11,14 @@ from django_tenants.utils import schema_context
 from billing_saas.testing.fixtures import client_on, make_member
 from clients.models import Client
 from notifications.models import Message
+from notifications.tests.smtp_server import smtp_server
+from notifications.tests.test_custom_smtp import use_custom_smtp
 from payment_requests.models import PaymentRequest
 from payment_requests.tests.conftest import make_request, send
 from payment_requests.tests.test_email_retries import BACKENDS
 
 MOBILE = "+33612345678"
+__all__ = ["smtp_server"]  # the fixture, used by name
 
 
 def client_with_mobile(tenant, mobile=MOBILE) -> Client:
@@ -160,3 +163,32 @@ def test_an_employee_without_billing_access_cannot_resend(
 
     assert response.status_code in (302, 403)
     assert len(twilio_platform.sent_to("+15005550020")) == 1
+
+
+def test_a_request_through_the_accounts_own_smtp_and_twilio_shows_both_and_a_refusal_reason(
+    alpha_billing,
+    alpha,
+    owner_client,
+    twilio_platform,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    """The issue's "done when": the account's own SMTP server and the emulated Twilio, both
+    shown with their status on the request; a failing server's reason on the dashboard."""
+    use_custom_smtp(alpha, smtp_server)
+    item = sent_by_email_and_sms(alpha, django_capture_on_commit_callbacks)
+    twilio_platform.flush_callbacks()
+
+    (received,) = smtp_server.received
+    assert received.message["From"] == "Alpha Studio <invoices@alpha.example>"
+    section = messages_section(owner_client.get(f"/billing/?open={item.pk}").content.decode())
+    assert 'data-status="sent"' in section and 'data-status="delivered"' in section
+
+    use_custom_smtp(alpha, smtp_server, password="wrong-password")
+    second = send(
+        alpha, make_request(alpha, notify_by="email").pk, django_capture_on_commit_callbacks
+    )
+
+    row = row_of(owner_client.get("/billing/").content.decode(), second.pk)
+    assert "Not delivered yet" in row and "refused the user name or password" in row
+    assert len(smtp_server.received) == 1
