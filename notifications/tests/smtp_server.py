@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -108,15 +110,14 @@ class SmtpServer:
         return self.handler.received
 
 
-@pytest.fixture
-def smtp_server(tmp_path, monkeypatch):
+@contextmanager
+def running_smtp_server(directory: Path) -> Iterator[tuple[SmtpServer, Path]]:
+    """The server, and the certificate (made in ``directory``) a client must trust."""
     import ssl
 
-    cert, key = self_signed_certificate(tmp_path)
+    cert, key = self_signed_certificate(directory)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    # Our side trusts this certificate (and only it) through OpenSSL's own variable.
-    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     handler = Handler()
     port = free_port()
     controller = Controller(
@@ -131,6 +132,14 @@ def smtp_server(tmp_path, monkeypatch):
     )
     controller.start()
     try:
-        yield SmtpServer("localhost", port, handler)
+        yield SmtpServer("localhost", port, handler), cert
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server(tmp_path, monkeypatch):
+    with running_smtp_server(tmp_path) as (server, cert):
+        # Our side trusts this certificate (and only it) through OpenSSL's own variable.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        yield server

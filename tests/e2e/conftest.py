@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def live_app(accounts, stripe_emulator, quickbooks_emulator):
 
     It talks to the session's Stripe emulator, which delivers its webhooks back to it.
     """
+    with serving(stripe_emulator, quickbooks_emulator) as app:
+        yield app
+
+
+@contextmanager
+def serving(stripe_emulator, quickbooks_emulator, log_name="live-server", **extra_env):
+    """A server and its worker on the test database, with ``extra_env`` added to their
+    environment (a module that needs other settings starts its own; see
+    test_messages_journey.py)."""
     port = free_port()
     env = dict(
         os.environ,
@@ -54,9 +64,10 @@ def live_app(accounts, stripe_emulator, quickbooks_emulator):
         APP_ENV="development",
         PYTHONUNBUFFERED="1",
         SITE_PORT=str(port),
+        **extra_env,
     )
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / "live-server.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(ARTIFACTS / f"{log_name}.log", "w")  # noqa: SIM115 - closed at the end
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=BASE_DIR,
@@ -102,14 +113,16 @@ def live_app(accounts, stripe_emulator, quickbooks_emulator):
     stripe_emulator.sender.endpoints.append(endpoint)
     quickbooks_url = f"http://localhost:{port}/webhooks/quickbooks/"
     quickbooks_emulator.notifier.urls.append(quickbooks_url)
-    yield LiveApp(port)
-    stripe_emulator.sender.endpoints.remove(endpoint)
-    quickbooks_emulator.notifier.urls.remove(quickbooks_url)
-    for child in (process, worker):
-        child.terminate()
-    for child in (process, worker):
-        child.wait(timeout=30)
-    log.close()
+    try:
+        yield LiveApp(port)
+    finally:
+        stripe_emulator.sender.endpoints.remove(endpoint)
+        quickbooks_emulator.notifier.urls.remove(quickbooks_url)
+        for child in (process, worker):
+            child.terminate()
+        for child in (process, worker):
+            child.wait(timeout=30)
+        log.close()
 
 
 @pytest.fixture(autouse=True)
