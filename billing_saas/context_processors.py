@@ -36,6 +36,9 @@ def shell(request):
             if authenticated
             else None
         ),
-        "dev_outbox_enabled": settings.DEV_OUTBOX,
+        # Linked only for those the outbox lets in (notifications/views_outbox.py).
+        "dev_outbox_enabled": settings.DEV_OUTBOX
+        and authenticated
+        and (user.is_superuser or (on_account and user.is_billing_admin)),
         "base_domain": settings.BASE_DOMAIN,
     }

@@ -268,12 +268,6 @@ def test_an_sms_not_delivered_shows_on_the_dashboard_and_in_the_panel(
     shoot_at_each_width(employee, "panel-messages-bounced", messages)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: an SMS's content is cleared once Twilio takes it (delivery._record_sent"
-    " and apply_report on 'sent'), so when Twilio later reports it undelivered it cannot be"
-    " resent (Message.can_resend needs the content); the dashboard still links to Resend",
-)
 def test_a_bounced_sms_can_be_resent_from_the_panel(browser, app, account, twilio):
     employee, pk = bounced(browser, app, account, twilio, "Flyer – May")
 
