@@ -89,3 +89,26 @@ def test_rotation_command_reencrypts_each_accounts_own_secret(
     assert counted in out.getvalue()
     with schema_context(alpha.schema_name):
         assert getattr(model.current(), getter) == "secret-of-alpha"  # the old key is gone
+
+
+def test_rotation_command_reencrypts_the_text_of_messages_still_waiting(alpha, keys, settings):
+    from notifications.models import Message
+
+    suite_keys = list(settings.CONNECTOR_ENCRYPTION_KEYS)
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    keys(old)
+    with schema_context(alpha.schema_name):
+        waiting = Message.objects.create(
+            key="waiting", channel="sms", content=secrets.encrypt('{"body": "pay at /pay/x/"}')
+        )
+        Message.objects.create(key="left", channel="sms", status="delivered")
+
+    keys(new, old, *suite_keys)
+    out = io.StringIO()
+    call_command("rotate_connector_secrets", stdout=out)
+    keys(new)
+
+    assert "waiting message(s)" in out.getvalue()  # other accounts may have some too
+    with schema_context(alpha.schema_name):
+        waiting.refresh_from_db()
+        assert secrets.decrypt(waiting.content) == '{"body": "pay at /pay/x/"}'

@@ -1,5 +1,6 @@
 """Re-encrypt every account's stored secrets with the newest CONNECTOR_ENCRYPTION_KEYS key:
-platform credentials, the password of its own SMTP server and its own Twilio auth token."""
+platform credentials, the password of its own SMTP server, its own Twilio auth token, and
+the text of messages still waiting to leave (it carries pay links)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +8,7 @@ from django_tenants.utils import schema_context
 
 from connectors import secrets
 from connectors.models import Connection
-from notifications.models import EmailSending, SmsSending
+from notifications.models import EmailSending, Message, SmsSending
 from tenants.services import active_tenants
 
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "Re-encrypt stored secrets with the newest key (run after adding one)."
 
     def handle(self, *args, **options):
-        total = smtp = twilio = 0
+        total = smtp = twilio = waiting = 0
         for tenant in active_tenants():
             with schema_context(tenant.schema_name), transaction.atomic():
                 connections = Connection.objects.select_for_update().exclude(encrypted_secrets="")
@@ -35,7 +36,11 @@ class Command(BaseCommand):
                     sending.encrypted_auth_token = secrets.rotate(sending.encrypted_auth_token)
                     sending.save(update_fields=["encrypted_auth_token"])
                     twilio += 1
+                for message in Message.objects.select_for_update().exclude(content=""):
+                    message.content = secrets.rotate(message.content)
+                    message.save(update_fields=["content"])
+                    waiting += 1
         self.stdout.write(
-            f"Re-encrypted {total} connection(s), {smtp} SMTP password(s) "
-            f"and {twilio} Twilio auth token(s)."
+            f"Re-encrypted {total} connection(s), {smtp} SMTP password(s), "
+            f"{twilio} Twilio auth token(s) and {waiting} waiting message(s)."
         )
