@@ -197,6 +197,13 @@ PAGES = [
     Page(ACCOUNT, "dashboard"),
     Page(
         ACCOUNT,
+        "twilio_account_inbound",
+        POST,
+        {key: ("STOP",) for key in ("Body", "From", "AccountSid", "MessageSid")},
+        signed_in=False,
+    ),
+    Page(
+        ACCOUNT,
         "twilio_status",
         POST,
         {key: ("delivered",) for key in ("MessageStatus", "MessageSid", "AccountSid", "ErrorCode")},
