@@ -31,7 +31,8 @@ class ProductForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "name": forms.TextInput(attrs={"placeholder": _("Website design")}),
         }
-        labels = {"unit": _("Sold by the")}
+        labels = {"unit": _("Unit")}
+        help_texts = {"unit": _("What the price is for: an hour, a day, an item…")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
