@@ -111,6 +111,8 @@ SHARED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # PostgreSQL's index operator classes (products' trigram search indexes) and lookups.
+    "django.contrib.postgres",
     "phonenumber_field",  # clients' mobile numbers, validated and stored in E.164
     "tenants.members",
     "notifications",
@@ -129,6 +131,7 @@ TENANT_APPS = [
     "solutions",
     "clients",
     "payment_requests",
+    "products",  # the catalog that document lines are picked from (issue 16)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

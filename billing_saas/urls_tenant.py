@@ -18,6 +18,7 @@ urlpatterns = [
     path("webhooks/twilio/inbound/", account_inbound_sms, name="twilio_account_inbound"),
     path("catalog/", include("solutions.urls")),
     path("billing/clients/", include("clients.urls")),
+    path("billing/products/", include("products.urls")),
     path("", include("payment_requests.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

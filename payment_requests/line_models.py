@@ -53,6 +53,18 @@ class DocumentLine(models.Model):
     # What the line bills: free text for now; products and charges will link here later.
     reference = models.CharField(_("reference"), max_length=200, blank=True)
     tax_rates = models.ManyToManyField(TaxRate, through="LineTax", related_name="+", blank=True)
+    # The catalog product it was picked from (products/): a link only; the line keeps its own
+    # copy of the name, price, unit and taxes, so changing or deleting the product changes
+    # nothing here.
+    product = models.ForeignKey(
+        "products.Product",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["position", "pk"]

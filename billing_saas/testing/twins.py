@@ -39,6 +39,7 @@ from payment_requests.models import (
     PaymentRequest,
     PlatformCustomer,
 )
+from products.models import Product
 from tenants.members import services as members
 from tenants.members.models import Invitation, Role, User
 from tenants.members.tokens import account_password_reset_token
@@ -67,6 +68,7 @@ class Objects:
     invitation: Invitation
     connection: Connection
     outbox_message: OutboxMessage
+    product: Product
 
 
 @dataclass
@@ -160,6 +162,16 @@ def _attachment(tenant, request, extra="") -> Attachment:
         )
 
 
+def _product(tenant, extra="") -> Product:
+    label = _label(tenant, extra)
+    with schema_context(tenant.schema_name):
+        return Product.objects.create(
+            name=f"{label.title()} workshop",
+            description=f"{label} agenda",
+            unit_price=Decimal(AMOUNTS[tenant.slug][0]),
+        )
+
+
 def _member(tenant, extra="") -> User:
     label = _label(tenant, extra)
     return make_member(tenant, f"max@{label}.test", Role.EMPLOYEE, full_name=f"Max {label.title()}")
@@ -244,6 +256,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     attachments = _twins(Attachment, alpha, beta, lambda t, i: _attachment(t, requests[i]))
     invitations = _twins(Invitation, alpha, beta, lambda t, _: _invitation(t))
     outbox = _twins(OutboxMessage, alpha, beta, lambda t, _: _outbox_message(t))
+    products = _twins(Product, alpha, beta, lambda t, _: _product(t))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -262,6 +275,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     invitations[index][0],
                     connections[index],
                     outbox[index],
+                    products[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
@@ -313,6 +327,7 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         invitation=made(Invitation, lambda: _invitation(alpha, "2")[0]),
         connection=made(Connection, lambda: _alpha_only_connection(alpha)),
         outbox_message=made(OutboxMessage, lambda: _outbox_message(alpha, "2")),
+        product=made(Product, lambda: _product(alpha, "2")),
     )
 
 

@@ -44,6 +44,7 @@ from payment_requests.models import (
 )
 from payment_requests.services import create_request
 from payment_requests.services import hash_token as hash_link_token
+from products.models import Product
 from tenants.members.models import Invitation, Role, User
 from tenants.members.models import hash_token as hash_invitation_token
 from tenants.models import Domain, Tenant
@@ -67,6 +68,7 @@ TENANT_MODELS = (
     DocumentLine,
     TaxRate,
     EmailSending,
+    Product,
 )
 
 
@@ -120,6 +122,14 @@ REQUEST_FIELDS = {
     "lines-0-DELETE": ("",),
     "lines-1-quantity": ("1",),
     "lines-1-unit_price": ("40",),
+}
+PRODUCT_FIELDS = {
+    "name": ("Café crème",),
+    "description": ("", "Served hot"),
+    "unit_price": ("3.50", "1 250,50", "1200"),
+    "currency": ("EUR", "JPY"),
+    "unit": ("", "hour", "item"),
+    "tax_rates": ("{tax_rate}",),
 }
 FILTERS = {
     "q": ("Consulting", "Ana"),
@@ -404,6 +414,17 @@ PAGES = [
     ),
     Page(
         ACCOUNT,
+        "products:list",
+        fields={"q": ("Café", "ete"), "show": ("archived",), "page": ("1", "2")},
+    ),
+    Page(ACCOUNT, "products:new", GP, PRODUCT_FIELDS),
+    Page(ACCOUNT, "products:edit", GP, PRODUCT_FIELDS, {"pk": "product"}),
+    Page(ACCOUNT, "products:archive", POST, args={"pk": "product"}),
+    Page(ACCOUNT, "products:restore", POST, args={"pk": "product"}),
+    Page(ACCOUNT, "products:suggestions", fields={"q": ("cafe", "")}),
+    Page(ACCOUNT, "products:create_inline", POST, PRODUCT_FIELDS),
+    Page(
+        ACCOUNT,
         "payment_requests:access",
         GP,
         {"user": ("{member}", "{owner}"), "grant": ("yes", "no")},
@@ -512,6 +533,7 @@ def world(alpha, monkeypatch):
             due_date=timezone.localdate() + timedelta(days=14),
         )
         tax_rate = TaxRate.objects.create(name="QST", rate=Decimal("9.975"))
+        product = Product.objects.create(name="Café crème", unit_price=Decimal("3.50"))
         attachment = Attachment.objects.create(
             request=draft,
             file=ContentFile(b"hello", name="hello.txt"),
@@ -551,6 +573,7 @@ def world(alpha, monkeypatch):
             "request": str(draft.pk),
             "attachment": str(attachment.pk),
             "client": str(client.pk),
+            "product": str(product.pk),
             "member": str(member.pk),
             "invitation_pk": str(invitation.pk),
             "link": LINK_TOKEN,
@@ -611,7 +634,7 @@ def _field_values(valid: tuple[str, ...], values: dict[str, str]):
 
 
 def _path_value(kind: str, real: str):
-    if kind in ("number", "request", "attachment", "client", "member", "invitation_pk"):
+    if kind in ("number", "request", "attachment", "client", "product", "member", "invitation_pk"):
         return st.one_of(st.just(real), hostile.digits)
     if kind == "slug":
         return st.one_of(st.just(real), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))

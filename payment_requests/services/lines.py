@@ -25,6 +25,8 @@ class LineDraft:
     discount: Decimal | None = None
     tax_rates: tuple[TaxRate, ...] = ()
     reference: str = ""
+    unit: str = ""  # "hour", "item"… (products.Product.Unit), copied from its product
+    product: object | None = None  # the products.Product it was picked from, if any
 
 
 def one_line(description: str, amount: Decimal) -> list[LineDraft]:
@@ -77,6 +79,8 @@ def save_lines(request: PaymentRequest, drafts: Sequence[LineDraft],
             discount=line.discount.amount if line.discount else 0,
             amount=line.amount.amount,
             reference=line.reference,
+            unit=draft.unit,
+            product=draft.product,
         )
         LineTax.objects.bulk_create(
             LineTax(line=row, tax_rate=rate, name=tax.name, rate=tax.rate, amount=tax.amount.amount)
