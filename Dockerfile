@@ -15,6 +15,7 @@ COPY payment_requests ./payment_requests
 COPY connectors ./connectors
 COPY client_portal ./client_portal
 COPY notifications ./notifications
+COPY products ./products
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

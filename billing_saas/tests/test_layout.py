@@ -10,7 +10,7 @@ from django.conf import settings
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCT = (
     "billing_saas", "tenants", "clients", "solutions", "payment_requests", "connectors",
-    "notifications",
+    "notifications", "products",
 )  # fmt: skip
 # Development and test tools inside those apps: they start the emulators on purpose.
 DEV_ONLY = (
@@ -57,3 +57,19 @@ def test_the_production_image_ships_no_emulator():
     assert "emulators" not in dockerfile
     for app in PRODUCT:
         assert f"COPY {app} ./{app}" in dockerfile
+
+
+def test_every_test_module_is_collected_by_make_test():
+    """A test file outside pytest's ``testpaths`` never runs in CI: each one must be inside."""
+    import tomllib
+
+    config = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    testpaths = config["tool"]["pytest"]["ini_options"]["testpaths"]
+    outside = [
+        str(path.relative_to(BASE_DIR))
+        for path in BASE_DIR.glob("*/**/test_*.py")
+        if ".venv" not in path.parts
+        and "node_modules" not in path.parts
+        and path.relative_to(BASE_DIR).parts[0] not in testpaths
+    ]
+    assert outside == []
