@@ -67,6 +67,7 @@ SHOWS_THE_OBJECT = {
     "payment_requests:detail",
     "payment_requests:edit",
     "payment_requests:attachment",
+    "payment_requests:pdf",
     "clients:edit",
     "outbox:message",
     "outbox:html",

@@ -350,6 +350,7 @@ PAGES = [
         files=("attachments",),
     ),
     Page(ACCOUNT, "payment_requests:detail", args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:pdf", args={"pk": "request"}),
     Page(
         ACCOUNT,
         "payment_requests:edit",
@@ -414,6 +415,9 @@ PAGES = [
             "language": ("fr", "en"),
             "country": ("FR", "CA", ""),
             "connection": ("",),
+            "address": ("1 Main St\nMontréal",),
+            "tax_ids": ("GST 123456789 RT0001",),
+            "attach_pdf": ("on", ""),
         },
         files=("logo",),
     ),
@@ -431,6 +435,7 @@ PAGES = [
     Page(ACCOUNT, "payment_requests:thanks", signed_in=False),
     Page(ACCOUNT, "payment_requests:brand_logo", signed_in=False),
     Page(ACCOUNT, "payment_requests:public_link", args={"token": "link"}, signed_in=False),
+    Page(ACCOUNT, "payment_requests:public_pdf", args={"token": "link"}, signed_in=False),
     Page(
         ACCOUNT,
         "payment_requests:go_pay",
