@@ -11,6 +11,7 @@ process. The CSS is inline in the template for the same reason.
 
 from __future__ import annotations
 
+import functools
 import logging
 import mimetypes
 import zoneinfo
@@ -70,7 +71,16 @@ def render_pdf(printable: Printable, html: str | None = None) -> bytes:
     html = render_html(printable) if html is None else html
     fetcher = OnlyOwnFiles(printable.files)
     # No base URL: a relative address resolves to nothing rather than to the working folder.
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(font_config=_fonts())
+
+
+@functools.cache
+def _fonts():
+    """The system's fonts, looked up once per process (documents declare no @font-face)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 def _zone(name: str):

@@ -128,9 +128,10 @@ def test_the_panel_and_the_pay_page_link_to_the_pdf_and_the_client_gets_it_by_it
     item = quebec_document(alpha)
     with schema_context(alpha.schema_name):
         token = new_link(item)
-    assert f"/billing/requests/{item.pk}/pdf/" in owner_client.get(
-        f"/billing/?open={item.pk}"
-    ).content.decode()
+    assert (
+        f"/billing/requests/{item.pk}/pdf/"
+        in owner_client.get(f"/billing/?open={item.pk}").content.decode()
+    )
     visitor = client_on(alpha)
     assert f"/pay/{token}/pdf/" in visitor.get(f"/pay/{token}/").content.decode()
 
