@@ -6,6 +6,11 @@ WORKDIR /app
 
 RUN useradd --create-home --uid 1000 app
 
+# WeasyPrint (invoice PDFs, rendered by the worker) draws text with Pango and needs a font.
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml README.md ./
 COPY billing_saas ./billing_saas
 COPY tenants ./tenants

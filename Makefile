@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_PLATFORM ?= stripe
 PORT ?= 8000
 
-.PHONY: dev test install lint format migrate clean chromium bench wrk gettext messages
+.PHONY: dev test install lint format migrate clean chromium bench wrk gettext messages pdf-libs
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) pdf-libs
+
+# WeasyPrint (invoice PDFs) draws text with the system's Pango and needs one font; Debian's
+# chromium brings both, a bare machine gets them here.
+pdf-libs:
+	@{ ldconfig -p | grep -q libpangoft2-1.0.so.0 && fc-list 2>/dev/null | grep -q .; } || { \
+	  echo "Installing Pango and a font for the PDFs (WeasyPrint)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-dejavu-core >/dev/null; }
 
 # exec: the dev server replaces the recipe's shell, so the SIGTERM make passes on to its recipe
 # reaches it (a shell in between would die alone and leave everything running).

@@ -1,4 +1,5 @@
-"""``make bench`` / ``python -m bench [--rounds 3] [--seconds 5] [--migrate-rounds 1]``."""
+"""``make bench`` / ``python -m bench [--rounds 3] [--seconds 5] [--migrate-rounds 1]
+[--only pdfs]``."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5, help="seconds per round")
     parser.add_argument(
         "--migrate-rounds", type=int, default=1, help="runs of migrate_schemas (0: skip it)"
+    )
+    parser.add_argument(
+        "--only", choices=["pdfs"], help="only this figure (pdfs: needs no server nor wrk)"
     )
     options = parser.parse_args(argv)
 
@@ -55,7 +59,7 @@ def _run(options) -> int:
     from django.conf import settings
     from django.db import connection as db
 
-    from bench import figures, load, report, schemas, seed, servers
+    from bench import figures, load, pdfs, report, schemas, seed, servers
 
     env = {
         **os.environ,
@@ -64,9 +68,11 @@ def _run(options) -> int:
         "DATA_DIR": str(settings.DATA_DIR),
         "PYTHONUNBUFFERED": "1",
     }
-    wrk = load.wrk_version()
     say("applying migrations new since the last run")
     schemas.migrate_bench_schemas()
+    if options.only == "pdfs":
+        return _pdfs_only(options)
+    wrk = load.wrk_version()
     say("seeding: an account with 10,000 requests and clients, one with 10")
     large, _ = seed.data_account(schemas.MEASURED[0], 10_000)
     small, hooks_connection = seed.data_account(schemas.MEASURED[1], 10)
@@ -112,6 +118,7 @@ def _run(options) -> int:
         found.append(accepted)
         found.append(figures.routing(bench))
     found.append(figures.worker(bench, accepted))
+    found += pdfs.figures(small, options.rounds, options.seconds, say)
     if options.migrate_rounds:
         found.append(figures.migrate(bench, len(hosts) + 2, options.migrate_rounds))
 
@@ -122,6 +129,17 @@ def _run(options) -> int:
     print(report.table(found))
     print()
     say("done")
+    return 0 if all(figure.met for figure in found) else 1
+
+
+def _pdfs_only(options) -> int:
+    from bench import pdfs, report, schemas, seed
+
+    small, _ = seed.data_account(schemas.MEASURED[1], 10)
+    found = pdfs.figures(small, options.rounds, options.seconds, say)
+    print()
+    print(f"Machine: {report.machine('-')}")
+    print(report.table(found))
     return 0 if all(figure.met for figure in found) else 1
 
 

@@ -286,8 +286,21 @@ class SettingsForm(forms.ModelForm):
 
     class Meta:
         model = BillingSettings
-        fields = ["remind_before_days", "remind_after_days", "sender_name", "brand_color", "logo"]
-        widgets = {"brand_color": forms.TextInput(attrs={"type": "color"})}
+        fields = [
+            "remind_before_days",
+            "remind_after_days",
+            "sender_name",
+            "brand_color",
+            "logo",
+            "address",
+            "tax_ids",
+            "attach_pdf",
+        ]
+        widgets = {
+            "brand_color": forms.TextInput(attrs={"type": "color"}),
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "tax_ids": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from billing_saas.currencies import CURRENCIES
 from clients.models import Client
 from connectors.models import Connection, RemoteObject, RemotePayment
 from payment_requests.line_models import DocumentLine, LineTax, TaxRate  # noqa: F401 - with the others
+from payment_requests.pdf_models import DocumentPdf  # noqa: F401 - with the others
 
 
 class PlatformCustomer(models.Model):
@@ -396,6 +397,19 @@ class BillingSettings(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #4f46e5."))],
     )
     logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=300)
+    # Printed on invoices (and quotes) under the account's name.
+    address = models.TextField(_("your address"), blank=True, max_length=500)
+    tax_ids = models.TextField(
+        _("your tax numbers"),
+        blank=True,
+        max_length=300,
+        help_text=_("One per line, as printed on invoices, e.g. GST 123456789 RT0001"),
+    )
+    attach_pdf = models.BooleanField(
+        _("Attach the invoice PDF to emails"),
+        default=False,
+        help_text=_("Clients get the invoice as a PDF file with the email that sends it."),
+    )
 
     def __str__(self) -> str:
         return "billing settings"

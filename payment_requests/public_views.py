@@ -60,6 +60,7 @@ def public_link(request, token):
             "token": token,
             "usable": _usable(link),
             "attachments": item.attachments.all() if link.revoked_at is None else [],
+            "pdf": link.revoked_at is None,
             "account_name": request.tenant.name,
             "error": "",
         },
@@ -131,6 +132,18 @@ def public_attachment(request, token, attachment_pk):
     if link.revoked_at is not None:
         raise Http404
     return serve_attachment(get_object_or_404(Attachment, pk=attachment_pk, request=link.request))
+
+
+@never_cache
+@require_GET
+def public_pdf(request, token):
+    """The invoice's PDF, for whoever holds the pay link (a revoked one opens no file)."""
+    from payment_requests.views.pdf import document_pdf
+
+    link = _link(token)
+    if link.revoked_at is not None:
+        raise Http404
+    return document_pdf(request, "invoice", link.request_id, layout="layouts/public.html")
 
 
 @require_GET

@@ -33,3 +33,12 @@ def retry_email(tenant, pk: int, template: str, url: str) -> str:
     """Kept for the retries queued before messages had their own record: records the
     message once (sent already: nothing); its delivery and retries are the worker's now."""
     return "recorded" if services.deliver_email(pk, template, url) else "already recorded"
+
+
+@tenant_task
+def render_document_pdf(tenant, kind: str, pk: int) -> None:
+    """A document's PDF of its current version, rendered and stored once
+    (``services/pdfs.py``); a download queued it and asks again until it is there."""
+    from payment_requests.services import pdfs
+
+    pdfs.render(kind, pk)

@@ -3,6 +3,7 @@ from django.urls import path
 from payment_requests import public_views
 from payment_requests.views import (
     dashboard_page,
+    pdf,
     request_form,
     request_panel,
     settings_pages,
@@ -16,6 +17,7 @@ urlpatterns = [
     path("billing/live/", dashboard_page.dashboard_live, name="live"),
     path("billing/requests/new/", request_form.new_request, name="new"),
     path("billing/requests/<int:pk>/", request_panel.detail, name="detail"),
+    path("billing/requests/<int:pk>/pdf/", pdf.request_pdf, name="pdf"),
     path("billing/requests/<int:pk>/edit/", request_form.edit_request, name="edit"),
     path("billing/requests/<int:pk>/send/", request_panel.send, name="send"),
     path("billing/requests/<int:pk>/remind/", request_panel.remind, name="remind"),
@@ -38,6 +40,7 @@ urlpatterns = [
     path("pay/brand/logo/", public_views.brand_logo, name="brand_logo"),
     path("pay/<str:token>/", public_views.public_link, name="public_link"),
     path("pay/<str:token>/go/", public_views.go_pay, name="go_pay"),
+    path("pay/<str:token>/pdf/", public_views.public_pdf, name="public_pdf"),
     path("pay/<str:token>/language/", public_views.choose_language, name="choose_language"),
     path(
         "pay/<str:token>/files/<int:attachment_pk>/",

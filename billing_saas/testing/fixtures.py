@@ -102,6 +102,15 @@ def emails_sent_by_the_worker_at_once(monkeypatch):
     monkeypatch.setattr(delivery, "deliver_after_commit", delivery.queue)
 
 
+@pytest.fixture(autouse=True)
+def pdfs_rendered_by_the_worker_at_once(monkeypatch):
+    """A document's PDF queued for the worker (``render_document_pdf``) is rendered at once,
+    so a download finds it without the "being prepared" page (tested on its own)."""
+    from payment_requests.tasks import render_document_pdf
+
+    monkeypatch.setattr(render_document_pdf, "delay", lambda *args: render_document_pdf.apply(args))
+
+
 def owner_of(tenant: Tenant) -> User:
     with schema_context(tenant.schema_name):
         return User.objects.get(email=tenant.owner_email)

@@ -373,7 +373,17 @@ def response_text(response) -> str:
     else:
         body = response.content
     headers = "\n".join(f"{name}: {value}" for name, value in response.items())
+    if response.get("Content-Type") == "application/pdf":  # its text is compressed: read it
+        body = pdf_text(body).encode()
     return headers + "\n" + body.decode("utf-8", "replace")
+
+
+def pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def emails_text(mailoutbox) -> str:

@@ -68,6 +68,7 @@ SHOWS_THE_OBJECT = {
     "payment_requests:detail",
     "payment_requests:edit",
     "payment_requests:attachment",
+    "payment_requests:pdf",
     "clients:edit",
     "products:edit",
     "outbox:message",

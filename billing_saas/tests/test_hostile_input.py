@@ -367,6 +367,7 @@ PAGES = [
         files=("attachments",),
     ),
     Page(ACCOUNT, "payment_requests:detail", args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:pdf", args={"pk": "request"}),
     Page(
         ACCOUNT,
         "payment_requests:edit",
@@ -442,6 +443,9 @@ PAGES = [
             "language": ("fr", "en"),
             "country": ("FR", "CA", ""),
             "connection": ("",),
+            "address": ("1 Main St\nMontréal",),
+            "tax_ids": ("GST 123456789 RT0001",),
+            "attach_pdf": ("on", ""),
         },
         files=("logo",),
     ),
@@ -459,6 +463,7 @@ PAGES = [
     Page(ACCOUNT, "payment_requests:thanks", signed_in=False),
     Page(ACCOUNT, "payment_requests:brand_logo", signed_in=False),
     Page(ACCOUNT, "payment_requests:public_link", args={"token": "link"}, signed_in=False),
+    Page(ACCOUNT, "payment_requests:public_pdf", args={"token": "link"}, signed_in=False),
     Page(
         ACCOUNT,
         "payment_requests:go_pay",
