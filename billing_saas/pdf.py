@@ -21,13 +21,15 @@ from dataclasses import dataclass, field
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from billing_saas import languages
-
-# WeasyPrint logs each step of every page at INFO: a worker's log is no place for that.
+# WeasyPrint logs each step of every page at INFO (its own stylesheet's, as it is imported):
+# a worker's log, or a command's output, is no place for that.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402 - after its logger is quietened
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+from billing_saas import languages  # noqa: E402
 
 # The address scheme of the files a document may show; nothing else is ever fetched.
 SCHEME = "pdf-file:"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payment_requests', '0011_notify_by'),
+        ('payment_requests', '0012_line_product'),
     ]
 
     operations = [
