@@ -10,9 +10,10 @@ answered or raises ``DeliveryFailed`` with its reason in plain words.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 # What a mail server or the network raise when a message does not go out (SMTPException and
 # ConnectionError are OSErrors; named for the reader).
 MAIL_FAILURES = (smtplib.SMTPException, OSError)
+
+
+# A file a message carries: (file name, bytes, MIME type).
+Attachment = tuple[str, bytes, str]
 
 
 @dataclass(frozen=True)
@@ -75,8 +80,15 @@ class Channel:
     def address(self, recipient: Recipient) -> str:
         raise NotImplementedError
 
-    def render(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> Rendered:
-        """Render ``template`` in the recipient's language."""
+    def render(
+        self,
+        recipient: Recipient,
+        template: str,
+        context: Mapping[str, Any],
+        attachments: Sequence[Attachment] = (),
+    ) -> Rendered:
+        """Render ``template`` in the recipient's language (``attachments``: files the channel
+        carries if it can; an SMS cannot)."""
         raise NotImplementedError
 
     def deliver(self, message: Message, content: Mapping[str, Any]) -> Handed:
@@ -110,12 +122,26 @@ class EmailChannel(Channel):
     def address(self, recipient: Recipient) -> str:
         return recipient.email
 
-    def render(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> Rendered:
+    def render(
+        self,
+        recipient: Recipient,
+        template: str,
+        context: Mapping[str, Any],
+        attachments: Sequence[Attachment] = (),
+    ) -> Rendered:
         subject, text, html = render_email(template, dict(context), language=recipient.language)
-        return Rendered(
-            subject,
-            {"subject": subject, "text": text, "html": html, "from": context.get("from_email")},
-        )
+        content = {
+            "subject": subject,
+            "text": text,
+            "html": html,
+            "from": context.get("from_email"),
+        }
+        if attachments:
+            content["attachments"] = [
+                {"filename": name, "mimetype": mimetype, "data": base64.b64encode(data).decode()}
+                for name, data, mimetype in attachments
+            ]
+        return Rendered(subject, content)
 
     def deliver(self, message: Message, content: Mapping[str, Any]) -> Handed:
         message_id = _message_id(message.key)
@@ -126,6 +152,10 @@ class EmailChannel(Channel):
                 text=content["text"],
                 html=content["html"],
                 headers={"Message-ID": message_id},
+                attachments=[
+                    (item["filename"], base64.b64decode(item["data"]), item["mimetype"])
+                    for item in content.get("attachments", ())
+                ],
                 **account_sending(content.get("from") or None),
             )
         except MAIL_FAILURES as error:

@@ -46,6 +46,7 @@ def send_email(
     from_email: str | None = None,
     reply_to: list[str] | None = None,
     headers: dict[str, str] | None = None,
+    attachments=(),
     connection=None,
 ) -> None:
     """Send one rendered email. ``connection``: an unopened mail connection (an account's own
@@ -60,6 +61,8 @@ def send_email(
         headers=headers,
     )
     message.attach_alternative(html, "text/html")
+    for name, data, mimetype in attachments:
+        message.attach(name, data, mimetype)
     # Opened here so that closing is ours: once the server has accepted the message, a
     # failure saying goodbye is no failure to send (and must not make anyone send it again).
     connection = connection or get_connection()

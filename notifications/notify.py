@@ -16,13 +16,13 @@ gets nothing (logged as a warning) and ``notify`` returns 0.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from billing_saas import languages
 from notifications import delivery
-from notifications.channels import CHANNELS
+from notifications.channels import CHANNELS, Attachment
 from notifications.purposes import PURPOSES
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,7 @@ def notify(
     channels: Collection[str] | None = None,
     about: tuple[str, int] | None = None,
     now: bool = False,
+    attachments: Sequence[Attachment] = (),
 ) -> int:
     """Send ``recipient`` the ``purpose`` message on every registered channel that reaches
     them; returns how many messages were recorded now (each leaves once committed).
@@ -90,6 +91,7 @@ def notify(
     ``about`` names the document the message belongs to, for its pages
     (``("payment_request", pk)``). ``now``: hand the message over in this process at once,
     not retried (a test email whose answer the page shows); see ``delivery.attempt``.
+    ``attachments``: files (name, bytes, MIME type) the email carries (an invoice's PDF).
     """
     if not isinstance(recipient, Recipient):
         raise TypeError(f"notify() takes a Recipient, not {type(recipient).__name__}")
@@ -110,7 +112,7 @@ def notify(
         key = channel.once_key(once_key) if once_key is not None else None
         if key is not None and delivery.already_recorded(key):
             continue
-        rendered = channel.render(recipient, template, context)
+        rendered = channel.render(recipient, template, context, attachments)
         message = delivery.record(
             key=key,
             channel=name,

@@ -7,7 +7,7 @@ Twilio reports what became of it on the message's status callback (``twilio_stat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -38,8 +38,15 @@ class SmsChannel(Channel):
     def address(self, recipient: Recipient) -> str:
         return recipient.phone
 
-    def render(self, recipient: Recipient, template: str, context: Mapping[str, Any]) -> Rendered:
+    def render(
+        self,
+        recipient: Recipient,
+        template: str,
+        context: Mapping[str, Any],
+        attachments: Sequence = (),
+    ) -> Rendered:
         # No subject: the text carries the link, and pages show what the message was for.
+        # No attachment either: an SMS carries none (the email beside it does).
         return Rendered("", {"body": render_text(template, context, recipient.language)})
 
     def deliver(self, message: Message, content: Mapping[str, Any]) -> Handed:

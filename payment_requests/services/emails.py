@@ -12,6 +12,7 @@ from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings, PaymentRequest
 from payment_requests.services.channels import channels_for
 from payment_requests.services.common import current_tenant
+from payment_requests.services.invoice_pdf import attaches_pdf, attachment_pdf
 from tenants.schema import on_commit_here
 from tenants.urls_helpers import account_url
 
@@ -96,7 +97,10 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         # Once per refunded total: a second refund is told again, a redelivery is not.
         link = f"refunded-{request.amount_refunded}"
     # The request's own messages go the way its writer chose; confirmations, by email.
-    chosen = channels_for(request) if template in ("request", "reminder") else None
+    carries_link = template in ("request", "reminder")
+    chosen = channels_for(request) if carries_link else None
+    # The invoice's PDF, when the account attaches it: printed with this email's own link.
+    attachments = [_invoice_pdf(request, url)] if carries_link and attaches_pdf() else []
     return sum(
         notify(
             recipient,
@@ -105,9 +109,15 @@ def deliver_email(pk: int, template: str, url: str) -> int:
             once_key=f"payment_request:{pk}:{name}:{link}",
             channels=chosen,
             about=("payment_request", pk),
+            attachments=attachments if recipient is client[0] else (),
         )
         for name, recipient, from_email in messages
     )
+
+
+def _invoice_pdf(request: PaymentRequest, url: str):
+    filename, data = attachment_pdf(request, url)
+    return filename, data, "application/pdf"
 
 
 def _context(request: PaymentRequest, url: str = "") -> dict:

@@ -186,3 +186,26 @@ def test_the_emailed_pdf_carries_that_emails_pay_link(alpha):
     assert filename == f"draft-{item.pk}.pdf"
     assert f"http://{alpha.host}/pay/the-token/" in text.replace("\n", "")
     assert "Total CA$258.45" in text
+
+
+def test_the_request_email_carries_the_invoice_pdf_when_the_account_chooses_so(
+    alpha_billing, alpha, mailoutbox, twilio_platform, django_capture_on_commit_callbacks
+):
+    from notifications.models import Message
+    from payment_requests.tests.conftest import link_from, make_client, make_request, send
+
+    make_client(alpha)
+    plain = send(alpha, make_request(alpha).pk, django_capture_on_commit_callbacks)
+    with schema_context(alpha.schema_name):
+        BillingSettings.objects.update(attach_pdf=True)
+    attached = send(alpha, make_request(alpha).pk, django_capture_on_commit_callbacks)
+
+    first, second = mailoutbox
+    assert first.attachments == []
+    ((filename, data, mimetype),) = second.attachments
+    assert mimetype == "application/pdf" and filename.endswith(".pdf")
+    text = pdf_text(data)
+    assert attached.number in text and plain.number not in text
+    assert link_from(second) in text.replace("\n", "")  # that email's own pay link
+    with schema_context(alpha.schema_name):
+        assert Message.objects.get(document_id=attached.pk).content == ""  # not kept once sent
