@@ -382,8 +382,12 @@ def pdf_text(data: bytes) -> str:
     import io
 
     from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    try:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    except (PyPdfError, ValueError):  # a file that only calls itself PDF (an upload): its bytes
+        return data.decode("utf-8", "replace")
 
 
 def emails_text(mailoutbox) -> str:

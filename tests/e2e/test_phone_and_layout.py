@@ -232,7 +232,7 @@ def test_at_1280_the_panel_leaves_every_column_and_the_search_fits(
     assert placeholder_fits(page.get_by_label("Search requests"))
     page.screenshot(path=f"{SHOTS}-1280-dashboard.png", full_page=True)
 
-    page.locator("tr[data-request]", has_text="Brand refresh").get_by_role("link").click()
+    page.locator("tr[data-request]", has_text="Brand refresh").locator(".requests__open").click()
     panel = page.get_by_role("complementary", name="Payment request details")
     expect(panel).to_contain_text("Brand refresh – phase 2")
     assert placeholder_fits(page.get_by_label("Search requests"))
@@ -260,7 +260,7 @@ def test_the_panels_confirmations_open_whole_and_can_be_answered(
     still payable once opened half outside it, its checkbox out of reach."""
     page = signed_in(width)
     dashboard(page, live_app, billing_account)
-    page.locator("[data-request]", has_text="Brand refresh").get_by_role("link").first.click()
+    page.locator("[data-request]", has_text="Brand refresh").locator(".requests__open").click()
     panel = page.get_by_role("complementary", name="Payment request details")
     for action, answer in (("Delete", "Delete it anyway"), ("Cancel request", "Yes, cancel it")):
         panel.locator("summary", has_text=action).click()
