@@ -509,8 +509,11 @@ PAGES = [
         signed_in=False,
     ),
     # ---- account: quotes --------------------------------------------------------------------
-    Page(ACCOUNT, "quotes:list", fields={"q": ("Q-00001", "Ana"), "status": ("sent", "x"),
-                                         "page": ("1", "last")}),  # fmt: skip
+    Page(
+        ACCOUNT,
+        "quotes:list",
+        fields={"q": ("Q-00001", "Ana"), "status": ("sent", "x"), "page": ("1", "last")},
+    ),  # fmt: skip
     Page(ACCOUNT, "quotes:new", GP, QUOTE_FIELDS),
     Page(ACCOUNT, "quotes:detail", args={"pk": "quote"}),
     Page(ACCOUNT, "quotes:edit", GP, QUOTE_FIELDS, {"pk": "quote"}),

@@ -99,3 +99,12 @@ def message_context(quote: Quote, url: str) -> dict:
         "brand_logo_url": logo,
         "from_email": _sender(branding.sender_name or tenant.name),
     }
+
+
+def outdated(message) -> str:
+    """Why a quote's message should no longer leave (``""``: it should): its link asks for an
+    answer the quote can no longer take (``notifications.delivery.OUTDATED_IF``)."""
+    quote = Quote.objects.filter(pk=message.document_id).first()
+    if quote is None or not quote.is_open:
+        return _("Not sent: the quote was answered, canceled or expired before it could leave.")
+    return ""

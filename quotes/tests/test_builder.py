@@ -139,8 +139,8 @@ def test_editing_a_draft_replaces_its_lines_and_a_sent_quote_is_locked(
     assert 'value="Tiling"' in owner_client.get(edit).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
-        sent = owner_client.post(edit, quote_data(client.pk, "send", **{"lines-0-unit_price": "99"}),
-                                 follow=True)  # fmt: skip
+        data = quote_data(client.pk, "send", **{"lines-0-unit_price": "99"})
+        sent = owner_client.post(edit, data, follow=True)
     assert "Quote Q-00001 sent to ana@client.test." in sent.content.decode()
     with schema_context(alpha.schema_name):
         quote.refresh_from_db()

@@ -16,7 +16,9 @@ def test_sending_emails_and_texts_the_client_a_link_and_numbers_the_quote(
 ):
     with schema_context(alpha.schema_name):
         ana = Client.objects.create(name="Ana", email="ana@client.test", mobile=MOBILE)
-    quote = send_quote(alpha, quebec_quote(alpha, client=ana).pk, django_capture_on_commit_callbacks)
+    quote = send_quote(
+        alpha, quebec_quote(alpha, client=ana).pk, django_capture_on_commit_callbacks
+    )
 
     assert (quote.number, quote.status) == ("Q-00001", "sent")
     (mail,) = mailoutbox

@@ -72,7 +72,7 @@ def test_the_daily_job_expires_open_quotes_past_their_validity_only(
 
 
 def test_validity_is_counted_in_the_accounts_time_zone(alpha):
-    """"Today" for a quote's validity is the account's date, not the server's (UTC)."""
+    """ "Today" for a quote's validity is the account's date, not the server's (UTC)."""
     from tenants.models import Tenant
 
     Tenant.objects.filter(pk=alpha.pk).update(time_zone="Pacific/Auckland")
