@@ -144,3 +144,24 @@ def test_an_expired_quote_cannot_be_approved(
     with schema_context(alpha.schema_name):
         assert Quote.objects.get(pk=quote.pk).status == "expired"
         assert not PaymentRequest.objects.exists()
+
+
+def test_the_invoice_keeps_the_taxes_the_client_approved_even_if_a_rate_changed_since(
+    alpha, alpha_billing, sent_quote, visitor, django_capture_on_commit_callbacks
+):
+    from payment_requests.models import TaxRate
+
+    quote, link = sent_quote
+    with schema_context(alpha.schema_name):
+        TaxRate.objects.filter(name="QST").update(rate=Decimal("10"))
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post(f"{link}approve/")
+
+    with schema_context(alpha.schema_name):
+        invoice = Quote.objects.get(pk=quote.pk).invoice
+        assert invoice.amount == Decimal("258.45")
+        assert {tax.rate for line in invoice.lines.all() for tax in line.applied_taxes.all()} == {
+            Decimal("5"),
+            Decimal("9.975"),
+        }
+        assert invoice.history.filter(note="From quote %(number)s, approved").exists()
