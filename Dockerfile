@@ -21,6 +21,7 @@ COPY connectors ./connectors
 COPY client_portal ./client_portal
 COPY notifications ./notifications
 COPY products ./products
+COPY quotes ./quotes
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

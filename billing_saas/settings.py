@@ -132,6 +132,7 @@ TENANT_APPS = [
     "clients",
     "payment_requests",
     "products",  # the catalog that document lines are picked from (issue 16)
+    "quotes",  # quotes that clients approve and that become invoices (issue 16)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("billing/clients/", include("clients.urls")),
     path("billing/products/", include("products.urls")),
     path("", include("payment_requests.urls")),
+    path("", include("quotes.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),

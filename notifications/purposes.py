@@ -27,6 +27,8 @@ PURPOSES: dict[str, dict[str, str]] = {
         "sms": "payment_requests/sms/reminder",
     },
     "request.canceled": {"email": "payment_requests/emails/canceled"},
+    # A quote to approve, from the account (context: quotes/services/sending.py).
+    "quote.sent": {"email": "quotes/emails/sent", "sms": "quotes/sms/sent"},
     "request.paid.client": {"email": "payment_requests/emails/paid_client"},
     # To the member who created the request.
     "request.paid.staff": {"email": "payment_requests/emails/paid_staff"},
@@ -49,6 +51,7 @@ LABELS = {
     "request.sent": _("Payment request"),
     "request.reminder": _("Reminder"),
     "request.canceled": _("Cancellation notice"),
+    "quote.sent": _("Quote"),
     "request.paid.client": _("Payment receipt"),
     "request.paid.staff": _("Payment notice to the team"),
     "request.refund.client": _("Refund notice"),

@@ -38,12 +38,12 @@ class TaxRate(models.Model):
         }
 
 
-class DocumentLine(models.Model):
-    """One line of a request: quantity × unit price − discount = amount, plus its taxes."""
+class PricedLine(models.Model):
+    """What every document's line holds: quantity × unit price − discount = amount, and a
+    snapshot of what it was sold as. Invoices (``DocumentLine``) and quotes
+    (``quotes.QuoteLine``) are priced by the same rule (``payment_requests/totals.py``); each
+    names its document and its taxes' table."""
 
-    request = models.ForeignKey(
-        "payment_requests.PaymentRequest", on_delete=models.CASCADE, related_name="lines"
-    )
     position = models.PositiveIntegerField()
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
@@ -52,7 +52,6 @@ class DocumentLine(models.Model):
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     # What the line bills: free text for now; products and charges will link here later.
     reference = models.CharField(_("reference"), max_length=200, blank=True)
-    tax_rates = models.ManyToManyField(TaxRate, through="LineTax", related_name="+", blank=True)
     # The catalog product it was picked from (products/): a link only; the line keeps its own
     # copy of the name, price, unit and taxes, so changing or deleting the product changes
     # nothing here.
@@ -67,24 +66,21 @@ class DocumentLine(models.Model):
     unit = models.CharField(_("unit"), max_length=10, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["request", "position"], name="one_line_per_position"),
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(unit_price__gte=0, discount__gte=0), name="line_not_negative"
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def currency(self) -> str:
+        """The currency of the document the line belongs to."""
+        raise NotImplementedError
+
     def priced(self):
         from connectors.base import InvoiceLine, Money, TaxLine
 
-        currency = self.request.currency
+        currency = self.currency
         return InvoiceLine(
             description=self.description,
             quantity=self.quantity,
@@ -99,20 +95,52 @@ class DocumentLine(models.Model):
         )
 
 
-class LineTax(models.Model):
+class AppliedTax(models.Model):
     """A tax applied to a line, copied when the line is saved: what the document says."""
 
-    line = models.ForeignKey(DocumentLine, on_delete=models.CASCADE, related_name="applied_taxes")
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=40)
     rate = models.DecimalField(max_digits=6, decimal_places=3)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
 
     class Meta:
+        abstract = True
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["line", "tax_rate"], name="one_tax_per_rate_per_line")
-        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.rate}%: {self.amount}"
+
+
+class DocumentLine(PricedLine):
+    """One line of a request: quantity × unit price − discount = amount, plus its taxes."""
+
+    request = models.ForeignKey(
+        "payment_requests.PaymentRequest", on_delete=models.CASCADE, related_name="lines"
+    )
+    tax_rates = models.ManyToManyField(TaxRate, through="LineTax", related_name="+", blank=True)
+
+    class Meta(PricedLine.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="one_line_per_position"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price__gte=0, discount__gte=0), name="line_not_negative"
+            ),
+        ]
+
+    @property
+    def currency(self) -> str:
+        return self.request.currency
+
+
+class LineTax(AppliedTax):
+    """A tax applied to a request's line."""
+
+    line = models.ForeignKey(DocumentLine, on_delete=models.CASCADE, related_name="applied_taxes")
+
+    class Meta(AppliedTax.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["line", "tax_rate"], name="one_tax_per_rate_per_line")
+        ]

@@ -40,6 +40,8 @@ from payment_requests.models import (
     PlatformCustomer,
 )
 from products.models import Product
+from quotes import services as quote_services
+from quotes.models import Quote
 from tenants.members import services as members
 from tenants.members.models import Invitation, Role, User
 from tenants.members.tokens import account_password_reset_token
@@ -69,6 +71,7 @@ class Objects:
     connection: Connection
     outbox_message: OutboxMessage
     product: Product
+    quote: Quote  # sent: its client has a link
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Account:
     twin: Objects
     alpha_only: Objects | None
     pay_token: str
+    quote_token: str
     invitation_token: str
     welcome_token: str
     reset_uid: str
@@ -172,6 +176,29 @@ def _product(tenant, extra="") -> Product:
         )
 
 
+def _quote(tenant, client, extra="") -> Quote:
+    from payment_requests.services.lines import LineDraft
+
+    with schema_context(tenant.schema_name):
+        return quote_services.create_quote(
+            actor=owner_of(tenant),
+            title=f"{_label(tenant, extra).title()} renovation",
+            client=client,
+            currency="EUR",
+            valid_until=timezone.localdate() + timedelta(days=30),
+            lines=[LineDraft("Works", Decimal(1), Decimal(AMOUNTS[tenant.slug][1]))],
+        )
+
+
+def _send_quote(tenant, quote, captured, mailoutbox) -> str:
+    """Sends the quote; returns the token of the link emailed to the client."""
+    with captured(execute=True), schema_context(tenant.schema_name):
+        quote_services.send_quote(quote.pk, actor=owner_of(tenant))
+    mail = [mail for mail in mailoutbox if "/quote/" in mail.body][-1]
+    link = next(word for word in mail.body.split() if "/quote/" in word)
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
 def _member(tenant, extra="") -> User:
     label = _label(tenant, extra)
     return make_member(tenant, f"max@{label}.test", Role.EMPLOYEE, full_name=f"Max {label.title()}")
@@ -257,6 +284,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     invitations = _twins(Invitation, alpha, beta, lambda t, _: _invitation(t))
     outbox = _twins(OutboxMessage, alpha, beta, lambda t, _: _outbox_message(t))
     products = _twins(Product, alpha, beta, lambda t, _: _product(t))
+    quotes = _twins(Quote, alpha, beta, lambda t, i: _quote(t, clients[i]))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -276,9 +304,11 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     connections[index],
                     outbox[index],
                     products[index],
+                    quotes[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
+                quote_token=_send_quote(tenant, quotes[index], captured, mailoutbox),
                 invitation_token=invitations[index][1],
                 welcome_token=welcome_token,
                 reset_uid=urlsafe_base64_encode(force_bytes(owner.pk)),
@@ -328,6 +358,7 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         connection=made(Connection, lambda: _alpha_only_connection(alpha)),
         outbox_message=made(OutboxMessage, lambda: _outbox_message(alpha, "2")),
         product=made(Product, lambda: _product(alpha, "2")),
+        quote=made(Quote, lambda: _quote(alpha, client, "2")),
     )
 
 

@@ -44,7 +44,11 @@ from payment_requests.models import (
 )
 from payment_requests.services import create_request
 from payment_requests.services import hash_token as hash_link_token
+from payment_requests.services.lines import LineDraft
 from products.models import Product
+from quotes.models import Quote, QuoteLink
+from quotes.services import create_quote
+from quotes.services.links import hash_token as hash_quote_token
 from tenants.members.models import Invitation, Role, User
 from tenants.members.models import hash_token as hash_invitation_token
 from tenants.models import Domain, Tenant
@@ -52,6 +56,7 @@ from tenants.models import Domain, Tenant
 ROOT, ACCOUNT = "root", "account"
 URLCONFS = {ROOT: settings.PUBLIC_SCHEMA_URLCONF, ACCOUNT: settings.ROOT_URLCONF}
 LINK_TOKEN = "hostile-link-token-0123456789"
+QUOTE_TOKEN = "hostile-quote-token-0123456789"
 INVITATION_TOKEN = "hostile-invitation-token-0123456789"
 EXAMPLES = int(os.environ.get("HOSTILE_INPUT_EXAMPLES", "25"))
 TENANT_MODELS = (
@@ -69,6 +74,8 @@ TENANT_MODELS = (
     TaxRate,
     EmailSending,
     Product,
+    Quote,
+    QuoteLink,
 )
 
 
@@ -141,6 +148,22 @@ FILTERS = {
     "page": ("1", "2", "last"),
     "open": ("{request}",),
     "v": ("0",),
+}
+QUOTE_FIELDS = {
+    **{name: REQUEST_FIELDS[name] for name in REQUEST_FIELDS if name.startswith("lines-")},
+    "client": ("{client}", ""),
+    "new_client_name": ("Ana",),
+    "new_client_email": ("ana@client.test",),
+    "title": ("Kitchen",),
+    "currency": ("EUR", "JPY"),
+    "valid_until": ("{future}",),
+    "notes": ("", "Thanks"),
+    "add_product": ("{product}",),
+    "lines-0-product": ("{product}",),
+    "lines-0-unit": ("hour",),
+    "product-name": ("Grout",),
+    "product-unit_price": ("35",),
+    "action": ("save", "send", "add_line", "recalculate", "add_product", "new_product"),
 }
 WEBHOOK_HEADERS = ("HTTP_STRIPE_SIGNATURE", "HTTP_INTUIT_SIGNATURE", "CONTENT_TYPE")
 
@@ -485,6 +508,33 @@ PAGES = [
         args={"token": "link", "attachment_pk": "attachment"},
         signed_in=False,
     ),
+    # ---- account: quotes --------------------------------------------------------------------
+    Page(
+        ACCOUNT,
+        "quotes:list",
+        fields={"q": ("Q-00001", "Ana"), "status": ("sent", "x"), "page": ("1", "last")},
+    ),  # fmt: skip
+    Page(ACCOUNT, "quotes:new", GP, QUOTE_FIELDS),
+    Page(ACCOUNT, "quotes:detail", args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:edit", GP, QUOTE_FIELDS, {"pk": "quote"}),
+    Page(ACCOUNT, "quotes:send", POST, args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:approve", POST, args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:send_invoice", POST, args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:cancel", POST, args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:expire", POST, args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:pdf", args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:public", args={"token": "quote_link"}, signed_in=False),
+    Page(ACCOUNT, "quotes:public_pdf", args={"token": "quote_link"}, signed_in=False),
+    Page(ACCOUNT, "quotes:public_approve", POST, args={"token": "quote_link"}, signed_in=False),
+    Page(ACCOUNT, "quotes:public_pay", POST, args={"token": "quote_link"}, signed_in=False),
+    Page(
+        ACCOUNT,
+        "quotes:public_decline",
+        POST,
+        {"reason": ("Too expensive", "")},
+        args={"token": "quote_link"},
+        signed_in=False,
+    ),
     Page(ACCOUNT, "outbox:list", fields={"page": ("1",)}),
     Page(ACCOUNT, "outbox:message", args={"pk": "number"}),
     Page(ACCOUNT, "outbox:html", args={"pk": "number"}),
@@ -539,6 +589,16 @@ def world(alpha, monkeypatch):
         )
         tax_rate = TaxRate.objects.create(name="QST", rate=Decimal("9.975"))
         product = Product.objects.create(name="Café crème", unit_price=Decimal("3.50"))
+        quote = create_quote(
+            actor=owner,
+            client=client,
+            currency="EUR",
+            valid_until=timezone.localdate() + timedelta(days=30),
+            lines=[LineDraft("Tiling", Decimal(2), Decimal("150"))],
+        )
+        QuoteLink.objects.create(
+            quote=quote, recipient=client.email, token_hash=hash_quote_token(QUOTE_TOKEN)
+        )
         attachment = Attachment.objects.create(
             request=draft,
             file=ContentFile(b"hello", name="hello.txt"),
@@ -567,6 +627,7 @@ def world(alpha, monkeypatch):
             "request": str(draft.pk),
             "attachment": str(attachment.pk),
             "tax_rate": str(tax_rate.pk),
+            "product": str(product.pk),
             "member": str(member.pk),
             "owner": str(owner.pk),
             "invitation_pk": str(invitation.pk),
@@ -579,9 +640,11 @@ def world(alpha, monkeypatch):
             "attachment": str(attachment.pk),
             "client": str(client.pk),
             "product": str(product.pk),
+            "quote": str(quote.pk),
             "member": str(member.pk),
             "invitation_pk": str(invitation.pk),
             "link": LINK_TOKEN,
+            "quote_link": QUOTE_TOKEN,
             "invitation": INVITATION_TOKEN,
             "slug": "client-billing",
             "platform": "stripe",
@@ -639,7 +702,8 @@ def _field_values(valid: tuple[str, ...], values: dict[str, str]):
 
 
 def _path_value(kind: str, real: str):
-    if kind in ("number", "request", "attachment", "client", "product", "member", "invitation_pk"):
+    if kind in ("number", "request", "attachment", "client", "product", "quote", "member",
+                "invitation_pk"):  # fmt: skip
         return st.one_of(st.just(real), hostile.digits)
     if kind == "slug":
         return st.one_of(st.just(real), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))

@@ -53,8 +53,24 @@ LINKS = {
     "accounts": [{"name": "Alpha Studio", "url": "http://alpha.localhost/accounts/login/"}],
     "find_account_url": "http://localhost/find-account/",
 }
+QUOTE_CONTEXT = {
+    **REQUEST_CONTEXT,
+    "quote": SimpleNamespace(
+        number="Q-7", title="", total=Decimal("150.00"), currency="EUR",
+        valid_until=date(2024, 6, 30), notes="",
+    ),
+    "lines": [],
+    "totals": SimpleNamespace(subtotal=Decimal("150.00"), taxes=[], total=Decimal("150.00"),
+                              currency="EUR"),
+    "link_url": "https://alpha.localhost/quote/x/",
+}  # fmt: skip
 # Every registered purpose, with what its caller passes and the subject each language reads.
 SAMPLES = {
+    "quote.sent": (
+        QUOTE_CONTEXT,
+        "Alpha Studio sent you quote Q-7 for €150.00",
+        "Alpha Studio vous a envoyé la soumission Q-7 de 150,00 €",
+    ),
     "request.sent": (
         REQUEST_CONTEXT,
         "Alpha Studio sent you invoice INV-7 for €150.00",

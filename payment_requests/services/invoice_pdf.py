@@ -41,6 +41,14 @@ def printed(pk: int, pay_url: str = "") -> Printed | None:
 
 
 def printed_invoice(item: PaymentRequest, pay_url: str = "") -> Printed:
+    context = {"pay_url": pay_url if item.is_payable else ""}
+    printable = document_printable(TEMPLATE, item, item.sent_at or item.created_at, context)
+    return Printed(printable, safe_filename(item.number or f"draft-{item.pk}") + ".pdf")
+
+
+def document_printable(template: str, item, issued, context: dict) -> engine.Printable:
+    """A document (an invoice, a quote: ``item`` with its ``client``, ``document_lines`` and
+    ``document_totals``) on the account's letterhead, for its client's eyes."""
     tenant = current_tenant()
     # Read, never created here: a download does not write settings (defaults print the same).
     branding = BillingSettings.objects.order_by("pk").first() or BillingSettings()
@@ -48,7 +56,6 @@ def printed_invoice(item: PaymentRequest, pay_url: str = "") -> Printed:
     # must never show another account's file (nor any file a tampered row names).
     own_logo = branding.logo and branding.logo.name.startswith(f"tenants/{tenant.schema_name}/")
     files = {"logo": branding.logo.name} if own_logo else {}
-    issued = item.sent_at or item.created_at
     context = {
         "item": item,
         "client": item.client,
@@ -61,16 +68,15 @@ def printed_invoice(item: PaymentRequest, pay_url: str = "") -> Printed:
         "issued": timezone.localdate(issued, tenant.tzinfo),
         "lines": item.document_lines,
         "totals": item.document_totals,
-        "pay_url": pay_url if item.is_payable else "",
+        **context,
     }
-    printable = engine.Printable(
-        TEMPLATE,
+    return engine.Printable(
+        template,
         context,
         language=languages.client_language(item.client, tenant),
         time_zone=tenant.time_zone,
         files=files,
     )
-    return Printed(printable, safe_filename(item.number or f"draft-{item.pk}") + ".pdf")
 
 
 def attachment_pdf(item: PaymentRequest, pay_url: str) -> tuple[str, bytes]:

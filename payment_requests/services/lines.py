@@ -68,10 +68,18 @@ def document_fields(priced: tuple[InvoiceLine, ...], currency: str) -> dict:
 def save_lines(request: PaymentRequest, drafts: Sequence[LineDraft],
                priced: tuple[InvoiceLine, ...]) -> None:  # fmt: skip
     """Replace the request's lines (the caller holds its transaction and row lock)."""
-    request.lines.all().delete()
+    write_lines(request.lines, DocumentLine, LineTax, {"request": request}, drafts, priced)
+
+
+def write_lines(current, line_model, tax_model, owner: dict, drafts: Sequence[LineDraft],
+                priced: tuple[InvoiceLine, ...]) -> None:  # fmt: skip
+    """Replace a document's ``current`` lines (its related manager) with ``drafts`` as priced:
+    rows of ``line_model`` (a ``PricedLine``, ``owner`` naming its document) and their taxes,
+    ``tax_model`` rows. Invoices and quotes are written alike."""
+    current.all().delete()
     for position, (draft, line) in enumerate(zip(drafts, priced, strict=True), start=1):
-        row = DocumentLine.objects.create(
-            request=request,
+        row = line_model.objects.create(
+            **owner,
             position=position,
             description=line.description,
             quantity=line.quantity,
@@ -82,7 +90,8 @@ def save_lines(request: PaymentRequest, drafts: Sequence[LineDraft],
             unit=draft.unit,
             product=draft.product,
         )
-        LineTax.objects.bulk_create(
-            LineTax(line=row, tax_rate=rate, name=tax.name, rate=tax.rate, amount=tax.amount.amount)
+        tax_model.objects.bulk_create(
+            tax_model(line=row, tax_rate=rate, name=tax.name, rate=tax.rate,
+                      amount=tax.amount.amount)
             for rate, tax in zip(draft.tax_rates, line.taxes, strict=True)
-        )
+        )  # fmt: skip
