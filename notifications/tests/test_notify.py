@@ -69,7 +69,7 @@ SAMPLES = {
     "quote.sent": (
         QUOTE_CONTEXT,
         "Alpha Studio sent you quote Q-7 for €150.00",
-        "Alpha Studio vous a envoyé la soumission Q-7 de 150,00 €",
+        "Alpha Studio vous a envoyé le devis Q-7 de 150,00 €",
     ),
     "request.sent": (
         REQUEST_CONTEXT,
@@ -237,7 +237,7 @@ class PhoneChannel(channels.Channel):
     def address(self, recipient):
         return recipient.phone
 
-    def render(self, recipient, template, context):
+    def render(self, recipient, template, context, attachments=()):
         return channels.Rendered("", {"template": template})
 
     def deliver(self, message, content):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from quotes import states
 from quotes.models import Quote
 from quotes.services.common import Source, Status, lock
-from quotes.services.links import record_view, revoke_links
+from quotes.services.links import record_view
 
 
 def cancel_quote(pk: int, *, actor) -> Quote:
@@ -20,7 +20,8 @@ def cancel_quote(pk: int, *, actor) -> Quote:
         quote = lock(pk)
         states.move(quote, Status.CANCELED, Source.USER, actor)
         quote.save()
-        revoke_links(quote)
+        # Its links stay: the client who opens one reads that it was withdrawn, rather than a
+        # page that does not exist (they approve nothing: the quote is no longer open).
     return quote
 
 

@@ -71,8 +71,12 @@ def test_a_canceled_quote_says_it_was_withdrawn(alpha, sent_quote, visitor, owne
     quote, link = sent_quote
     owner_client.post(f"/billing/quotes/{quote.pk}/cancel/")
     assert status_of(alpha, quote) == "canceled"
-    # Canceling revokes its links: the client's link finds nothing any more.
-    assert visitor.get(link).status_code == 404
+    page = visitor.get(link)
+    text = page.content.decode()
+    assert page.status_code == 200 and "This quote was withdrawn by" in text
+    assert "Approve</button>" not in text
+    approve = visitor.post(f"{link}approve/")
+    assert status_of(alpha, quote) == "canceled" and approve.status_code in (302, 400, 404, 409)
 
 
 def test_an_expired_quote_by_hand_says_so(alpha, sent_quote, visitor, owner_client):
