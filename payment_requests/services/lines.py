@@ -77,8 +77,10 @@ def write_lines(current, line_model, tax_model, owner: dict, drafts: Sequence[Li
     rows of ``line_model`` (a ``PricedLine``, ``owner`` naming its document) and their taxes,
     ``tax_model`` rows. Invoices and quotes are written alike."""
     current.all().delete()
-    for position, (draft, line) in enumerate(zip(drafts, priced, strict=True), start=1):
-        row = line_model.objects.create(
+    # Two INSERTs whatever the number of lines (PostgreSQL returns the lines' keys, which
+    # their taxes need): a 500-line quote saves as fast as a short one.
+    rows = line_model.objects.bulk_create(
+        line_model(
             **owner,
             position=position,
             description=line.description,
@@ -90,8 +92,10 @@ def write_lines(current, line_model, tax_model, owner: dict, drafts: Sequence[Li
             unit=draft.unit,
             product=draft.product,
         )
-        tax_model.objects.bulk_create(
-            tax_model(line=row, tax_rate=rate, name=tax.name, rate=tax.rate,
-                      amount=tax.amount.amount)
-            for rate, tax in zip(draft.tax_rates, line.taxes, strict=True)
-        )  # fmt: skip
+        for position, (draft, line) in enumerate(zip(drafts, priced, strict=True), start=1)
+    )
+    tax_model.objects.bulk_create(
+        tax_model(line=row, tax_rate=rate, name=tax.name, rate=tax.rate, amount=tax.amount.amount)
+        for row, draft, line in zip(rows, drafts, priced, strict=True)
+        for rate, tax in zip(draft.tax_rates, line.taxes, strict=True)
+    )
