@@ -14,7 +14,10 @@ What it measures, on gunicorn (2 sync workers) under ``wrk`` (1 thread, 4 connec
 - a Celery worker (2 processes) applying the events those rounds stored, in events/s;
 - tenant routing per request with 1,000 account schemas: the bare view on every account's
   host in turn over one connection, with and without the tenant middleware;
-- ``migrate_schemas --executor multiprocessing`` with nothing to apply, over all schemas.
+- ``migrate_schemas --executor multiprocessing`` with nothing to apply, over all schemas;
+- invoice PDFs (``bench/pdfs.py``) and a 500-line quote's SQL statements and save time
+  beside a 5-line one's (``bench/quotes.py``); ``--only pdfs`` / ``--only quotes`` measures
+  just those, in process.
 
 Each figure is the min / median / max of several rounds (``--rounds``, ``--seconds``); value
 and ceiling rounds alternate. The bench keeps its own data under ``.data/bench`` (its own

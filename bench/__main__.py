@@ -1,5 +1,5 @@
 """``make bench`` / ``python -m bench [--rounds 3] [--seconds 5] [--migrate-rounds 1]
-[--only pdfs]``."""
+[--only pdfs|quotes]``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
         "--migrate-rounds", type=int, default=1, help="runs of migrate_schemas (0: skip it)"
     )
     parser.add_argument(
-        "--only", choices=["pdfs"], help="only this figure (pdfs: needs no server nor wrk)"
+        "--only",
+        choices=["pdfs", "quotes"],
+        help="only these figures (pdfs, quotes: need no server nor wrk)",
     )
     options = parser.parse_args(argv)
 
@@ -59,7 +61,7 @@ def _run(options) -> int:
     from django.conf import settings
     from django.db import connection as db
 
-    from bench import figures, load, pdfs, report, schemas, seed, servers
+    from bench import figures, load, pdfs, quotes, report, schemas, seed, servers
 
     env = {
         **os.environ,
@@ -70,8 +72,8 @@ def _run(options) -> int:
     }
     say("applying migrations new since the last run")
     schemas.migrate_bench_schemas()
-    if options.only == "pdfs":
-        return _pdfs_only(options)
+    if options.only:
+        return _in_process_only(options)
     wrk = load.wrk_version()
     say("seeding: an account with 10,000 requests and clients, one with 10")
     large, _ = seed.data_account(schemas.MEASURED[0], 10_000)
@@ -119,6 +121,7 @@ def _run(options) -> int:
         found.append(figures.routing(bench))
     found.append(figures.worker(bench, accepted))
     found += pdfs.figures(small, options.rounds, options.seconds, say)
+    found += quotes.figures(small, options.rounds, options.seconds, say)
     if options.migrate_rounds:
         found.append(figures.migrate(bench, len(hosts) + 2, options.migrate_rounds))
 
@@ -132,11 +135,13 @@ def _run(options) -> int:
     return 0 if all(figure.met for figure in found) else 1
 
 
-def _pdfs_only(options) -> int:
-    from bench import pdfs, report, schemas, seed
+def _in_process_only(options) -> int:
+    """``--only pdfs`` or ``--only quotes``: figures measured in this process."""
+    from bench import pdfs, quotes, report, schemas, seed
 
     small, _ = seed.data_account(schemas.MEASURED[1], 10)
-    found = pdfs.figures(small, options.rounds, options.seconds, say)
+    module = {"pdfs": pdfs, "quotes": quotes}[options.only]
+    found = module.figures(small, options.rounds, options.seconds, say)
     print()
     print(f"Machine: {report.machine('-')}")
     print(report.table(found))
