@@ -160,3 +160,15 @@ def test_an_employee_without_billing_access_is_refused_everywhere(alpha):
 def test_the_quotes_menu_entry_follows_client_billing(alpha, owner_client):
     page = owner_client.get("/billing/quotes/").content.decode()
     assert page.index("Client Billing") < page.index(">Quotes<") < page.index(">Clients<")
+
+
+def test_the_builder_searches_the_catalog_and_keeps_the_list_without_javascript(
+    alpha, owner_client, catalog
+):
+    page = owner_client.get("/billing/quotes/new/").content.decode()
+    # The search (shown by its script) asks the catalog's suggestions as one types…
+    assert 'data-product-search data-url="/billing/products/suggestions/"' in page
+    assert "Find in your catalog" in page and "js/product-search.js" in page
+    # …and posts what the select posts, which stays for browsers without JavaScript.
+    assert f'<option value="{catalog.pk}">Brand workshop</option>' in page
+    assert 'name="action" value="add_product"' in page

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import committed_account
 from tests.e2e.test_products_layout import fits
+from tests.e2e.test_quote_journey import add_from_catalog
 from tests.e2e.test_signup_and_team import sign_in
 
 SHOTS = "test-artifacts/quotes"
@@ -66,12 +67,12 @@ def test_a_quote_is_built_sent_and_read_at_any_width(browser, live_app, account,
     page.goto(live_app.account_url(account, "/billing/quotes/"))
     fits(page, "the empty list", width)
     page.get_by_role("link", name="New quote").click()
+    expect(page).to_have_url(re.compile("/quotes/new/"))
+    page.wait_for_load_state()  # the pickers' scripts (deferred) listen before one types
     page.get_by_label("Client", exact=True).fill("carl")
     page.get_by_role("option").get_by_role("button", name=re.compile("Carl Client")).click()
     page.get_by_label("Title").fill(f"Rebrand {width}")
-    option = page.locator("select[name=add_product] option", has_text="Brand identity")
-    page.get_by_label("Add from your catalog").select_option(option.get_attribute("value"))
-    page.get_by_role("button", name="Add to the quote").click()
+    add_from_catalog(page, "brand", "Brand identity")
     expect(page.locator("[data-line]")).to_have_count(1)
     expect(page.locator("[data-line]").first.get_by_label("Item")).to_have_value(
         re.compile("Brand identity")
