@@ -1,6 +1,6 @@
 /* Client pickers (clients.widgets.ClientPicker): suggestions come from the server
    as the user types; picking one sets the hidden client id (and applies a filter that asks
-   for it); typing again forgets the picked client; arrows move through the suggestions and
+   for it), and no suggestions are asked for until typing again forgets the picked client; arrows move through the suggestions and
    Escape closes them. */
 (function () {
   function setUp(picker) {
@@ -12,6 +12,11 @@
     input.addEventListener("input", function () {
       chosen.value = "";
       chosen.dispatchEvent(new Event("change", {bubbles: true}));
+    });
+    // A request still waiting when a client is picked (typed just before) would answer for
+    // the picked client's label, which matches no one: once picked, nothing is asked.
+    input.addEventListener("htmx:beforeRequest", function (event) {
+      if (chosen.value) { event.preventDefault(); }
     });
     list.addEventListener("htmx:afterSwap", function () {
       input.setAttribute("aria-expanded", list.children.length ? "true" : "false");
