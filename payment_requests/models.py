@@ -406,9 +406,11 @@ class BillingSettings(models.Model):
         help_text=_("One per line, as printed on invoices, e.g. GST 123456789 RT0001"),
     )
     attach_pdf = models.BooleanField(
-        _("Attach the invoice PDF to emails"),
+        _("Attach invoices and quotes as PDF to emails"),
         default=False,
-        help_text=_("Clients get the invoice as a PDF file with the email that sends it."),
+        help_text=_(
+            "Clients get the invoice or the quote as a PDF file with the email that sends it."
+        ),
     )
 
     def __str__(self) -> str:

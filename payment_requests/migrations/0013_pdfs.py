@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='billingsettings',
             name='attach_pdf',
-            field=models.BooleanField(default=False, help_text='Clients get the invoice as a PDF file with the email that sends it.', verbose_name='Attach the invoice PDF to emails'),
+            field=models.BooleanField(default=False, help_text='Clients get the invoice or the quote as a PDF file with the email that sends it.', verbose_name='Attach invoices and quotes as PDF to emails'),
         ),
         migrations.AddField(
             model_name='billingsettings',

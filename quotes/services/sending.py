@@ -16,9 +16,12 @@ from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings
 from payment_requests.services.common import current_tenant
 from payment_requests.services.emails import _sender
+from payment_requests.services.invoice_pdf import attaches_pdf
 from payment_requests.services.numbering import next_number
+from payment_requests.services.pdfs import pdf_bytes
 from quotes import states
 from quotes.models import Quote, QuoteNumberSequence
+from quotes.pdf import printed
 from quotes.services.common import Source, Status, is_past_validity, lock
 from quotes.services.links import link_url, new_link
 from tenants.urls_helpers import account_url
@@ -73,12 +76,17 @@ def tell_client(quote: Quote, url: str) -> int:
     """The ``quote.sent`` message, on every channel the client's record reaches (email, and
     SMS to a mobile that did not opt out); once per link."""
     context = message_context(quote, url)
+    attachments = []
+    if attaches_pdf():  # the account's choice, as for invoices; a quote's PDF carries no link
+        printed_quote = printed(quote.pk)
+        attachments.append((printed_quote.filename, pdf_bytes(printed_quote), "application/pdf"))
     return notify(
         Recipient.for_client(quote.client),
         PURPOSE,
         context,
         once_key=f"quote:{quote.pk}:sent:{hashlib.sha256(url.encode()).hexdigest()[:16]}",
         about=(DOCUMENT, quote.pk),
+        attachments=attachments,
     )
 
 

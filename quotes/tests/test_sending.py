@@ -59,3 +59,23 @@ def test_the_details_page_lists_the_messages_and_the_history(
     assert "Q-00001" in page and "Sent to ana@client.test" in page
     assert "To ana@client.test" in page  # its email, in the messages
     assert "CA$258.45" in page
+
+
+def test_an_account_that_attaches_pdfs_sends_the_quote_pdf_with_the_email(
+    alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from payment_requests.models import BillingSettings
+
+    with schema_context(alpha.schema_name):
+        BillingSettings.current()
+        BillingSettings.objects.update(attach_pdf=True)
+    quote = send_quote(alpha, quebec_quote(alpha).pk, django_capture_on_commit_callbacks)
+
+    ((filename, data, mimetype),) = mailoutbox[0].attachments
+    assert (filename, mimetype) == ("Q-00001.pdf", "application/pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert quote.number in text and "Design work" in text
