@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quotes.views import builder, detail_page, list_page, public
+from quotes.views import builder, detail_page, list_page, public, review
 
 app_name = "quotes"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("billing/quotes/new/", builder.new_quote, name="new"),
     path("billing/quotes/<int:pk>/", detail_page.detail, name="detail"),
     path("billing/quotes/<int:pk>/edit/", builder.edit_quote, name="edit"),
+    path("billing/quotes/<int:pk>/review/", review.review, name="review"),
+    path("billing/quotes/<int:pk>/pay-now/", review.pay_now, name="pay_now"),
     path("billing/quotes/<int:pk>/send/", detail_page.send, name="send"),
     path("billing/quotes/<int:pk>/approve/", detail_page.approve, name="approve"),
     path("billing/quotes/<int:pk>/send-invoice/", detail_page.send_invoice, name="send_invoice"),

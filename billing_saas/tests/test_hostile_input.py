@@ -517,6 +517,8 @@ PAGES = [
     Page(ACCOUNT, "quotes:new", GP, QUOTE_FIELDS),
     Page(ACCOUNT, "quotes:detail", args={"pk": "quote"}),
     Page(ACCOUNT, "quotes:edit", GP, QUOTE_FIELDS, {"pk": "quote"}),
+    Page(ACCOUNT, "quotes:review", args={"pk": "quote"}),
+    Page(ACCOUNT, "quotes:pay_now", POST, args={"pk": "quote"}),
     Page(ACCOUNT, "quotes:send", POST, args={"pk": "quote"}),
     Page(ACCOUNT, "quotes:approve", POST, args={"pk": "quote"}),
     Page(ACCOUNT, "quotes:send_invoice", POST, args={"pk": "quote"}),

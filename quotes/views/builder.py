@@ -61,6 +61,8 @@ def _builder(request, quote: Quote | None, initial):
             else:
                 if form.action == "send":
                     return send_and_report(request, saved.pk)
+                if form.action == "review":
+                    return redirect("quotes:review", pk=saved.pk)
                 messages.success(request, _("Quote saved as a draft."))
                 return redirect("quotes:detail", pk=saved.pk)
     return render(request, "quotes/form.html", {"form": form, "quote": quote})

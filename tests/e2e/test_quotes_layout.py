@@ -87,6 +87,12 @@ def test_a_quote_is_built_sent_and_read_at_any_width(browser, live_app, account,
     fits(page, "the builder", width)
     page.screenshot(path=f"{SHOTS}/builder-{width}.png", full_page=True)
 
+    page.get_by_role("button", name="Review", exact=True).click()
+    expect(page.get_by_role("heading", name="Review the quote")).to_be_visible()
+    expect(page.locator("[data-review-total]")).to_have_text("€1,393.03")
+    fits(page, "the review", width)
+    page.screenshot(path=f"{SHOTS}/review-{width}.png", full_page=True)
+
     page.get_by_role("button", name="Save and send").click()
     expect(page.get_by_text(re.compile(r"Quote Q-\d{5} sent to carl@client.test"))).to_be_visible()
     fits(page, "the details", width)
