@@ -76,9 +76,10 @@ def test_validity_is_counted_in_the_accounts_time_zone(alpha):
     from tenants.models import Tenant
 
     Tenant.objects.filter(pk=alpha.pk).update(time_zone="Pacific/Auckland")
-    alpha.refresh_from_db()
+    # A fresh copy: ``alpha`` is shared by the whole run, and the change above rolls back.
+    auckland = Tenant.objects.get(pk=alpha.pk)
     with schema_context(alpha.schema_name):
         from django.utils import timezone
 
-        auckland_today = timezone.localdate(timezone.now(), alpha.tzinfo)
+        auckland_today = timezone.localdate(timezone.now(), auckland.tzinfo)
         assert services.account_today() == auckland_today
