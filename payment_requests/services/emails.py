@@ -134,11 +134,13 @@ def _context(request: PaymentRequest, url: str = "") -> dict:
         "attachments": list(request.attachments.all()),
         "brand_color": branding.brand_color,
         "brand_logo_url": logo,
-        "from_email": _sender(branding.sender_name or tenant.name),
+        "from_email": sender_address(branding.sender_name or tenant.name),
     }
 
 
-def _sender(name: str) -> str:
+def sender_address(name: str) -> str:
+    """The From of an account's messages to its clients: its sender name, the product's
+    address (quotes use it too)."""
     from email.utils import formataddr, parseaddr
 
     from django.conf import settings

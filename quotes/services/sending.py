@@ -15,7 +15,7 @@ from billing_saas.refusals import ActionRefused
 from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings
 from payment_requests.services.common import current_tenant
-from payment_requests.services.emails import _sender
+from payment_requests.services.emails import sender_address
 from payment_requests.services.invoice_pdf import attaches_pdf
 from payment_requests.services.numbering import next_number
 from payment_requests.services.pdfs import pdf_bytes
@@ -105,7 +105,7 @@ def message_context(quote: Quote, url: str) -> dict:
         "link_url": url,
         "brand_color": branding.brand_color,
         "brand_logo_url": logo,
-        "from_email": _sender(branding.sender_name or tenant.name),
+        "from_email": sender_address(branding.sender_name or tenant.name),
     }
 
 
