@@ -22,6 +22,9 @@ COPY client_portal ./client_portal
 COPY notifications ./notifications
 COPY products ./products
 COPY quotes ./quotes
+COPY charges ./charges
+COPY bookings ./bookings
+COPY auto_invoicing ./auto_invoicing
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

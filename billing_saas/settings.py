@@ -102,6 +102,9 @@ CACHES = {
 }
 
 # --- Applications -----------------------------------------------------------------------
+# A sending claim older than this was left by a dead worker (payment_requests/services/sending.py).
+STALE_SENDING_SECONDS = int(env("STALE_SENDING_SECONDS", "120"))
+
 SHARED_APPS = [
     "django_tenants",
     "tenants",
@@ -133,6 +136,11 @@ TENANT_APPS = [
     "payment_requests",
     "products",  # the catalog that document lines are picked from (issue 16)
     "quotes",  # quotes that clients approve and that become invoices (issue 16)
+    # Automated invoicing (issue 17): charges, the bookings that make them, and the cycles
+    # that bill them.
+    "charges",
+    "bookings",
+    "auto_invoicing",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

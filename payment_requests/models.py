@@ -224,6 +224,7 @@ class StatusChange(models.Model):
         SCHEDULE = "schedule", _("the daily schedule")
         CLIENT = "client", _("the client")
         UPDATE = "update", _("an update of the product")
+        AUTOMATION = "automation", _("automated invoicing")
 
     request = models.ForeignKey(PaymentRequest, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=20, blank=True)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from billing_saas.refusals import ActionRefused
 from payment_requests.models import PaymentRequest, StatusChange
+from payment_requests.signals import request_settled
 
 log = logging.getLogger(__name__)
 Status = PaymentRequest.Status
@@ -71,7 +72,12 @@ def move(
         request.last_error = ""
         request.payment_failure = ""
     _write(request, to, source, actor, note, note_params)
+    was_paid = request.status in PaymentRequest.PAID_STATUSES
     request.status = to
+    if to == Status.PAID:
+        request_settled.send(PaymentRequest, request=request, paid=True)
+    elif to in (Status.CANCELED, Status.EXPIRED) and not was_paid:
+        request_settled.send(PaymentRequest, request=request, paid=False)
 
 
 def note(request: PaymentRequest, source: str, note: str, actor=None, **note_params) -> None:

@@ -17,6 +17,7 @@ from payment_requests.models import PaymentRequest, StatusChange
 from payment_requests.services.common import Status, lock
 from payment_requests.services.emails import email_later
 from payment_requests.services.links import revoke_links
+from payment_requests.signals import request_settled
 
 
 def cancel_request(pk: int, *, actor) -> PaymentRequest:
@@ -87,5 +88,7 @@ def delete_request(pk: int, *, actor, confirm_open: bool = False) -> PaymentRequ
         else:
             states.note(request, StatusChange.Source.USER, gettext_noop("Deleted"), actor)
             revoke_links(request)
+            if request.status == Status.DRAFT:  # never sent: what it billed is billed again
+                request_settled.send(PaymentRequest, request=request, paid=False)
         request.save()
     return request

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing_saas import languages
+from billing_saas.faults import crash_point
 from billing_saas.refusals import ActionRefused
 from connectors import remote_state
 from connectors.base import (
@@ -32,11 +34,16 @@ from payment_requests.services.numbering import next_number
 from tenants.schema import on_commit_here
 from tenants.urls_helpers import account_url
 
-STALE_SENDING = timedelta(minutes=2)
+# A claim older than this was left by a worker that died: the next attempt takes it over (the
+# platform's idempotency key makes that safe). The crash tests shorten it.
+STALE_SENDING = timedelta(seconds=settings.STALE_SENDING_SECONDS)
 
 
-def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
-    """Create the platform invoice (or link), number the request, email the client. Once."""
+def send_request(pk: int, *, actor, request_host=None, source=StatusChange.Source.USER
+                 ) -> PaymentRequest:  # fmt: skip
+    """Create the platform invoice (or link), number the request, email the client. Once.
+
+    ``source`` is who sends it: a team member, or automated invoicing (``actor`` None)."""
     with transaction.atomic():
         request = lock(pk)
         stale = (
@@ -57,11 +64,12 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
         # or a crash) keeps it: one number per request, never two, and none skipped.
         request.number = request.number or next_number()
         if not stale:  # a stale claim is already Sending: it is taken over, not moved
-            states.move(request, Status.SENDING, StatusChange.Source.USER, actor)
+            states.move(request, Status.SENDING, source, actor)
         request.save()
 
     try:
         remote, kind = _create_on_platform(request, connection)
+        crash_point("after_platform_call")
     except PlatformError as error:
         with transaction.atomic():
             request = lock(pk)
@@ -89,7 +97,7 @@ def send_request(pk: int, *, actor, request_host=None) -> PaymentRequest:
         states.move(
             request,
             Status.SENT,
-            StatusChange.Source.USER,
+            source,
             actor,
             note=gettext_noop("Sent to %(email)s"),
             email=request.client.email,

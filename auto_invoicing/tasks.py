@@ -1,0 +1,29 @@
+"""The workers' side of automated invoicing: each account's tick, and its runs."""
+
+from __future__ import annotations
+
+from auto_invoicing import cycle
+from tenants.tasking import tenant_task
+
+
+@tenant_task(ignore_result=False)  # its report is read (operators, tests)
+def process_run(tenant, run_pk: int) -> dict:
+    run = cycle.process(run_pk)
+    return {"account": tenant.slug, "run": run.pk, "status": run.status}
+
+
+@tenant_task(ignore_result=False)
+def tick(tenant) -> dict:
+    """Every few minutes, per account: take over runs whose worker died, start the run of a
+    period that has come, and retry the documents whose next attempt has come."""
+    resumed = cycle.stalled_runs()
+    for run_pk in resumed:
+        cycle.process(run_pk)
+    run = cycle.start_scheduled_run()  # queued once it commits
+    retried = cycle.retry_due()
+    return {
+        "account": tenant.slug,
+        "resumed": resumed,
+        "started": run.pk if run else None,
+        "retried": retried,
+    }

@@ -1,0 +1,10 @@
+from django.dispatch import receiver
+
+from payment_requests.signals import request_settled
+
+
+@receiver(request_settled)
+def charges_follow_their_document(sender, request, paid, **kwargs):
+    from charges.services import follow_settled_request
+
+    follow_settled_request(request, paid)
