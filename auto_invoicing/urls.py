@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401 - the app's pages are added here
+
+app_name = "auto_invoicing"
+
+urlpatterns: list = []
