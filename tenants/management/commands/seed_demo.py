@@ -36,6 +36,33 @@ def install_client_billing(owner, connection) -> None:
         installation.save(update_fields=["connection"])
 
 
+def seed_bookings(tenant, owner) -> None:
+    """Two priced services and a client's two appointments, once: their charges are what
+    automated invoicing (Settings → Payments → Auto-send invoices, or Run now) bills."""
+    from datetime import datetime, time, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from bookings.models import Booking
+    from bookings.services import book
+    from products.models import Product
+
+    if Booking.objects.exists():
+        return
+    haircut, _ = Product.objects.get_or_create(
+        name="Haircut", currency="EUR", defaults={"unit_price": Decimal("35.00"), "unit": "session"}
+    )
+    colour, _ = Product.objects.get_or_create(
+        name="Colour", currency="EUR", defaults={"unit_price": Decimal("80.00"), "unit": "session"}
+    )
+    camille = Client.objects.get(email=DEMO_CLIENTS[0][2])
+    today = timezone.localdate(timezone.now(), tenant.tzinfo)
+    for days_ago, service in ((2, haircut), (1, colour)):
+        starts_at = datetime.combine(today - timedelta(days=days_ago), time(10), tenant.tzinfo)
+        book(client=camille, service=service, starts_at=starts_at, actor=owner)
+
+
 class Command(BaseCommand):
     help = "Create the demo account and its users if they do not exist (safe to run again)."
 
@@ -76,4 +103,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo account connected to the emulator ({connection})")
             with schema_context(tenant.schema_name):
                 install_client_billing(owner, connection)
+                seed_bookings(tenant, owner)
         self.stdout.write(f"Demo account ready at {tenant.host}")
