@@ -3,7 +3,7 @@ zone (the booking is stored in UTC)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -89,7 +89,7 @@ class BookingForm(forms.Form):
         starts_at = wall.replace(tzinfo=self.zone)
         # A time the clocks skip (02:30 when they go forward) comes back from UTC as another
         # time: refuse it rather than book an hour off. A time they repeat takes the first.
-        if timezone.localtime(starts_at, self.zone).replace(tzinfo=None) != wall:
+        if starts_at.astimezone(UTC).astimezone(self.zone).replace(tzinfo=None) != wall:
             self.add_error(
                 "time",
                 _("This time does not exist on that day in %(zone)s (the clocks go forward).")

@@ -3,7 +3,7 @@ service of the catalog, a booking, and a booking whose charge a document bills."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,15 @@ def _client_billing_installed(alpha, beta):
 @pytest.fixture
 def owner_client(alpha):
     return client_on(alpha, owner_of(alpha))
+
+
+@pytest.fixture
+def march_2026(monkeypatch):
+    """The clock on March 1, 2026, noon UTC: tests that book fixed days stay within the
+    days the form accepts whenever they run."""
+    moment = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment
 
 
 def in_zone(tenant, zone: str) -> None:
