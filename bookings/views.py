@@ -75,13 +75,13 @@ def booked_message(booking: Booking) -> str:
     if booking.charge is None:
         return (
             _(
-                "%(service)s booked for %(client)s on %(when)s. This service has no price: "
+                "%(service)s booked for %(client)s (%(when)s). This service has no price: "
                 "no charge was created."
             )
             % what
         )
     return _(
-        "%(service)s booked for %(client)s on %(when)s. A charge of %(amount)s was created; "
+        "%(service)s booked for %(client)s (%(when)s). A charge of %(amount)s was created; "
         "it is billed with the client's other unbilled charges."
     ) % {**what, "amount": _amount(booking.charge)}
 
@@ -130,7 +130,7 @@ def cancel(request, pk):
         messages.warning(
             request,
             _(
-                "Booking canceled. Its charge of %(amount)s is already billed on %(document)s "
+                "Booking canceled. Its charge of %(amount)s is already billed on “%(document)s” "
                 "and stays there: cancel or edit that document to take it off."
             )
             % {"amount": _amount(charge), "document": charge.request},

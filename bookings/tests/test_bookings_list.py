@@ -151,7 +151,7 @@ def test_the_cancel_confirmation_says_what_becomes_of_the_charge(alpha, owner_cl
     first = page[page.index(f'data-booking="{unbilled.pk}"') :]
     assert "Its unbilled charge of €35.00 is canceled with it." in first.split("</tr>")[0]
     second = page[page.index(f'data-booking="{on_invoice.pk}"') :]
-    assert f"already billed on {document}: it stays on that document" in second.split("</tr>")[0]
+    assert f"already billed on “{document}”: it stays on that document" in second.split("</tr>")[0]
 
 
 def test_canceling_says_the_unbilled_charge_is_canceled_with_it(alpha, owner_client):
