@@ -77,7 +77,7 @@ class Filters:
 def list_query(raw: str) -> str:
     """``?show=past&page=2`` from what an action's form carried back (the list's query string
     when it was shown), keeping only the list's own parameters."""
-    params = QueryDict(raw or "", mutable=True)
+    params = QueryDict((raw or "").lstrip("?"), mutable=True)
     kept = QueryDict(mutable=True)
     for name in KEPT:
         if value := params.get(name, "")[:MAX_QUERY]:

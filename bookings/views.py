@@ -58,7 +58,9 @@ def new_booking(request):
             form.add_error(None, refused.message)
         else:
             messages.success(request, booked_message(booking))
-            return redirect("bookings:list")
+            # Where it is listed: a walk-in recorded afterwards is among the past bookings.
+            past = timezone.localdate(booking.starts_at) < timezone.localdate()
+            return redirect(reverse("bookings:list") + ("?show=past" if past else ""))
     return render(request, "bookings/form.html", {"form": form})
 
 

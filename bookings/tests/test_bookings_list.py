@@ -135,7 +135,9 @@ def test_dates_and_amounts_read_in_french_for_a_french_member(alpha, owner_clien
 
 def test_completing_a_booking_says_so_and_keeps_the_list_where_it_was(alpha, owner_client):
     booking = a_booking(alpha)
-    response = owner_client.post(f"{URL}{booking.pk}/complete/", {"back": "show=all&q=ana&evil=1"})
+    page = owner_client.get(URL + "?show=all&q=ana&evil=1").content.decode()
+    back = page.split('name="back" value="')[1].split('"')[0].replace("&amp;", "&")
+    response = owner_client.post(f"{URL}{booking.pk}/complete/", {"back": back})
     assert response["Location"] == f"{URL}?show=all&q=ana"
     page = owner_client.get(response["Location"]).content.decode()
     assert "Haircut for Ana Martin is completed." in page

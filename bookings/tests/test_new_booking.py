@@ -65,9 +65,11 @@ def test_the_time_is_read_on_the_accounts_clock_and_stored_in_utc(alpha, owner_c
         assert booking.charge.due_date == date(2026, 3, 10)
 
 
-def test_a_past_day_is_allowed_for_a_walk_in(alpha, owner_client):
+def test_a_past_day_is_allowed_for_a_walk_in_and_listed_with_the_past(alpha, owner_client):
     yesterday = timezone.localdate() - timedelta(days=1)
-    book(owner_client, a_client(alpha), a_service(alpha), yesterday.isoformat())
+    response = book(owner_client, a_client(alpha), a_service(alpha), yesterday.isoformat())
+    assert response.redirect_chain[-1][0] == "/billing/bookings/?show=past"
+    assert 'data-label="Service">Haircut' in response.content.decode()
     with schema_context(alpha.schema_name):
         assert Booking.objects.get().charge.due_date == yesterday
 
