@@ -58,7 +58,12 @@ def cancel(pk: int) -> Booking:
             raise ActionRefused(_("This booking is completed: it can no longer be canceled."))
         booking.status = Booking.Status.CANCELED
         booking.save(update_fields=["status", "updated_at"])
-        charge = booking.charge
+        # Read the charge under its lock: a run billing it at this moment must either bill
+        # it before we look (it stays billed) or find it canceled, never make cancel_charge
+        # refuse, which would undo the whole cancelation.
+        charge = Charge.objects.select_for_update().filter(pk=booking.charge_id).first()
         if charge is not None and charge.state == Charge.State.UNBILLED:
-            cancel_charge(charge.pk)
+            booking.charge = cancel_charge(charge.pk)
+        else:
+            booking.charge = charge
     return booking

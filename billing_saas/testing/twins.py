@@ -28,6 +28,8 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import install_client_billing, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from bookings import services as booking_services
+from bookings.models import Booking
 from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
@@ -72,6 +74,7 @@ class Objects:
     outbox_message: OutboxMessage
     product: Product
     quote: Quote  # sent: its client has a link
+    booking: Booking  # of ``client`` for ``product``, with its charge
 
 
 @dataclass
@@ -190,6 +193,13 @@ def _quote(tenant, client, extra="") -> Quote:
         )
 
 
+def _booking(tenant, client, product) -> Booking:
+    with schema_context(tenant.schema_name):
+        return booking_services.book(
+            client=client, service=product, starts_at=timezone.now() + timedelta(days=2)
+        )
+
+
 def _send_quote(tenant, quote, captured, mailoutbox) -> str:
     """Sends the quote; returns the token of the link emailed to the client."""
     with captured(execute=True), schema_context(tenant.schema_name):
@@ -285,6 +295,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     outbox = _twins(OutboxMessage, alpha, beta, lambda t, _: _outbox_message(t))
     products = _twins(Product, alpha, beta, lambda t, _: _product(t))
     quotes = _twins(Quote, alpha, beta, lambda t, i: _quote(t, clients[i]))
+    bookings = _twins(Booking, alpha, beta, lambda t, i: _booking(t, clients[i], products[i]))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -305,6 +316,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     outbox[index],
                     products[index],
                     quotes[index],
+                    bookings[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
@@ -348,6 +360,7 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
     request = made(PaymentRequest, lambda: _request(alpha, client, AMOUNTS["alpha"][0], "2"))
     attachment = made(Attachment, lambda: _attachment(alpha, request, "2"))
     _send(alpha, request, captured, mailoutbox)
+    product = made(Product, lambda: _product(alpha, "2"))
     return Objects(
         client=client,
         request=request,
@@ -357,8 +370,9 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         invitation=made(Invitation, lambda: _invitation(alpha, "2")[0]),
         connection=made(Connection, lambda: _alpha_only_connection(alpha)),
         outbox_message=made(OutboxMessage, lambda: _outbox_message(alpha, "2")),
-        product=made(Product, lambda: _product(alpha, "2")),
+        product=product,
         quote=made(Quote, lambda: _quote(alpha, client, "2")),
+        booking=made(Booking, lambda: _booking(alpha, client, product)),
     )
 
 

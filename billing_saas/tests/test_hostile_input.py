@@ -30,6 +30,8 @@ from hypothesis import strategies as st
 
 from billing_saas.testing import hostile_input as hostile
 from billing_saas.testing.fixtures import install_client_billing, owner_of
+from bookings.models import Booking
+from bookings.services import book
 from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from notifications.models import EmailSending
@@ -76,6 +78,7 @@ TENANT_MODELS = (
     Product,
     Quote,
     QuoteLink,
+    Booking,
 )
 
 
@@ -541,6 +544,30 @@ PAGES = [
     Page(ACCOUNT, "outbox:message", args={"pk": "number"}),
     Page(ACCOUNT, "outbox:html", args={"pk": "number"}),
     Page(ACCOUNT, "outbox:attachment", args={"pk": "number", "index": "number"}),
+    # ---- account: bookings ------------------------------------------------------------------
+    Page(
+        ACCOUNT,
+        "bookings:list",
+        fields={
+            "show": ("upcoming", "past", "canceled", "all"),
+            "status": ("booked", "x"),
+            "q": ("Ana",),
+            "page": ("1", "last"),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "bookings:new",
+        GP,
+        {
+            "client": ("{client}", ""),
+            "service": ("{product}",),
+            "date": ("{today}", "{future}"),
+            "time": ("09:30", "23:59"),
+        },
+    ),
+    Page(ACCOUNT, "bookings:complete", POST, {"back": ("show=all&q=Ana",)}, {"pk": "booking"}),
+    Page(ACCOUNT, "bookings:cancel", POST, {"back": ("show=past",)}, {"pk": "booking"}),
 ]
 
 
@@ -591,6 +618,7 @@ def world(alpha, monkeypatch):
         )
         tax_rate = TaxRate.objects.create(name="QST", rate=Decimal("9.975"))
         product = Product.objects.create(name="Café crème", unit_price=Decimal("3.50"))
+        booking = book(client=client, service=product, starts_at=timezone.now() + timedelta(days=1))
         quote = create_quote(
             actor=owner,
             client=client,
@@ -643,6 +671,7 @@ def world(alpha, monkeypatch):
             "client": str(client.pk),
             "product": str(product.pk),
             "quote": str(quote.pk),
+            "booking": str(booking.pk),
             "member": str(member.pk),
             "invitation_pk": str(invitation.pk),
             "link": LINK_TOKEN,
@@ -705,7 +734,7 @@ def _field_values(valid: tuple[str, ...], values: dict[str, str]):
 
 def _path_value(kind: str, real: str):
     if kind in ("number", "request", "attachment", "client", "product", "quote", "member",
-                "invitation_pk"):  # fmt: skip
+                "invitation_pk", "booking"):  # fmt: skip
         return st.one_of(st.just(real), hostile.digits)
     if kind == "slug":
         return st.one_of(st.just(real), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))
