@@ -19,6 +19,7 @@ import itertools
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
@@ -46,8 +47,11 @@ RETRY_DELAYS = (
     timedelta(hours=3),
     timedelta(hours=12),
 )
-# A run whose worker has not been heard from for this long is taken over (``resume_stalled``).
-STALLED_AFTER = timedelta(minutes=5)
+# A run whose worker has not been heard from for this long is taken over (``tick``): as long
+# as a Sending claim (STALE_SENDING_SECONDS), which the crash tests shorten for their workers.
+# Taking over a run whose worker is only slow is safe: two workers on one run bill and send
+# nothing twice.
+STALLED_AFTER = timedelta(seconds=django_settings.STALE_SENDING_SECONDS)
 NOTIFY_BY = {
     Channel.EMAIL: PaymentRequest.NotifyBy.EMAIL,
     Channel.SMS: PaymentRequest.NotifyBy.SMS,
