@@ -319,12 +319,22 @@ def send_document(document_pk: int, now: datetime | None = None) -> RunDocument:
     if request.status in (PaymentRequest.Status.DRAFT, PaymentRequest.Status.SENDING):
         return document  # claimed by another worker: it finishes it, or a later pass does
     crash_point("before_email")
-    return _record(document, RunDocument.State.SENT)
+    return _record(document, RunDocument.State.SENT, note=_sms_note(request))
 
 
-def _record(document: RunDocument, state: str) -> RunDocument:
+def _sms_note(request: PaymentRequest) -> str:
+    """Why a client the run meant to text got the email only (no mobile, opted out): nobody
+    clicked Send to be told, so the run's record of the client says it."""
+    from payment_requests.services.channels import sms_problem, wants_sms
+
+    if wants_sms(request) and (problem := sms_problem(request)):
+        return _("No SMS: %(reason)s. The email was sent.") % {"reason": problem}
+    return ""
+
+
+def _record(document: RunDocument, state: str, note: str = "") -> RunDocument:
     document.state = state
-    document.error = ""
+    document.error = note
     document.next_attempt_at = None
     document.save(update_fields=["state", "error", "next_attempt_at", "updated_at"])
     return document
