@@ -162,6 +162,18 @@ def bill_batch(run: InvoicingRun, after_client: int) -> int | None:
     )
     if not clients:
         return None
+    try:
+        _bill(run, clients)
+    except IntegrityError:
+        # Another worker on this run wrote one of these clients' documents meanwhile (a charge
+        # it saw and the row locks did not cover): the whole batch was rolled back; taken
+        # again, it leaves out the clients billed by then.
+        _bill(run, clients)
+    crash_point("after_documents")
+    return clients[-1]
+
+
+def _bill(run: InvoicingRun, clients: list[int]) -> None:
     with transaction.atomic():
         charges = list(
             due_charges(run)
@@ -176,8 +188,6 @@ def bill_batch(run: InvoicingRun, after_client: int) -> int | None:
         ]
         _write_documents(run, groups)
         live.changed()
-    crash_point("after_documents")
-    return clients[-1]
 
 
 def _write_documents(run: InvoicingRun, groups) -> None:
