@@ -19,6 +19,7 @@ import itertools
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
@@ -46,8 +47,11 @@ RETRY_DELAYS = (
     timedelta(hours=3),
     timedelta(hours=12),
 )
-# A run whose worker has not been heard from for this long is taken over (``resume_stalled``).
-STALLED_AFTER = timedelta(minutes=5)
+# A run whose worker has not been heard from for this long is taken over (``tick``): as long
+# as a Sending claim (STALE_SENDING_SECONDS), which the crash tests shorten for their workers.
+# Taking over a run whose worker is only slow is safe: two workers on one run bill and send
+# nothing twice.
+STALLED_AFTER = timedelta(seconds=django_settings.STALE_SENDING_SECONDS)
 NOTIFY_BY = {
     Channel.EMAIL: PaymentRequest.NotifyBy.EMAIL,
     Channel.SMS: PaymentRequest.NotifyBy.SMS,
@@ -158,6 +162,18 @@ def bill_batch(run: InvoicingRun, after_client: int) -> int | None:
     )
     if not clients:
         return None
+    try:
+        _bill(run, clients)
+    except IntegrityError:
+        # Another worker on this run wrote one of these clients' documents meanwhile (a charge
+        # it saw and the row locks did not cover): the whole batch was rolled back; taken
+        # again, it leaves out the clients billed by then.
+        _bill(run, clients)
+    crash_point("after_documents")
+    return clients[-1]
+
+
+def _bill(run: InvoicingRun, clients: list[int]) -> None:
     with transaction.atomic():
         charges = list(
             due_charges(run)
@@ -172,8 +188,6 @@ def bill_batch(run: InvoicingRun, after_client: int) -> int | None:
         ]
         _write_documents(run, groups)
         live.changed()
-    crash_point("after_documents")
-    return clients[-1]
 
 
 def _write_documents(run: InvoicingRun, groups) -> None:
@@ -315,12 +329,22 @@ def send_document(document_pk: int, now: datetime | None = None) -> RunDocument:
     if request.status in (PaymentRequest.Status.DRAFT, PaymentRequest.Status.SENDING):
         return document  # claimed by another worker: it finishes it, or a later pass does
     crash_point("before_email")
-    return _record(document, RunDocument.State.SENT)
+    return _record(document, RunDocument.State.SENT, note=_sms_note(request))
 
 
-def _record(document: RunDocument, state: str) -> RunDocument:
+def _sms_note(request: PaymentRequest) -> str:
+    """Why a client the run meant to text got the email only (no mobile, opted out): nobody
+    clicked Send to be told, so the run's record of the client says it."""
+    from payment_requests.services.channels import sms_problem, wants_sms
+
+    if wants_sms(request) and (problem := sms_problem(request)):
+        return _("No SMS: %(reason)s. The email was sent.") % {"reason": problem}
+    return ""
+
+
+def _record(document: RunDocument, state: str, note: str = "") -> RunDocument:
     document.state = state
-    document.error = ""
+    document.error = note
     document.next_attempt_at = None
     document.save(update_fields=["state", "error", "next_attempt_at", "updated_at"])
     return document

@@ -277,7 +277,10 @@ class StripePlatform(StripeEvents, PaymentPlatform):
     def create_payment_link(self, request: InvoiceRequest, success_url: str, cancel_url: str,
                             expires_at: datetime | None = None) -> PaymentLink:  # fmt: skip
         customer_id = self.ensure_customer(request.client)
-        expires = expires_at or datetime.now(UTC) + CHECKOUT_TTL - timedelta(minutes=1)
+        # Unless asked for, no expiry of ours: Stripe's default is CHECKOUT_TTL. One computed
+        # from the clock here would differ on a retry under the same idempotency key (a worker
+        # that died after Stripe answered), which Stripe refuses as a conflicting retry.
+        expiry = {"expires_at": int(expires_at.timestamp())} if expires_at else {}
         metadata = {**request.metadata, "request_id": str(request.local_id)}
         if request.number:
             metadata["number"] = request.number
@@ -291,7 +294,7 @@ class StripePlatform(StripeEvents, PaymentPlatform):
                     "line_items": line_items,
                     "success_url": success_url,
                     "cancel_url": cancel_url,
-                    "expires_at": int(expires.timestamp()),
+                    **expiry,
                     "metadata": metadata,
                     "payment_intent_data": {"metadata": metadata},
                     # Checkout's own words, amounts and dates in the client's language.

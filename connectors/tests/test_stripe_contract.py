@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -244,7 +244,9 @@ def test_payment_link_is_a_checkout_session_that_expires(stripe_platform, alpha_
     session = last_request(stripe_platform, "/v1/checkout/sessions")["params"]
     assert session["line_items"][0]["price_data"]["unit_amount"] == "8000"
     assert session["success_url"] == "https://studio.test/thanks"
-    assert 23 * 3600 < int(session["expires_at"]) - stripe_platform.state.now() <= 24 * 3600
+    # No expiry of ours (a retry must send the same parameters): Stripe's own, 24 hours.
+    assert "expires_at" not in session
+    assert 23 * 3600 < link.expires_at.timestamp() - stripe_platform.state.now() <= 24 * 3600
     assert alpha_stripe.fetch_payment_link(link.remote_id).status == RemoteStatus.OPEN
 
     stripe_platform.state.advance_clock(25 * 3600)
@@ -252,6 +254,24 @@ def test_payment_link_is_a_checkout_session_that_expires(stripe_platform, alpha_
         assert alpha_stripe.fetch_payment_link(link.remote_id).status == RemoteStatus.EXPIRED
     finally:
         stripe_platform.state.clock_offset = 0
+
+
+def test_a_payment_link_retried_later_under_its_key_is_the_same_session(
+    stripe_platform, alpha_stripe, monkeypatch
+):
+    """A worker that died after Stripe answered sends the same request again, later."""
+    from connectors.stripe import platform as stripe_platform_module
+
+    first = alpha_stripe.create_payment_link(invoice_request(), "https://s.test/ok", "")
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(seconds=90)
+
+    monkeypatch.setattr(stripe_platform_module, "datetime", Later)
+    again = alpha_stripe.create_payment_link(invoice_request(), "https://s.test/ok", "")
+    assert again.remote_id == first.remote_id
 
 
 def test_the_checkout_page_shows_our_number(stripe_platform, alpha_stripe):

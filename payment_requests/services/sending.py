@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,6 +117,8 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
                         ) -> tuple[RemoteInvoice, str]:  # fmt: skip
     platform = platform_for(connection)
     client = request.client
+    # Its lines' taxes in one query, not one per line (an automated invoice has many lines).
+    prefetch_related_objects([request], "lines__applied_taxes")
     known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
     ref = ClientRef(
         client.pk,
