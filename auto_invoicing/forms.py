@@ -60,6 +60,7 @@ class AutoInvoicingForm(forms.ModelForm):
             "Invoices made by a run are due this many days after its day."
         )
         self.fields["month_day"].label = _("Day of the month")
+        self.fields["month_day"].widget.attrs["min"] = 1
         self.fields["weekday"].label = _("Day of the week")
 
     def clean(self):

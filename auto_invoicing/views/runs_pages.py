@@ -40,13 +40,18 @@ def _with_totals(runs) -> None:
         run.totals = totals[run.pk]
 
 
-def run_now_warning(settings: AutoInvoicing) -> str:
-    """What Run now does with the current settings, for its confirmation."""
-    channel = {
+def by_channel(channel: str) -> str:
+    """ "by email", "by SMS"…: how clients are told, in a sentence."""
+    return {
         Channel.EMAIL: _("by email"),
         Channel.SMS: _("by SMS"),
         Channel.BOTH: _("by email and SMS"),
-    }[settings.channel]
+    }[channel]
+
+
+def run_now_warning(settings: AutoInvoicing) -> str:
+    """What Run now does with the current settings, for its confirmation."""
+    channel = by_channel(settings.channel)
     if settings.mode == Mode.DRAFT:
         return _(
             "Every client with due, unbilled charges gets a draft invoice of them, for you to "
@@ -122,6 +127,7 @@ def run_detail(request, pk):
         "failed": counts.get(State.FAILED, 0),
         "progress": _progress(run, counts),
         "running": run.status == InvoicingRun.Status.RUNNING,
+        "channel": by_channel(run.channel),
     }
     return render(request, "auto_invoicing/run.html", context)
 
