@@ -12,6 +12,11 @@
   }
   form.addEventListener("change", function (event) {
     if (event.target.name === "cycle") show();
+    if (event.target.name === "enabled") {
+      // The next run shown is the saved settings' one: say so until they are saved.
+      const note = form.querySelector("[data-next-run]");
+      note.textContent = note.dataset.unsaved;
+    }
   });
   show();
 })();

@@ -1,6 +1,7 @@
 """Automated invoicing in Chromium at 1280 and 390 px: the Auto-send invoices settings (the
-weekday shown only for a weekly cycle), the runs list with Run now's confirmation, and a run
-whose documents failed. Screenshots land in ``test-artifacts/auto_invoicing/``."""
+weekday shown only for a weekly cycle), the runs list with Run now's confirmation, a run
+whose documents failed, and Run now done by the worker. Screenshots land in
+``test-artifacts/auto_invoicing/``."""
 
 from __future__ import annotations
 
@@ -88,15 +89,23 @@ def test_the_settings_and_runs_pages_fit(browser, live_app, account, viewport):
     expect(page.get_by_text("Next run:")).to_be_visible()
 
     page.goto(live_app.account_url(account, "/billing/runs/"))
-    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("tbody tr").nth(1)).to_be_visible()  # and a Run now of the other width
     page.get_by_text("Run now", exact=True).click()
     expect(page.get_by_role("button", name="Yes, run now")).to_be_visible()
     fits(page, "the runs", width)
     page.screenshot(path=f"{SHOTS}/runs-{width}.png", full_page=True)
     page.get_by_text("Run now", exact=True).click()  # closed again: not now
 
-    page.locator("tbody tr").first.get_by_role("link").first.click()
+    failed_run = page.locator("tbody tr", has=page.locator("[data-failures]"))
+    failed_run.get_by_role("link").first.click()
     expect(page.get_by_text("Connect a payment platform before sending requests.")).to_have_count(3)
     fits(page, "the run", width)
     page.screenshot(path=f"{SHOTS}/run-{width}.png", full_page=True)
+
+    # Run now, for real: the worker runs it and the page follows it until it is finished.
+    page.goto(live_app.account_url(account, "/billing/runs/"))
+    page.get_by_text("Run now", exact=True).click()
+    page.get_by_role("button", name="Yes, run now").click()
+    expect(page.get_by_text("Run started. This page follows it")).to_be_visible()
+    expect(page.get_by_text("Nobody to bill")).to_be_visible(timeout=20000)  # all billed
     context.close()
