@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auto_invoicing import cycle
+from auto_invoicing.models import RunDocument
 from tenants.tasking import tenant_task
 
 
@@ -27,3 +28,13 @@ def tick(tenant) -> dict:
         "started": run.pk if run else None,
         "retried": retried,
     }
+
+
+@tenant_task(ignore_result=False)
+def retry_run(tenant, run_pk: int) -> dict:
+    """Retry all failed on a run's page: each failed document of the run, sent again now."""
+    failed = RunDocument.objects.filter(run_id=run_pk, state=RunDocument.State.FAILED)
+    tried = list(failed.values_list("pk", flat=True))
+    for document_pk in tried:
+        cycle.retry(document_pk)
+    return {"account": tenant.slug, "run": run_pk, "retried": len(tried)}

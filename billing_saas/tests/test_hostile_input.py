@@ -568,6 +568,32 @@ PAGES = [
     ),
     Page(ACCOUNT, "bookings:complete", POST, {"back": ("show=all&q=Ana",)}, {"pk": "booking"}),
     Page(ACCOUNT, "bookings:cancel", POST, {"back": ("show=past",)}, {"pk": "booking"}),
+    # ---- account: automated invoicing (settings, runs) ----------------------------------------
+    Page(
+        ACCOUNT,
+        "auto_invoicing:settings",
+        GP,
+        {
+            "enabled": ("on", ""),
+            "mode": ("draft", "invoices", "payment_links"),
+            "cycle": ("daily", "weekly", "monthly"),
+            "weekday": ("0", "6"),
+            "month_day": ("1", "31"),
+            "hour": ("0", "9", "23"),
+            "due_days": ("0", "14"),
+            "channel": ("email", "sms", "both"),
+        },
+    ),
+    Page(ACCOUNT, "auto_invoicing:runs", fields={"page": ("1", "2", "last")}),
+    Page(ACCOUNT, "auto_invoicing:run_now", POST),
+    Page(ACCOUNT, "auto_invoicing:run", args={"pk": "number"}, fields={"page": ("1", "last")}),
+    Page(ACCOUNT, "auto_invoicing:retry_failed", POST, args={"pk": "number"}),
+    Page(
+        ACCOUNT,
+        "auto_invoicing:retry_document",
+        POST,
+        args={"pk": "number", "document_pk": "number"},
+    ),
 ]
 
 

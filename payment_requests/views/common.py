@@ -19,7 +19,9 @@ def panel_url(pk: int) -> str:
 
 def panel_request(pk):
     item = (
-        PaymentRequest.objects.select_related("client", "connection", "remote", "created_by")
+        PaymentRequest.objects.select_related(
+            "client", "connection", "remote", "created_by", "run_document__run"
+        )
         .prefetch_related("history__actor", "attachments", "payments", "lines__applied_taxes")
         .filter(pk=pk)
         .first()
