@@ -2,9 +2,9 @@
 
 - ``DraftRows``: the rows a Draft-mode cycle wrote for one account's clients (its run, and
   per client the request, its lines, its history entry and the run's record of it), copied
-  as they are and inserted again by bare multi-row ``INSERT``s through Django's cursor, with
-  the charges marked billed by one ``UPDATE … FROM (VALUES …)``: in each account's schema,
-  one transaction per account, as the cycle does.
+  as they are and inserted again by psycopg's ``executemany`` (prepared statements,
+  pipelined), with the charges marked billed by one ``UPDATE … FROM unnest(…)``: in each
+  account's schema, one transaction per account, as the cycle does.
 - ``BareInvoices``: the Stripe calls a sent invoice makes (customer, the drafts listed,
   invoice, one item per charge, the draft read back, finalised), made with the same SDK on
   the same connected accounts of the same emulator, with nothing of ours around them.
@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import dataclass
 
+import psycopg
 from django.db import connection as db
 from django.db import transaction
 from django_tenants.utils import schema_context
@@ -32,14 +33,15 @@ class _Table:
     rows: list[list]  # of the model account, in the order the cycle wrote them
 
     def insert(self, cursor, rows: list[list], returning: bool = False) -> list[int]:
-        marks = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
-        sql = (
-            f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES "
-            + ", ".join([marks] * len(rows))
-            + (" RETURNING id" if returning else "")
-        )
-        cursor.execute(sql, [value for row in rows for value in row])
-        return [found[0] for found in cursor.fetchall()] if returning else []
+        """``rows`` inserted by one ``executemany`` (prepared, pipelined); their ids."""
+        marks = ", ".join(["%s"] * len(self.columns))
+        sql = f"INSERT INTO {self.name} ({', '.join(self.columns)}) VALUES ({marks})"
+        cursor.executemany(sql + (" RETURNING id" if returning else ""), rows, returning=returning)
+        ids = []
+        while returning:
+            ids.append(cursor.fetchone()[0])
+            returning = cursor.nextset()
+        return ids
 
     def index(self, column: str) -> int:
         return self.columns.index(column)
@@ -97,7 +99,10 @@ class DraftRows:
         return time.perf_counter() - started
 
     def _insert(self, charges: list[list[int]]) -> None:
-        with transaction.atomic(), db.cursor() as cursor:
+        # Django's cursor sets the account's search_path; psycopg's own, on the same connection
+        # and transaction, binds on the server: statements prepared once, rows sent as they are.
+        with transaction.atomic(), db.cursor() as django_cursor:
+            cursor = psycopg.Cursor(django_cursor.cursor.connection)
             cursor.execute("SELECT id FROM clients_client ORDER BY id")
             clients = [row[0] for row in cursor.fetchall()]
             (run,) = self.run.insert(cursor, self.run.rows, returning=True)
@@ -119,10 +124,9 @@ class DraftRows:
                       for pk in ids]  # fmt: skip
             cursor.execute(
                 "UPDATE charges_charge SET state = 'billed', request_id = v.request, "
-                "billed_at = now() FROM (VALUES "
-                + ", ".join(["(%s, %s)"] * len(billed))
-                + ") AS v(id, request) WHERE charges_charge.id = v.id",
-                [value for pair in billed for value in pair],
+                "billed_at = now() FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, request) "
+                "WHERE charges_charge.id = v.id",
+                [[pk for pk, _request in billed], [request for _pk, request in billed]],
             )
 
     @staticmethod

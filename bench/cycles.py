@@ -10,8 +10,10 @@
   counted with ``connection.execute_wrapper`` during those cycles: an account's 50 clients of
   12 charges beside 50 of 3, and the 200 accounts beside the first alone. All equal.
 - **Send invoices** (the platform emulated): 5 other accounts of 50 clients, each connected
-  to the bench's Stripe emulator, their cycle creating, finalising and emailing each invoice;
-  clients sent per second, beside the emulator's own rate for the same SDK calls made bare.
+  to the bench's Stripe emulator, their cycle creating, finalising and emailing each invoice
+  (the email's delivery task runs eagerly too, into the bench's outbox); clients sent per
+  second, beside the emulator's own rate for the same SDK calls made bare. No goal: the
+  issue's is the Draft row's (a sent invoice is mostly the platform's round trips).
 
 Every round starts from the same data: the runs, documents and charges of these accounts
 are truncated and the charges inserted again (not measured). Only these routing copies are
@@ -21,6 +23,7 @@ touched: the dashboard's measured accounts keep their rows.
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -32,7 +35,14 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from bench import cycle_ceilings, schemas
-from bench.report import Figure, Samples, constant_and_at_most, ratio_at_least
+from bench.report import (
+    Figure,
+    Goal,
+    Samples,
+    constant_and_at_most,
+    ratio_at_least,
+    ratio_of_medians,
+)
 from tenants.models import Tenant
 
 ACCOUNTS, CLIENTS, CHARGES, MANY_CHARGES = 200, 50, 3, 12
@@ -104,6 +114,15 @@ def _drafts(accounts: list[Tenant], rounds: int, say) -> list[Figure]:
     ]  # fmt: skip
 
 
+def _reported() -> Goal:
+    """No goal of the issue's (its 1/5 is the Draft row's): the ratio is shown, never missed."""
+    return Goal(
+        "none: reported",
+        lambda figure: True,
+        lambda figure: f"{ratio_of_medians(figure.value, figure.ceiling):.2f}",
+    )
+
+
 def _sends(accounts: list[Tenant], rounds: int, say, emulator) -> Figure:
     rates, ceilings = [], []
     clients = len(accounts) * CLIENTS
@@ -113,16 +132,17 @@ def _sends(accounts: list[Tenant], rounds: int, say, emulator) -> Figure:
         bare = cycle_ceilings.BareInvoices(accounts)
         for number in range(1, rounds + 1):
             _reset(accounts, CHARGES)
-            seconds, _counts = _cycles(accounts)
+            seconds, counts = _cycles(accounts)
             _check(accounts, "sent")
             rates.append(clients / seconds)
             ceilings.append(clients / bare.create_everywhere(CLIENTS, UNIT_PRICES))
             say(f"  sending round {number}/{rounds}: {rates[-1]:,.1f} clients/s vs "
-                f"{ceilings[-1]:,.1f} by bare SDK calls")  # fmt: skip
+                f"{ceilings[-1]:,.1f} by bare SDK calls; statements per client "
+                f"{sum(counts) / clients:.1f}")  # fmt: skip
     return Figure(
         f"Send-invoices cycles, {len(accounts)} accounts × {CLIENTS} clients, Stripe emulated",
         Samples(rates, "clients/s"),
-        ratio_at_least(GOAL),
+        _reported(),
         Samples(ceilings, "clients/s"),
         "the same Stripe calls, bare",
     )
@@ -265,15 +285,19 @@ def _counted():
 @contextlib.contextmanager
 def _eager_tasks():
     """Tasks queued meanwhile run here and now, their errors raised (a worker's work, in
-    this process: nothing is left in the bench's queue)."""
+    this process: nothing is left in the bench's queue), without a log line each."""
     from billing_saas.celery import app
 
     saved = app.conf.task_always_eager, app.conf.task_eager_propagates
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    trace = logging.getLogger("celery.app.trace")
+    level = trace.level
+    trace.setLevel(logging.WARNING)
     try:
         yield
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+        trace.setLevel(level)
 
 
 def _check(accounts: list[Tenant], state: str, charges: int = CHARGES) -> None:
