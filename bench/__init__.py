@@ -17,7 +17,10 @@ What it measures, on gunicorn (2 sync workers) under ``wrk`` (1 thread, 4 connec
 - ``migrate_schemas --executor multiprocessing`` with nothing to apply, over all schemas;
 - invoice PDFs (``bench/pdfs.py``) and a 500-line quote's SQL statements and save time
   beside a 5-line one's (``bench/quotes.py``); ``--only pdfs`` / ``--only quotes`` measures
-  just those, in process.
+  just those, in process;
+- automated invoicing's cycles (``bench/cycles.py``, ``--only cycles``): 200 accounts × 50
+  clients × 3 charges in Draft mode beside the same rows by bare SQL, statements per client,
+  and Send invoices on the Stripe emulator beside the same SDK calls made bare.
 
 Each figure is the min / median / max of several rounds (``--rounds``, ``--seconds``); value
 and ceiling rounds alternate. The bench keeps its own data under ``.data/bench`` (its own

@@ -1,5 +1,5 @@
 """``make bench`` / ``python -m bench [--rounds 3] [--seconds 5] [--migrate-rounds 1]
-[--only pdfs|quotes]``."""
+[--only pdfs|quotes|cycles]``."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["pdfs", "quotes"],
-        help="only these figures (pdfs, quotes: need no server nor wrk)",
+        choices=["pdfs", "quotes", "cycles"],
+        help="only these figures (pdfs, quotes, cycles: need no server nor wrk)",
     )
     options = parser.parse_args(argv)
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     say("starting the bench's embedded PostgreSQL and Redis (.data/bench) and Django")
     django.setup()
     try:
-        return _run(options)
+        return _run(options, emulator)
     finally:
         emulator.stop()
 
@@ -57,11 +57,11 @@ def _start_stripe_emulator():
     return emulator
 
 
-def _run(options) -> int:
+def _run(options, emulator) -> int:
     from django.conf import settings
     from django.db import connection as db
 
-    from bench import figures, load, pdfs, quotes, report, schemas, seed, servers
+    from bench import cycles, figures, load, pdfs, quotes, report, schemas, seed, servers
 
     env = {
         **os.environ,
@@ -73,7 +73,7 @@ def _run(options) -> int:
     say("applying migrations new since the last run")
     schemas.migrate_bench_schemas()
     if options.only:
-        return _in_process_only(options)
+        return _in_process_only(options, emulator)
     wrk = load.wrk_version()
     say("seeding: an account with 10,000 requests and clients, one with 10")
     large, _ = seed.data_account(schemas.MEASURED[0], 10_000)
@@ -122,6 +122,7 @@ def _run(options) -> int:
     found.append(figures.worker(bench, accepted))
     found += pdfs.figures(small, options.rounds, options.seconds, say)
     found += quotes.figures(small, options.rounds, options.seconds, say)
+    found += cycles.figures(options.rounds, say, emulator)
     if options.migrate_rounds:
         found.append(figures.migrate(bench, len(hosts) + 2, options.migrate_rounds))
 
@@ -135,13 +136,16 @@ def _run(options) -> int:
     return 0 if all(figure.met for figure in found) else 1
 
 
-def _in_process_only(options) -> int:
-    """``--only pdfs`` or ``--only quotes``: figures measured in this process."""
-    from bench import pdfs, quotes, report, schemas, seed
+def _in_process_only(options, emulator) -> int:
+    """``--only pdfs``, ``quotes`` or ``cycles``: figures measured in this process."""
+    from bench import cycles, pdfs, quotes, report, schemas, seed
 
-    small, _ = seed.data_account(schemas.MEASURED[1], 10)
-    module = {"pdfs": pdfs, "quotes": quotes}[options.only]
-    found = module.figures(small, options.rounds, options.seconds, say)
+    if options.only == "cycles":
+        found = cycles.figures(options.rounds, say, emulator)
+    else:
+        small, _ = seed.data_account(schemas.MEASURED[1], 10)
+        module = {"pdfs": pdfs, "quotes": quotes}[options.only]
+        found = module.figures(small, options.rounds, options.seconds, say)
     print()
     print(f"Machine: {report.machine('-')}")
     print(report.table(found))
