@@ -28,6 +28,9 @@ from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import install_client_billing, make_member, owner_of
 from billing_saas.testing.stripe import connect_stripe
+from charges.api_keys import create_key
+from charges.models import ApiKey, Charge
+from charges.services import add_charge
 from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
@@ -72,6 +75,8 @@ class Objects:
     outbox_message: OutboxMessage
     product: Product
     quote: Quote  # sent: its client has a link
+    charge: Charge  # unbilled, of ``client``
+    api_key: ApiKey
 
 
 @dataclass
@@ -190,6 +195,22 @@ def _quote(tenant, client, extra="") -> Quote:
         )
 
 
+def _charge(tenant, client, extra="") -> Charge:
+    with schema_context(tenant.schema_name):
+        return add_charge(
+            client=client,
+            description=f"{_label(tenant, extra).title()} haircut",
+            unit_price=Decimal(AMOUNTS[tenant.slug][1]),
+            currency="EUR",
+            due_date=timezone.localdate(),
+        )[0]
+
+
+def _api_key(tenant, extra="") -> ApiKey:
+    with schema_context(tenant.schema_name):
+        return create_key(f"{_label(tenant, extra).title()} booking tool")[0]
+
+
 def _send_quote(tenant, quote, captured, mailoutbox) -> str:
     """Sends the quote; returns the token of the link emailed to the client."""
     with captured(execute=True), schema_context(tenant.schema_name):
@@ -285,6 +306,8 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     outbox = _twins(OutboxMessage, alpha, beta, lambda t, _: _outbox_message(t))
     products = _twins(Product, alpha, beta, lambda t, _: _product(t))
     quotes = _twins(Quote, alpha, beta, lambda t, i: _quote(t, clients[i]))
+    charges = _twins(Charge, alpha, beta, lambda t, i: _charge(t, clients[i]))
+    api_keys = _twins(ApiKey, alpha, beta, lambda t, _: _api_key(t))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -305,6 +328,8 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     outbox[index],
                     products[index],
                     quotes[index],
+                    charges[index],
+                    api_keys[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
@@ -359,6 +384,8 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         outbox_message=made(OutboxMessage, lambda: _outbox_message(alpha, "2")),
         product=made(Product, lambda: _product(alpha, "2")),
         quote=made(Quote, lambda: _quote(alpha, client, "2")),
+        charge=made(Charge, lambda: _charge(alpha, client, "2")),
+        api_key=made(ApiKey, lambda: _api_key(alpha, "2")),
     )
 
 
