@@ -104,3 +104,31 @@ class Charge(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ApiKey(models.Model):
+    """A key a booking tool sends (``Authorization: Bearer …``) to add charges to this account.
+
+    Only a SHA-256 of the secret is stored, so the key is shown once, when it is made; the
+    prefix (its first characters) lets people tell their keys apart. A key lives in its
+    account's schema: another account's key is simply unknown here."""
+
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

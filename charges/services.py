@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing_saas.currencies import CURRENCY_CODES
 from billing_saas.refusals import ActionRefused
 from charges.models import Charge
 from clients.models import Client
@@ -17,6 +18,21 @@ from payment_requests.totals import LineRefused, price_line
 
 log = logging.getLogger(__name__)
 State = Charge.State
+# What the columns hold (Charge: 12 digits, 3 decimals for quantities, 2 for amounts).
+MAX_QUANTITY = Decimal("999999999")
+MAX_AMOUNT = Decimal("9999999999")
+
+
+class ChargeRefused(ActionRefused):
+    """A charge that cannot be added; ``field`` names what to correct (blank: the whole)."""
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class ExternalIdTaken(ChargeRefused):
+    """A different charge was already added under this external id."""
 
 
 def add_charge(*, client: Client, description: str, unit_price: Decimal, currency: str,
@@ -29,14 +45,9 @@ def add_charge(*, client: Client, description: str, unit_price: Decimal, currenc
     that retries after a timeout adds nothing twice); a different charge under a known id is
     refused rather than silently dropped."""
     description = (description or "").strip()
-    if not description:
-        raise ActionRefused(_("Describe the charge."))
-    try:
-        line = price_line(description, quantity, unit_price, currency)
-    except LineRefused as refused:
-        raise ActionRefused(refused.message) from None
-    if line.amount.amount <= 0:
-        raise ActionRefused(_("The amount must be greater than zero."))
+    if isinstance(quantity, int) and not isinstance(quantity, bool):
+        quantity = Decimal(quantity)
+    line = _priced(description, quantity, unit_price, currency, source, external_id)
     fields = dict(
         client=client,
         description=description[:300],
@@ -64,6 +75,38 @@ def add_charge(*, client: Client, description: str, unit_price: Decimal, currenc
         return _same_or_refused(known, fields), False
 
 
+def _priced(description, quantity, unit_price, currency, source, external_id):
+    """The charge's line, or the first thing to correct (every caller gets the same rules:
+    the form, the API, bookings)."""
+    if not description:
+        raise ChargeRefused(_("Describe the charge."), "description")
+    if currency not in CURRENCY_CODES:
+        raise ChargeRefused(_("Choose one of the currencies you bill in."), "currency")
+    if source not in Charge.Source.values:
+        raise ChargeRefused(_("Choose where the charge comes from."), "source")
+    if len(external_id) > Charge._meta.get_field("external_id").max_length:
+        raise ChargeRefused(_("The external id is at most 100 characters."), "external_id")
+    for field, value, limit in (
+        ("quantity", quantity, MAX_QUANTITY),
+        ("unit_price", unit_price, MAX_AMOUNT),
+    ):
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise ChargeRefused(_("Enter a number, for example 1250.50."), field)
+        if abs(value) > limit:
+            raise ChargeRefused(_("This number is too large."), field)
+    if quantity.as_tuple().exponent < -3 and quantity != quantity.quantize(Decimal("0.001")):
+        raise ChargeRefused(_("A quantity has at most three decimals."), "quantity")
+    try:
+        line = price_line(description, quantity, unit_price, currency)
+    except LineRefused as refused:
+        raise ChargeRefused(refused.message, refused.field) from None
+    if line.amount.amount <= 0:
+        raise ChargeRefused(_("The amount must be greater than zero."), "unit_price")
+    if line.amount.amount > MAX_AMOUNT:
+        raise ChargeRefused(_("The amount is too large."), "unit_price")
+    return line
+
+
 def _same_or_refused(known: Charge, fields: dict) -> Charge:
     same = (
         known.client_id == fields["client"].pk
@@ -72,9 +115,10 @@ def _same_or_refused(known: Charge, fields: dict) -> Charge:
         and known.due_date == fields["due_date"]
     )
     if not same:
-        raise ActionRefused(
+        raise ExternalIdTaken(
             _("A different charge was already added with the external id %(id)s.")
-            % {"id": fields["external_id"]}
+            % {"id": fields["external_id"]},
+            "external_id",
         )
     return known
 

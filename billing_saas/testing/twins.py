@@ -30,6 +30,9 @@ from billing_saas.testing.fixtures import install_client_billing, make_member, o
 from billing_saas.testing.stripe import connect_stripe
 from bookings import services as booking_services
 from bookings.models import Booking
+from charges.api_keys import create_key
+from charges.models import ApiKey, Charge
+from charges.services import add_charge
 from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
@@ -75,6 +78,8 @@ class Objects:
     product: Product
     quote: Quote  # sent: its client has a link
     booking: Booking  # of ``client`` for ``product``, with its charge
+    charge: Charge  # unbilled, of ``client``
+    api_key: ApiKey
 
 
 @dataclass
@@ -198,6 +203,20 @@ def _booking(tenant, client, product) -> Booking:
         return booking_services.book(
             client=client, service=product, starts_at=timezone.now() + timedelta(days=2)
         )
+def _charge(tenant, client, extra="") -> Charge:
+    with schema_context(tenant.schema_name):
+        return add_charge(
+            client=client,
+            description=f"{_label(tenant, extra).title()} haircut",
+            unit_price=Decimal(AMOUNTS[tenant.slug][1]),
+            currency="EUR",
+            due_date=timezone.localdate(),
+        )[0]
+
+
+def _api_key(tenant, extra="") -> ApiKey:
+    with schema_context(tenant.schema_name):
+        return create_key(f"{_label(tenant, extra).title()} booking tool")[0]
 
 
 def _send_quote(tenant, quote, captured, mailoutbox) -> str:
@@ -296,6 +315,8 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     products = _twins(Product, alpha, beta, lambda t, _: _product(t))
     quotes = _twins(Quote, alpha, beta, lambda t, i: _quote(t, clients[i]))
     bookings = _twins(Booking, alpha, beta, lambda t, i: _booking(t, clients[i], products[i]))
+    charges = _twins(Charge, alpha, beta, lambda t, i: _charge(t, clients[i]))
+    api_keys = _twins(ApiKey, alpha, beta, lambda t, _: _api_key(t))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -317,6 +338,8 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     products[index],
                     quotes[index],
                     bookings[index],
+                    charges[index],
+                    api_keys[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
@@ -373,6 +396,8 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         product=product,
         quote=made(Quote, lambda: _quote(alpha, client, "2")),
         booking=made(Booking, lambda: _booking(alpha, client, product)),
+        charge=made(Charge, lambda: _charge(alpha, client, "2")),
+        api_key=made(ApiKey, lambda: _api_key(alpha, "2")),
     )
 
 

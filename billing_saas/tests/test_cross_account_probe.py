@@ -62,6 +62,9 @@ PARAMETERS = {
         "pk": lambda a, objects: objects.outbox_message.pk,
         "index": lambda a, objects: 0,
     },
+    "charges": {"pk": lambda a, objects: objects.charge.pk},
+    "charges:client_payments": {"pk": lambda a, objects: objects.client.pk},
+    "charges:revoke_api_key": {"pk": lambda a, objects: objects.api_key.pk},
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}
@@ -80,6 +83,7 @@ SHOWS_THE_OBJECT = {
     "outbox:message",
     "outbox:html",
     "outbox:attachment",
+    "charges:client_payments",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

@@ -32,6 +32,7 @@ from billing_saas.testing import hostile_input as hostile
 from billing_saas.testing.fixtures import install_client_billing, owner_of
 from bookings.models import Booking
 from bookings.services import book
+from charges.models import ApiKey, Charge
 from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from notifications.models import EmailSending
@@ -79,6 +80,8 @@ TENANT_MODELS = (
     Quote,
     QuoteLink,
     Booking,
+    Charge,
+    ApiKey,
 )
 
 
@@ -594,6 +597,48 @@ PAGES = [
         POST,
         args={"pk": "number", "document_pk": "number"},
     ),
+    # ---- account: charges (issue 17) --------------------------------------------------------
+    Page(
+        ACCOUNT,
+        "charges:list",
+        fields={
+            "state": ("unbilled", "billed", "all", "x"),
+            "client": ("{client}",),
+            "client_name": ("Ana",),
+            "order": ("latest",),
+            "page": ("1", "2", "last"),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "charges:new",
+        GP,
+        {
+            "client": ("{client}", ""),
+            "product": ("{product}", ""),
+            "description": ("Haircut", ""),
+            "quantity": ("1", "1,5"),
+            "unit_price": ("35", "12,50", ""),
+            "currency": ("EUR", "JPY"),
+            "due_date": ("{today}",),
+            "source": ("manual", "package", "product_sale"),
+        },
+    ),
+    Page(ACCOUNT, "charges:cancel", POST, {"next": ("/billing/charges/",)}, {"pk": "number"}),
+    Page(ACCOUNT, "charges:client_payments", fields={"page": ("1",)}, args={"pk": "client"}),
+    Page(ACCOUNT, "charges:api_keys", GP, {"name": ("Booking tool",)}),
+    Page(ACCOUNT, "charges:revoke_api_key", POST, args={"pk": "number"}),
+    # The API answers only to a Bearer key: without one, every call is a 401 (charges/tests).
+    Page(
+        ACCOUNT,
+        "charges:api_charges",
+        GP,
+        {"client_id": ("1",), "state": ("unbilled",), "limit": ("10",)},
+        signed_in=False,
+        raw_body=True,
+    ),
+    Page(ACCOUNT, "charges:api_charge", args={"pk": "number"}, signed_in=False),
+    Page(ACCOUNT, "charges:api_cancel", POST, args={"pk": "number"}, raw_body=True),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The charges' pages (one module per page) and the JSON API (``api``)."""
