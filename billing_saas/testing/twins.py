@@ -203,6 +203,8 @@ def _booking(tenant, client, product) -> Booking:
         return booking_services.book(
             client=client, service=product, starts_at=timezone.now() + timedelta(days=2)
         )
+
+
 def _charge(tenant, client, extra="") -> Charge:
     with schema_context(tenant.schema_name):
         return add_charge(
