@@ -31,7 +31,7 @@ def api_keys(request):
         "form": form,
         "new": request.session.pop(NEW_SECRET, None),
         "keys": ApiKey.objects.select_related("created_by"),
-        "api_url": request.build_absolute_uri(reverse("charges:api_charges")),
+        "curl_example": curl_example(request.build_absolute_uri(reverse("charges:api_charges"))),
     }
     # A page that shows a secret must not stay in a cache.
     response = render(request, "charges/api_keys.html", context)
@@ -46,3 +46,15 @@ def revoke(request, pk):
     messages.success(request, _("The key “%(name)s” is revoked: calls with it are refused.") % {
         "name": key.name})  # fmt: skip
     return redirect("charges:api_keys")
+
+
+def curl_example(api_url: str) -> str:
+    """A call a booking tool makes (code: the same in every language)."""
+    return (
+        f"curl {api_url} \\\n"
+        '  -H "Authorization: Bearer <key>" \\\n'
+        '  -H "Content-Type: application/json" \\\n'
+        """  -d '{"client_email": "ana@example.com", "description": "Haircut", """
+        '"unit_price": "35.00", "currency": "EUR", "due_date": "2026-12-01", '
+        """"source": "booking", "external_id": "booking-1234"}'"""
+    )
