@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings as django_settings
 from django.db import IntegrityError, connection, transaction
@@ -31,10 +32,12 @@ from auto_invoicing.models import AutoInvoicing, Channel, InvoicingRun, Mode, Ru
 from billing_saas.faults import crash_point
 from billing_saas.refusals import ActionRefused
 from charges.models import Charge
+from charges.services import DOCUMENT_MAX
 from payment_requests import live
 from payment_requests.models import DocumentLine, LineTax, PaymentRequest, StatusChange
 from payment_requests.services.common import current_tenant
 from payment_requests.services.lines import LineDraft, document_fields, price
+from payment_requests.totals import Rate, price_line
 from tenants.schema import on_commit_here
 
 log = logging.getLogger(__name__)
@@ -196,6 +199,7 @@ def _write_documents(run: InvoicingRun, groups) -> None:
     if not groups:
         return
     rates = _product_rates({c.product_id for _key, rows in groups for c in rows if c.product_id})
+    groups = [(key, _fitting(rows, key[1], rates)) for key, rows in groups]
     now = timezone.now()
     due_date = run.bill_until + timedelta(days=run.due_days)
     description = _("Charges due by %(date)s") % {
@@ -296,6 +300,27 @@ def _write_documents(run: InvoicingRun, groups) -> None:
     )
 
 
+def _fitting(rows: list[Charge], currency: str, rates: dict) -> list[Charge]:
+    """The charges, in order, whose total (taxes included) a document can hold: the rest wait
+    for the next run, instead of one client's huge total failing the whole batch."""
+    total, fitting = Decimal(0), []
+    for charge in rows:
+        line = price_line(
+            charge.description,
+            charge.quantity,
+            charge.unit_price,
+            currency,
+            rates=tuple(Rate(rate.name, rate.rate) for rate in rates.get(charge.product_id, ())),
+        )
+        total += line.amount.amount + sum((tax.amount.amount for tax in line.taxes), Decimal(0))
+        if total > DOCUMENT_MAX and fitting:
+            log.warning("client %s: %s charges wait for the next run (total too large)",
+                        charge.client_id, len(rows) - len(fitting))  # fmt: skip
+            break
+        fitting.append(charge)
+    return fitting
+
+
 def _product_rates(product_ids: set[int]) -> dict[int, tuple]:
     """Each product's active tax rates (one query), as ``line_from_product`` copies them."""
     if not product_ids:
@@ -328,6 +353,9 @@ def send_document(document_pk: int, now: datetime | None = None) -> RunDocument:
     try:
         request = send_request(request.pk, actor=None, source=Source.AUTOMATION)
     except ActionRefused as refused:
+        request.refresh_from_db(fields=["deleted_at", "status"])
+        if request.deleted_at or request.status == PaymentRequest.Status.CANCELED:
+            return _record(document, RunDocument.State.WITHDRAWN)  # withdrawn meanwhile
         return _failed(document, str(refused), now or timezone.now())
     if request.status in (PaymentRequest.Status.DRAFT, PaymentRequest.Status.SENDING):
         return document  # claimed by another worker: it finishes it, or a later pass does

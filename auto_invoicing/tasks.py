@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+
 from auto_invoicing import cycle
 from auto_invoicing.models import RunDocument
 from tenants.tasking import tenant_task
+
+log = logging.getLogger(__name__)
 
 
 @tenant_task(ignore_result=False)  # its report is read (operators, tests)
@@ -19,7 +23,10 @@ def tick(tenant) -> dict:
     period that has come, and retry the documents whose next attempt has come."""
     resumed = cycle.stalled_runs()
     for run_pk in resumed:
-        cycle.process(run_pk)
+        try:
+            cycle.process(run_pk)
+        except Exception:  # noqa: BLE001 - logged; a broken run must not stop the schedule
+            log.exception("run %s could not be taken over", run_pk)
     run = cycle.start_scheduled_run()  # queued once it commits
     retried = cycle.retry_due()
     return {

@@ -65,5 +65,10 @@ def cancel(pk: int) -> Booking:
         if charge is not None and charge.state == Charge.State.UNBILLED:
             booking.charge = cancel_charge(charge.pk)
         else:
+            if charge is not None and charge.state == Charge.State.BILLED:
+                # It stays on its document; if that document is never paid (canceled, a
+                # deleted draft), the charge is canceled instead of billed again.
+                charge.canceled_at = timezone.now()
+                charge.save(update_fields=["canceled_at"])
             booking.charge = charge
     return booking

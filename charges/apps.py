@@ -8,3 +8,7 @@ class ChargesConfig(AppConfig):
 
     def ready(self):
         from charges import receivers  # noqa: F401
+        from charges.services import bills_charges
+        from payment_requests.services import drafts
+
+        drafts.KEEPS_CLIENT_AND_CURRENCY.append(bills_charges)

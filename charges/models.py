@@ -64,6 +64,15 @@ class Charge(models.Model):
         on_delete=models.PROTECT,
         related_name="charges",
     )
+    # The document that last gave it back (canceled, expired, a deleted draft): money that
+    # still arrives for that document pays it (``services.follow_settled_request``).
+    released_from = models.ForeignKey(
+        "payment_requests.PaymentRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # The caller's own id (a booking tool's): the same id twice is the same charge, once.
     external_id = models.CharField(_("external id"), max_length=100, blank=True)
     created_by = models.ForeignKey(

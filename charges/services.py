@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from billing_saas.currencies import CURRENCY_CODES
 from billing_saas.refusals import ActionRefused
@@ -18,9 +19,13 @@ from payment_requests.totals import LineRefused, price_line
 
 log = logging.getLogger(__name__)
 State = Charge.State
-# What the columns hold (Charge: 12 digits, 3 decimals for quantities, 2 for amounts).
+# What the columns hold (Charge: 12 digits, 3 decimals for quantities, 2 for amounts). A
+# charge's amount stays well under a document's largest total (``DOCUMENT_MAX``), so that
+# with its taxes it always fits in the document that bills it.
 MAX_QUANTITY = Decimal("999999999")
-MAX_AMOUNT = Decimal("9999999999")
+MAX_AMOUNT = Decimal("99999999")
+# The largest total a document's columns hold (PaymentRequest.amount: 12 digits, 2 decimals).
+DOCUMENT_MAX = Decimal("9999999999.99")
 
 
 class ChargeRefused(ActionRefused):
@@ -141,12 +146,63 @@ def cancel_charge(pk: int) -> Charge:
 
 def follow_settled_request(request, paid: bool) -> int:
     """The charges billed by ``request`` are paid with it, or billed again later when it will
-    never be paid (canceled, expired, a deleted draft). Runs in the request's transaction."""
+    never be paid (canceled, expired, a deleted draft). Runs in the request's transaction.
+
+    A charge whose source was canceled while it was billed (its booking) is canceled rather
+    than billed again. Money that still arrives for a request after it gave its charges back
+    (a link paid as it expired, a void that lost the race) pays those charges wherever they
+    are: still unbilled, they are paid and never billed again; billed meanwhile on another
+    document, that document's history says so, for staff to cancel it."""
+    now = timezone.now()
     billed = Charge.objects.filter(request=request, state=State.BILLED)
     if paid:
-        count = billed.update(state=State.PAID, paid_at=timezone.now())
+        count = billed.update(state=State.PAID, paid_at=now)
+        count += _paid_after_release(request, now)
     else:
-        count = billed.update(state=State.UNBILLED, request=None, billed_at=None)
+        canceled = billed.filter(canceled_at__isnull=False).update(
+            state=State.CANCELED, request=None, released_from=request
+        )
+        count = canceled + billed.update(
+            state=State.UNBILLED, request=None, billed_at=None, released_from=request
+        )
     if count:
         log.info("%s charges of request %s %s", count, request.pk, "paid" if paid else "released")
     return count
+
+
+def _paid_after_release(request, now) -> int:
+    released = Charge.objects.filter(released_from=request)
+    paid = released.filter(state=State.UNBILLED).update(
+        state=State.PAID, request=request, paid_at=now
+    )
+    rebilled = {
+        pk
+        for pk in released.filter(state=State.BILLED).values_list("request_id", flat=True)
+        if pk != request.pk
+    }
+    if rebilled:
+        from payment_requests import states
+        from payment_requests.models import PaymentRequest, StatusChange
+
+        log.warning("request %s paid after its charges went to %s", request.pk, rebilled)
+        for other in PaymentRequest.objects.filter(pk__in=rebilled):
+            states.note(
+                other,
+                StatusChange.Source.PLATFORM,
+                gettext_noop(
+                    "Some of its charges were paid with %(number)s after it was canceled or "
+                    "expired: cancel this one, or edit it, so they are not paid twice."
+                ),
+                number=request.number or str(request.pk),
+            )
+    return paid
+
+
+def bills_charges(request) -> str:
+    """Why a draft's client and currency cannot change: its lines are these charges."""
+    if Charge.objects.filter(request=request).exists():
+        return _(
+            "This draft bills its client's charges: its client and currency cannot change. "
+            "Delete it to give the charges back, then bill them again."
+        )
+    return ""

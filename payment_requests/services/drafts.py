@@ -79,6 +79,8 @@ def update_draft(pk: int, *, actor, attachments=(), lines: Sequence[LineDraft] |
             for name in PaymentRequest.LOCKED_FIELDS
             if name in fields and _value(request, name) != _value_of(fields[name])
         ]
+        if not request.is_locked:
+            _check_owner_kept(request, locked)
         if request.is_locked and locked:
             raise ActionRefused(_(LOCKED_MESSAGE))
         if not request.is_locked:
@@ -92,6 +94,19 @@ def update_draft(pk: int, *, actor, attachments=(), lines: Sequence[LineDraft] |
             save_lines(request, lines, priced)
         attach(request, attachments, actor)
     return request
+
+
+# Apps whose records a draft bills (charges) register here a check that returns why its
+# client or currency cannot change ("" when they can): the draft's lines are their records.
+KEEPS_CLIENT_AND_CURRENCY: list = []
+
+
+def _check_owner_kept(request: PaymentRequest, changed: list[str]) -> None:
+    if not {"client", "currency"} & set(changed):
+        return
+    for check in KEEPS_CLIENT_AND_CURRENCY:
+        if reason := check(request):
+            raise ActionRefused(reason)
 
 
 def _price_or_refuse(lines, currency: str, *, locked: bool):
