@@ -98,15 +98,21 @@ def clients_owing_and_a_run(tenant, mode: str) -> int:
     return in_thread(prepare)
 
 
-def killed_at(point: str, tmp_path, stripe_platform, django_db_blocker, start_run) -> int:
-    """``start_run()`` once a worker that dies at ``point`` is up; the run's id."""
-    env = {"BILLING_CRASH_AT": point, "BILLING_CRASH_DIR": str(tmp_path)}
-    with worker(stripe_platform, django_db_blocker, **env) as process:
-        run_pk = start_run()
-        wait_until(process.poll, lambda code: code is not None, timeout=60)
-    assert process.returncode == -9  # SIGKILL: no cleanup, no commit, no finally
-    assert (tmp_path / f"crashed-at-{point}").exists()
-    return run_pk
+@pytest.fixture
+def killed_at(crash_account, stripe_platform, django_db_blocker, tmp_path):
+    """``killed_at(point, mode)``: clients owing and a run in that mode, queued once a worker
+    that dies at ``point`` is up; the run's id."""
+
+    def kill(point: str, mode: str) -> int:
+        env = {"BILLING_CRASH_AT": point, "BILLING_CRASH_DIR": str(tmp_path)}
+        with worker(stripe_platform, django_db_blocker, **env) as process:
+            run_pk = clients_owing_and_a_run(crash_account, mode)
+            wait_until(process.poll, lambda code: code is not None, timeout=60)
+        assert process.returncode == -9  # SIGKILL: no cleanup, no commit, no finally
+        assert (tmp_path / f"crashed-at-{point}").exists()
+        return run_pk
+
+    return kill
 
 
 def resumed(tenant, run_pk, stripe_platform, django_db_blocker, *, by: str) -> None:
@@ -188,15 +194,9 @@ def assert_each_client_billed_once(tenant, run_pk, stripe_platform, kind: str) -
 
 @pytest.mark.parametrize("point", ["after_documents", "after_platform_call", "before_email"])
 def test_a_worker_killed_mid_run_is_taken_over_and_bills_each_client_once(
-    point, crash_account, stripe_platform, django_db_blocker, tmp_path
+    point, killed_at, crash_account, stripe_platform, django_db_blocker
 ):
-    run_pk = killed_at(
-        point,
-        tmp_path,
-        stripe_platform,
-        django_db_blocker,
-        lambda: clients_owing_and_a_run(crash_account, Mode.INVOICES),
-    )
+    run_pk = killed_at(point, Mode.INVOICES)
     assert what_the_account_shows(crash_account, run_pk)["run"] == InvoicingRun.Status.RUNNING
     resumed(crash_account, run_pk, stripe_platform, django_db_blocker, by="tick")
 
@@ -205,15 +205,9 @@ def test_a_worker_killed_mid_run_is_taken_over_and_bills_each_client_once(
 
 @pytest.mark.parametrize("point", ["after_platform_call"])
 def test_payment_links_of_a_worker_killed_mid_run_are_made_once(
-    point, crash_account, stripe_platform, django_db_blocker, tmp_path
+    point, killed_at, crash_account, stripe_platform, django_db_blocker
 ):
-    run_pk = killed_at(
-        point,
-        tmp_path,
-        stripe_platform,
-        django_db_blocker,
-        lambda: clients_owing_and_a_run(crash_account, Mode.PAYMENT_LINKS),
-    )
+    run_pk = killed_at(point, Mode.PAYMENT_LINKS)
     resumed(crash_account, run_pk, stripe_platform, django_db_blocker, by="process_run")
 
     assert_each_client_billed_once(crash_account, run_pk, stripe_platform, "checkout.session")

@@ -4,32 +4,25 @@ service of the catalog, a booking, and a booking whose charge a document bills."
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
+from billing_saas.testing.fixtures import owner_of
 from bookings import services
 from bookings.models import Booking
 from charges.models import Charge
-from clients.models import Client
+from charges.tests.conftest import a_client  # noqa: F401 - the tests import it from here
+from clients.tests.conftest import (  # noqa: F401 - fixtures the tests use
+    _client_billing_installed,
+    owner_client,
+)
 from payment_requests.services import create_request
 from products.models import Product
+from products.tests.conftest import make_product
 from tenants.models import Tenant
-
-
-@pytest.fixture(autouse=True)
-def _client_billing_installed(alpha, beta):
-    install_client_billing(alpha)
-    install_client_billing(beta)
-
-
-@pytest.fixture
-def owner_client(alpha):
-    return client_on(alpha, owner_of(alpha))
 
 
 @pytest.fixture
@@ -47,17 +40,9 @@ def in_zone(tenant, zone: str) -> None:
     Tenant.objects.filter(pk=tenant.pk).update(time_zone=zone)
 
 
-def a_client(tenant, name="Ana Martin", **extra) -> Client:
-    with schema_context(tenant.schema_name):
-        email = name.lower().replace(" ", ".") + "@clients.example"
-        return Client.objects.create(name=name, email=email, **extra)
-
-
-def a_service(tenant, name="Haircut", price="35.00", currency="EUR", **extra) -> Product:
-    with schema_context(tenant.schema_name):
-        return Product.objects.create(
-            name=name, unit_price=Decimal(price), currency=currency, **extra
-        )
+def a_service(tenant, name="Haircut", price="35.00", **extra) -> Product:
+    """A product of the catalog that is booked: a service at a hairdresser's price."""
+    return make_product(tenant, name, price, **extra)
 
 
 def local(tenant, *fields) -> datetime:

@@ -5,26 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
+from billing_saas.testing.fixtures import owner_of
 from charges.models import Charge
 from charges.services import add_charge
 from clients.models import Client
+from clients.tests.conftest import (  # noqa: F401 - fixtures the tests use
+    _client_billing_installed,
+    owner_client,
+)
 from payment_requests.services import create_request
-
-
-@pytest.fixture(autouse=True)
-def _client_billing_installed(alpha, beta):
-    install_client_billing(alpha)
-    install_client_billing(beta)
-
-
-@pytest.fixture
-def owner_client(alpha):
-    return client_on(alpha, owner_of(alpha))
 
 
 def a_client(tenant, name: str = "Ana Martin", **extra) -> Client:

@@ -3,12 +3,37 @@
    for it), and no suggestions are asked for until typing again forgets the picked client; arrows move through the suggestions and
    Escape closes them. */
 (function () {
+  /* The keys and clicks every suggestion list answers (this picker's, and the catalog's in
+     catalog-suggestions.js): arrows move through the buttons of the listbox, Escape or a click
+     outside box closes it. onEnter(buttons), when given, takes an Enter typed in the search
+     input, which would otherwise post the form. Returns close(). */
+  window.suggestionList = function (box, input, list, onEnter) {
+    function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
+    box.addEventListener("keydown", function (event) {
+      var all = Array.prototype.slice.call(list.querySelectorAll("button"));
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Enter" && onEnter && event.target === input) {
+        event.preventDefault();
+        onEnter(all);
+      } else if (event.key === "Escape" && list.children.length) {
+        event.preventDefault(); event.stopPropagation(); close(); input.focus();
+      } else if (event.key === "ArrowDown" && all.length) {
+        event.preventDefault(); all[Math.min(at + 1, all.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault(); (at === 0 ? input : all[at - 1]).focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!box.contains(event.target)) { close(); }
+    });
+    return close;
+  };
+
   function setUp(picker) {
     var input = picker.querySelector("input[type=search]");
     var chosen = picker.querySelector("input[type=hidden]");
     var list = picker.querySelector("[role=listbox]");
-    function options() { return Array.prototype.slice.call(list.querySelectorAll("button")); }
-    function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
+    var close = window.suggestionList(picker, input, list);
     input.addEventListener("input", function () {
       chosen.value = "";
       chosen.dispatchEvent(new Event("change", {bubbles: true}));
@@ -29,20 +54,6 @@
       input.value = option.dataset.label;
       close();
       if (picker.hasAttribute("data-submit-on-pick")) { input.form.requestSubmit(); } else { input.focus(); }
-    });
-    picker.addEventListener("keydown", function (event) {
-      var all = options();
-      var at = all.indexOf(document.activeElement);
-      if (event.key === "Escape" && list.children.length) {
-        event.preventDefault(); event.stopPropagation(); close(); input.focus();
-      } else if (event.key === "ArrowDown" && all.length) {
-        event.preventDefault(); all[Math.min(at + 1, all.length - 1)].focus();
-      } else if (event.key === "ArrowUp" && at >= 0) {
-        event.preventDefault(); (at === 0 ? input : all[at - 1]).focus();
-      }
-    });
-    document.addEventListener("click", function (event) {
-      if (!picker.contains(event.target)) { close(); }
     });
   }
   function start() { document.querySelectorAll("[data-client-picker]").forEach(setUp); }

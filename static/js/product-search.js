@@ -1,91 +1,16 @@
-/* The quote builder's catalog search (quotes/form.html, [data-product-search]): products come
-   from the server as the user types (products:suggestions, a few at a time); choosing one
-   posts the builder's "Add to the quote" with that product, exactly what the select does
-   without JavaScript. The select, listing the whole catalog, is then hidden (unless it shows
-   an error). Arrows move through the suggestions, Escape closes them. */
+/* The quote builder's catalog search (quotes/form.html, [data-product-search], the search itself
+   in catalog-suggestions.js): choosing a product posts the builder's "Add to the quote" with
+   it, exactly what the select does without JavaScript. The select, listing the whole catalog,
+   is then hidden (unless it shows an error). */
 (function () {
   function setUp(search) {
     var input = search.querySelector("input[type=search]");
-    var list = search.querySelector("[role=listbox]");
     var fallback = document.querySelector("[data-product-select]");
-    var select = fallback.querySelector("select");
     var add = fallback.querySelector("button[value=add_product]");
-    var timer = null;
-    var asked = 0;
-    search.hidden = false;
     // (.quote-picker is a flex box: its hidden attribute would not hide it)
     if (!fallback.querySelector(".field--error")) { fallback.style.display = "none"; }
-
-    function options() { return Array.prototype.slice.call(list.querySelectorAll("button")); }
-    function close() { list.innerHTML = ""; input.setAttribute("aria-expanded", "false"); }
-    function show(products) {
-      list.innerHTML = "";
-      products.forEach(function (product) {
-        var item = document.createElement("li");
-        item.setAttribute("role", "option");
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "client-picker__option";
-        button.dataset.product = product.id;
-        button.textContent = product.name;
-        var price = document.createElement("span");
-        price.className = "client-picker__email muted";
-        price.textContent = product.unit_price_display + (product.unit_label ? " · " + product.unit_label : "");
-        button.appendChild(price);
-        item.appendChild(button);
-        list.appendChild(item);
-      });
-      if (!products.length) {
-        var none = document.createElement("li");
-        none.className = "client-picker__none muted";
-        none.textContent = search.dataset.none;
-        list.appendChild(none);
-      }
-      input.setAttribute("aria-expanded", "true");
-    }
-    function ask() {
-      var number = ++asked;
-      var url = search.dataset.url + "?q=" + encodeURIComponent(input.value.trim());
-      fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"})
-        .then(function (response) { return response.ok ? response.json() : {products: []}; })
-        .then(function (answer) { if (number === asked) { show(answer.products || []); } })
-        .catch(function () { /* offline: the list stays as it was */ });
-    }
-    function choose(button) {
-      var pk = button.dataset.product;
-      if (!select.querySelector('option[value="' + pk + '"]')) {
-        select.appendChild(new Option(button.firstChild.textContent, pk));
-      }
-      select.value = pk;
-      close();
+    window.catalogSuggestions(search, fallback.querySelector("select"), function () {
       input.form.requestSubmit(add);
-    }
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      if (!input.value.trim()) { close(); return; }
-      timer = setTimeout(ask, 200);
-    });
-    list.addEventListener("click", function (event) {
-      var button = event.target.closest("button[data-product]");
-      if (button) { choose(button); }
-    });
-    search.addEventListener("keydown", function (event) {
-      var all = options();
-      var at = all.indexOf(document.activeElement);
-      if (event.key === "Enter" && event.target === input) {
-        // Enter would post the builder's first button; it picks a lone suggestion instead.
-        event.preventDefault();
-        if (all.length === 1) { choose(all[0]); }
-      } else if (event.key === "Escape" && list.children.length) {
-        event.preventDefault(); event.stopPropagation(); close(); input.focus();
-      } else if (event.key === "ArrowDown" && all.length) {
-        event.preventDefault(); all[Math.min(at + 1, all.length - 1)].focus();
-      } else if (event.key === "ArrowUp" && at >= 0) {
-        event.preventDefault(); (at === 0 ? input : all[at - 1]).focus();
-      }
-    });
-    document.addEventListener("click", function (event) {
-      if (!search.contains(event.target)) { close(); }
     });
   }
   function start() { document.querySelectorAll("[data-product-search]").forEach(setUp); }

@@ -22,6 +22,7 @@ from billing_saas.testing.polling import wait_until
 from billing_saas.testing.stripe import connect_stripe
 from emulators.stripe.server import app_settings as stripe_settings
 from notifications.models import OutboxMessage
+from tests.e2e.helpers import pay_with_card
 from tests.e2e.test_client_billing_flow import PAID_WAIT
 from tests.e2e.test_signup_and_team import sign_in
 
@@ -140,11 +141,7 @@ def test_bookings_billed_by_a_draft_run_edited_confirmed_and_paid(browser, live_
     client = browser.new_context(viewport=WIDE).new_page()
     client.goto(link)
     expect(client.get_by_text("150.00").first).to_be_visible()
-    client.get_by_role("link", name="Pay now").click()
-    client.get_by_label("Card number").fill("4242 4242 4242 4242")
-    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
-    client.get_by_label("CVC").fill("123")
-    client.get_by_role("button", name="Pay invoice").click()
+    pay_with_card(client)
     expect(client.get_by_text("Thank you!")).to_be_visible()
     client.context.close()
 

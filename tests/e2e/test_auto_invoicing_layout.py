@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import committed_account, owner_of
+from tests.e2e.helpers import fits_width
 from tests.e2e.test_signup_and_team import sign_in
 
 SHOTS = "test-artifacts/auto_invoicing"
@@ -56,15 +57,6 @@ def account(accounts, django_db_blocker):
     return tenant
 
 
-def fits(page, name: str, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls"
-    cut = page.evaluate(
-        "[...document.querySelectorAll('.table-wrap')]"
-        ".filter(wrap => wrap.scrollWidth > wrap.clientWidth).length"
-    )
-    assert not cut, f"a table of {name} is cut off"
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: str(viewport["width"]))
 def test_the_settings_and_runs_pages_fit(browser, live_app, account, viewport):
     width = viewport["width"]
@@ -82,7 +74,7 @@ def test_the_settings_and_runs_pages_fit(browser, live_app, account, viewport):
     expect(page.get_by_label("Day of the month")).to_be_hidden()
     if not page.get_by_label("Auto-send invoices").is_checked():
         page.locator(".switch").click()
-    fits(page, "the settings", width)
+    fits_width(page, "the settings", width)
     page.screenshot(path=f"{SHOTS}/settings-{width}.png", full_page=True)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Auto-send invoices is on.")).to_be_visible()
@@ -92,14 +84,14 @@ def test_the_settings_and_runs_pages_fit(browser, live_app, account, viewport):
     expect(page.locator("tbody tr").nth(1)).to_be_visible()  # and a Run now of the other width
     page.get_by_text("Run now", exact=True).click()
     expect(page.get_by_role("button", name="Yes, run now")).to_be_visible()
-    fits(page, "the runs", width)
+    fits_width(page, "the runs", width)
     page.screenshot(path=f"{SHOTS}/runs-{width}.png", full_page=True)
     page.get_by_text("Run now", exact=True).click()  # closed again: not now
 
     failed_run = page.locator("tbody tr", has=page.locator("[data-failures]"))
     failed_run.get_by_role("link").first.click()
     expect(page.get_by_text("Connect a payment platform before sending requests.")).to_have_count(3)
-    fits(page, "the run", width)
+    fits_width(page, "the run", width)
     page.screenshot(path=f"{SHOTS}/run-{width}.png", full_page=True)
 
     # Run now, for real: the worker runs it and the page follows it until it is finished.

@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import committed_account, owner_of
-from tests.e2e.test_products_layout import fits
+from tests.e2e.helpers import fits_width
 from tests.e2e.test_signup_and_team import sign_in
 
 SHOTS = "test-artifacts/bookings"
@@ -74,7 +74,7 @@ def test_a_booking_is_made_and_listed_with_its_charge(browser, live_app, account
     day = timezone.localdate() + timedelta(days=5 if width > 400 else 6)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("Time").fill("10:30")
-    fits(page, "the form", width)
+    fits_width(page, "the form", width)
     page.screenshot(path=f"{SHOTS}/form-{width}.png", full_page=True)
     page.get_by_role("button", name="Book", exact=True).click()
     expect(page.get_by_text("A charge of €35.00 was created")).to_be_visible()
@@ -83,7 +83,7 @@ def test_a_booking_is_made_and_listed_with_its_charge(browser, live_app, account
     expect(row).to_contain_text("Carl Client")
     expect(row).to_contain_text("Unbilled")
     expect(page.locator("tbody")).to_contain_text("Billed")
-    fits(page, "the list", width)
+    fits_width(page, "the list", width)
     page.screenshot(path=f"{SHOTS}/list-{width}.png", full_page=True)
 
     billed_row = page.locator("tbody tr").filter(has=page.get_by_role("link", name="Billed"))

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from billing_saas.testing.polling import wait_until
 from notifications.models import OutboxMessage
 from tenants.models import Tenant
+from tests.e2e.helpers import pay_with_card
 from tests.e2e.test_signup_and_team import sign_up, unique
 
 PAID_WAIT = 30_000  # webhook → worker → dashboard poll
@@ -103,11 +104,7 @@ def test_request_sent_paid_by_the_client_and_shown_paid_without_reload(page, bro
     client.goto(emailed_link(slug, "carl@client.test"))
     expect(client.get_by_text("1,250.50")).to_be_visible()
     client.screenshot(path="test-artifacts/client-link.png", full_page=True)
-    client.get_by_role("link", name="Pay now").click()
-    client.get_by_label("Card number").fill("4242 4242 4242 4242")
-    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
-    client.get_by_label("CVC").fill("123")
-    client.get_by_role("button", name="Pay invoice").click()
+    pay_with_card(client)
     expect(client.get_by_text("Thank you!")).to_be_visible()
 
     # The dashboard, never reloaded, turns Paid when the webhook has been applied.
@@ -135,11 +132,7 @@ def test_a_declined_card_leaves_the_request_unpaid_with_the_reason(page, browser
 
     client = browser.new_context().new_page()
     client.goto(emailed_link(slug, "dee@client.test"))
-    client.get_by_role("link", name="Pay now").click()
-    client.get_by_label("Card number").fill("4000 0000 0000 0002")
-    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
-    client.get_by_label("CVC").fill("123")
-    client.get_by_role("button", name="Pay invoice").click()
+    pay_with_card(client, "4000 0000 0000 0002")
     expect(client.get_by_role("alert")).to_have_text("Your card was declined.")
 
     row = page.locator("tr[data-request]").first

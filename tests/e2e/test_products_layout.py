@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import committed_account
+from tests.e2e.helpers import fits_width
 from tests.e2e.test_signup_and_team import sign_in
 
 SHOTS = "test-artifacts/products"
@@ -40,15 +41,6 @@ def account(accounts, django_db_blocker):
     return tenant
 
 
-def fits(page, name: str, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls"
-    cut = page.evaluate(
-        "[...document.querySelectorAll('.table-wrap')]"
-        ".filter(wrap => wrap.scrollWidth > wrap.clientWidth).length"
-    )
-    assert not cut, f"a table of {name} is cut off"
-
-
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda viewport: str(viewport["width"]))
 def test_the_catalog_fits_and_finds_without_accents(browser, live_app, account, viewport):
     width = viewport["width"]
@@ -62,7 +54,7 @@ def test_the_catalog_fits_and_finds_without_accents(browser, live_app, account, 
     page.get_by_label("Unit price").fill("1250,50")
     page.get_by_label("Unit", exact=True).select_option("day")
     page.get_by_role("checkbox", name="GST (5%)").check()
-    fits(page, "the form", width)
+    fits_width(page, "the form", width)
     page.screenshot(path=f"{SHOTS}/form-{width}.png", full_page=True)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text(f"Été {width} saved.")).to_be_visible()
@@ -70,7 +62,7 @@ def test_the_catalog_fits_and_finds_without_accents(browser, live_app, account, 
     row = page.locator("tr", has_text=f"Été {width}")
     expect(row).to_contain_text("€1,250.50")
     expect(row).to_contain_text("/ day")
-    fits(page, "the list", width)
+    fits_width(page, "the list", width)
     page.screenshot(path=f"{SHOTS}/list-{width}.png", full_page=True)
 
     page.get_by_role("searchbox", name="Search products and services").fill("cafe")

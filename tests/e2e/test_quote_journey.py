@@ -21,6 +21,7 @@ from billing_saas.testing.polling import wait_until
 from billing_saas.testing.stripe import connect_stripe
 from emulators.stripe.server import app_settings as stripe_settings
 from notifications.models import OutboxMessage
+from tests.e2e.helpers import pay_with_card
 from tests.e2e.test_client_billing_flow import PAID_WAIT
 from tests.e2e.test_signup_and_team import sign_in
 
@@ -138,11 +139,7 @@ def test_a_quote_built_sent_approved_and_paid_shows_paid_on_the_dashboard(
     expect(client.get_by_text("2,706.05").first).to_be_visible()
     shots(client, "pay-page")
 
-    client.get_by_role("link", name="Pay now").click()
-    client.get_by_label("Card number").fill("4242 4242 4242 4242")
-    client.get_by_label("Expiry (MM / YY)").fill("12 / 34")
-    client.get_by_label("CVC").fill("123")
-    client.get_by_role("button", name="Pay invoice").click()
+    pay_with_card(client)
     expect(client.get_by_text("Thank you!")).to_be_visible()
     client.context.close()
 

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from billing_saas.testing.fixtures import committed_account
-from tests.e2e.test_products_layout import fits
+from tests.e2e.helpers import fits_width
 from tests.e2e.test_quote_journey import add_from_catalog
 from tests.e2e.test_signup_and_team import sign_in
 
@@ -65,7 +65,7 @@ def test_a_quote_is_built_sent_and_read_at_any_width(browser, live_app, account,
     sign_in(page, live_app, account.host, account.owner_email)
 
     page.goto(live_app.account_url(account, "/billing/quotes/"))
-    fits(page, "the empty list", width)
+    fits_width(page, "the empty list", width)
     page.get_by_role("link", name="New quote").click()
     expect(page).to_have_url(re.compile("/quotes/new/"))
     page.wait_for_load_state()  # the pickers' scripts (deferred) listen before one types
@@ -84,30 +84,30 @@ def test_a_quote_is_built_sent_and_read_at_any_width(browser, live_app, account,
     page.get_by_role("button", name="Save and add").click()
     expect(page.locator("[data-line]")).to_have_count(2)
     expect(page.locator(".doc-totals")).to_contain_text("€1,393.03")
-    fits(page, "the builder", width)
+    fits_width(page, "the builder", width)
     page.screenshot(path=f"{SHOTS}/builder-{width}.png", full_page=True)
 
     page.get_by_role("button", name="Review", exact=True).click()
     expect(page.get_by_role("heading", name="Review the quote")).to_be_visible()
     expect(page.locator("[data-review-total]")).to_have_text("€1,393.03")
-    fits(page, "the review", width)
+    fits_width(page, "the review", width)
     page.screenshot(path=f"{SHOTS}/review-{width}.png", full_page=True)
 
     page.get_by_role("button", name="Save and send").click()
     expect(page.get_by_text(re.compile(r"Quote Q-\d{5} sent to carl@client.test"))).to_be_visible()
-    fits(page, "the details", width)
+    fits_width(page, "the details", width)
     page.screenshot(path=f"{SHOTS}/details-{width}.png", full_page=True)
 
     page.goto(live_app.account_url(account, "/billing/quotes/"))
     expect(page.locator("tbody tr").first).to_contain_text("Carl Client")
-    fits(page, "the list", width)
+    fits_width(page, "the list", width)
     page.screenshot(path=f"{SHOTS}/list-{width}.png", full_page=True)
 
     client_page = browser.new_context(viewport=viewport).new_page()
     client_page.goto(live_app.account_url(account, client_link(account)))
     expect(client_page.get_by_role("button", name="Approve")).to_be_visible()
     expect(client_page.locator(".doc-totals")).to_contain_text("€1,393.03")
-    fits(client_page, "the client's page", width)
+    fits_width(client_page, "the client's page", width)
     client_page.screenshot(path=f"{SHOTS}/client-{width}.png", full_page=True)
     client_page.context.close()
     context.close()
