@@ -11,6 +11,7 @@ one document, one platform invoice (or link) and one email, every due charge bil
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -54,14 +55,21 @@ def crash_account(stripe_platform, accounts, django_db_blocker):
     in_thread(lambda: tenant.delete(force_drop=True))
 
 
+# This test's workers take their tasks from a queue of their own: the browser tests' worker,
+# alive for the whole run, must not take the run (nor its emails) from the one that dies.
+QUEUE = f"crash-{uuid.uuid4().hex[:8]}"
+
+
 def worker(stripe_platform, django_db_blocker, **env):
-    """A worker on the emulator and the test database, its emails in the account's outbox."""
+    """A worker on the emulator and the test database, its emails in the account's outbox,
+    taking this test's queue only (where every task goes, ``CELERY_TASK_DEFAULT_QUEUE``)."""
     settings = app_settings(stripe_platform.url) | {
         "STRIPE_TIMEOUT_SECONDS": "5",
         "EMAIL_BACKEND": "notifications.backends.OutboxEmailBackend",
         "STALE_SENDING_SECONDS": STALE_SECONDS,
+        "CELERY_TASK_DEFAULT_QUEUE": QUEUE,
     }
-    return celery_worker(django_db_blocker, env=settings | env)
+    return celery_worker(django_db_blocker, env=settings | env, queue=QUEUE)
 
 
 def clients_owing_and_a_run(tenant, mode: str) -> int:
@@ -92,10 +100,20 @@ def clients_owing_and_a_run(tenant, mode: str) -> int:
                     currency="EUR",
                     due_date=today + timedelta(days=30),
                 )
-            # Queued as it commits: the worker started next takes it.
+            # Queued as it commits (to this test's queue): the worker started next takes it.
             return cycle.start_manual_run(None).pk
 
     return in_thread(prepare)
+
+
+@pytest.fixture(autouse=True)
+def runs_queued_for_this_test(monkeypatch):
+    """Run now's task, queued by this process as its run commits, goes to this test's queue."""
+    monkeypatch.setattr(
+        tasks.process_run,
+        "delay",
+        lambda *args: tasks.process_run.apply_async(args, queue=QUEUE),
+    )
 
 
 @pytest.fixture
@@ -119,9 +137,9 @@ def resumed(tenant, run_pk, stripe_platform, django_db_blocker, *, by: str) -> N
     """A fresh worker; the run taken over by its tick, or given to it again."""
     with worker(stripe_platform, django_db_blocker):
         if by == "tick":
-            tasks.tick.delay(tenant.schema_name)
+            tasks.tick.apply_async([tenant.schema_name], queue=QUEUE)
         else:
-            tasks.process_run.delay(tenant.schema_name, run_pk)
+            tasks.process_run.apply_async([tenant.schema_name, run_pk], queue=QUEUE)
         wait_until(lambda: what_the_account_shows(tenant, run_pk)["settled"], timeout=60)
 
 

@@ -196,9 +196,12 @@ def running_worker(accounts, django_db_blocker):
 
 
 @contextmanager
-def celery_worker(django_db_blocker, *, env: dict | None = None, concurrency: int = 1):
+def celery_worker(django_db_blocker, *, env: dict | None = None, concurrency: int = 1,
+                  queue: str = ""):  # fmt: skip
     """Start a worker process (``env`` added to ours; with ``concurrency`` > 1, that many
-    prefork child processes taking tasks at the same time), stop it at the end."""
+    prefork child processes taking tasks at the same time), stop it at the end. With
+    ``queue``, it takes only the tasks sent to that queue (``apply_async(queue=…)``): no
+    other worker of the run (the browser tests' one) can take them from it."""
     import os
     import subprocess
     import sys
@@ -228,6 +231,7 @@ def celery_worker(django_db_blocker, *, env: dict | None = None, concurrency: in
             "WARNING",
             "--without-mingle",
             "--without-gossip",
+            *(["--queues", queue] if queue else []),
         ],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
