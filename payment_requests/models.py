@@ -169,6 +169,12 @@ class PaymentRequest(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def pays_online(self) -> bool:
+        """Payable on the platform's page: marked sent by hand, it has no platform invoice,
+        and its client is asked to contact the provider instead."""
+        return self.is_payable and self.remote_id is not None
+
+    @property
     def can_be_reminded(self) -> bool:
         return self.is_payable and self.deleted_at is None
 
@@ -283,32 +289,75 @@ class RequestLink(models.Model):
 
 
 class Payment(models.Model):
-    """Billing's ledger of money received: which request a platform payment paid, how much,
-    and how much of it was refunded since.
+    """Billing's ledger of money received: which request a payment paid, how much, and how
+    much of it was refunded since.
 
-    ``RemotePayment`` (``connectors``) is the platform's fact, kept as the platform tells it,
-    and may belong to no request at all (an invoice made on the platform itself). This is
-    what billing made of it, for one request: what the panel, the emails and the totals read,
-    and what the client portal's credits and statements will be built on, without reaching
-    into the connectors' mirror. Both are written in the same change (``platform_changes``),
-    and a refund only ever grows here as it does there.
+    A *platform* payment mirrors a ``RemotePayment`` (``connectors``), the platform's fact,
+    kept as the platform tells it, which may belong to no request at all (an invoice made on
+    the platform itself). Both are written in the same change (``platform_changes``), and a
+    refund only ever grows here as it does there. A *manual* payment is one a team member
+    recorded (*Mark paid*: cash, a bank transfer…): it has no platform payment, says who
+    recorded it, and may be undone, which keeps the row (``undone_at``) so the history stays.
+    This is what the panel, the emails, the totals and the client portal read.
     """
 
+    class Source(models.TextChoices):
+        PLATFORM = "platform", _("Payment platform")
+        MANUAL = "manual", _("Recorded by hand")
+
+    class Method(models.TextChoices):
+        # What a team member may record; a platform payment keeps the platform's own words.
+        CASH = "cash", _("Cash")
+        BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        CARD_IN_PERSON = "card_in_person", _("Card, in person")
+        OTHER = "other", _("Other")
+
     request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="payments")
-    remote_payment = models.OneToOneField(RemotePayment, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PLATFORM)
+    remote_payment = models.OneToOneField(
+        RemotePayment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
     method = models.CharField(max_length=100, blank=True)
+    reference = models.CharField(max_length=100, blank=True)
     paid_at = models.DateTimeField()
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     refunded_at = models.DateTimeField(null=True, blank=True)  # the latest refund
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The *Mark paid* form's own key: a double click or a resubmitted form records one payment.
+    entry_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["paid_at"]
+        ordering = ["paid_at", "pk"]
+        constraints = [
+            # A platform payment always mirrors the platform's; a manual one never does.
+            models.CheckConstraint(
+                condition=models.Q(source="platform", remote_payment__isnull=False)
+                | models.Q(source="manual", remote_payment__isnull=True),
+                name="payment_source_matches_remote",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+    @property
+    def method_label(self):
+        """A manual payment's method in the reader's language; a platform's, as it said it."""
+        return self.Method(self.method).label if self.method in self.Method.values else self.method
+
+    @property
+    def can_be_undone(self) -> bool:
+        return self.source == self.Source.MANUAL and self.undone_at is None
 
 
 class Reminder(models.Model):

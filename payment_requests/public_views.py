@@ -42,7 +42,9 @@ def _speak_to(client) -> None:
 
 
 def _usable(link: RequestLink) -> bool:
-    return link.revoked_at is None and link.request.is_payable
+    """Payable online through this link (an invoice marked sent by hand has no platform
+    page: its client is asked to contact the provider)."""
+    return link.revoked_at is None and link.request.pays_online
 
 
 @never_cache
@@ -52,6 +54,8 @@ def public_link(request, token):
     item = link.request
     if not request.user.is_authenticated:  # staff previews do not count as the client's view
         pay_page.record_view(link)
+    # Marked sent by hand: no platform invoice to pay online; the client is told whom to ask.
+    no_online = link.revoked_at is None and item.is_payable and not item.pays_online
     return render(
         request,
         "payment_requests/public_link.html",
@@ -62,7 +66,8 @@ def public_link(request, token):
             "attachments": item.attachments.all() if link.revoked_at is None else [],
             "pdf": link.revoked_at is None,
             "account_name": request.tenant.name,
-            "error": "",
+            "error": _no_online_payment(request) if no_online else "",
+            "no_online_payment": no_online,
         },
     )
 
@@ -84,7 +89,7 @@ def go_pay(request, token):
     """To the platform's pay page, as it is now (platform links expire and are refreshed)."""
     link = _link(token)
     item = link.request
-    if not _usable(link) or item.remote is None:
+    if not _usable(link):  # its page says why (paid, canceled, or to be paid directly)
         return redirect("payment_requests:public_link", token=token)
     try:
         if item.remote.kind == RemoteObject.Kind.INVOICE:
@@ -101,12 +106,17 @@ def go_pay(request, token):
                 "platform": item.platform_name
             }
         pay_page.record_unpayable(item, reason)
-        message = _(
-            "Online payment is not available for this invoice. Please contact "
-            "%(account)s to pay it (bank transfer or another method)."
-        ) % {"account": request.tenant.name}
-        return _unpayable(request, item, token, message, no_online_payment=True)
+        return _unpayable(
+            request, item, token, _no_online_payment(request), no_online_payment=True
+        )
     return redirect(url)
+
+
+def _no_online_payment(request) -> str:
+    return _(
+        "Online payment is not available for this invoice. Please contact "
+        "%(account)s to pay it (bank transfer or another method)."
+    ) % {"account": request.tenant.name}
 
 
 def _unpayable(request, item, token, message, status=200, **extra):

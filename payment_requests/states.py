@@ -25,7 +25,9 @@ Source = StatusChange.Source
 
 # from → the statuses it may move to. Read a row as "a request that is X can become …".
 MOVES: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SENDING, Status.CANCELED}),
+    # A draft is sent through the platform (Sending), or *marked sent* by a team member who
+    # sent it by hand: straight to Sent, with no platform invoice and nothing emailed.
+    Status.DRAFT: frozenset({Status.SENDING, Status.SENT, Status.CANCELED}),
     # Sending claims the request; the platform's answer sends it, or gives it back as a draft.
     Status.SENDING: frozenset({Status.SENT, Status.DRAFT}),
     Status.SENT: frozenset({Status.OVERDUE, Status.PAID, Status.EXPIRED, Status.CANCELED}),
@@ -34,7 +36,11 @@ MOVES: dict[str, frozenset[str]] = {
     # platform after we canceled it (a void that lost the race) still become Paid.
     Status.EXPIRED: frozenset({Status.PAID, Status.CANCELED}),
     Status.CANCELED: frozenset({Status.PAID}),
-    Status.PAID: frozenset({Status.PARTIALLY_REFUNDED, Status.REFUNDED}),
+    # Back to open (Sent, or Overdue past its due date) only when a team member undoes a
+    # manual payment (*Mark paid*) that had paid it: a platform's payment is never undone here.
+    Status.PAID: frozenset(
+        {Status.PARTIALLY_REFUNDED, Status.REFUNDED, Status.SENT, Status.OVERDUE}
+    ),
     Status.PARTIALLY_REFUNDED: frozenset({Status.REFUNDED}),
     Status.REFUNDED: frozenset(),
 }

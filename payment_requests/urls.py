@@ -3,6 +3,7 @@ from django.urls import path
 from payment_requests import public_views
 from payment_requests.views import (
     dashboard_page,
+    more_actions,
     pdf,
     request_form,
     request_panel,
@@ -32,6 +33,14 @@ urlpatterns = [
         "billing/requests/<int:pk>/files/<int:attachment_pk>/",
         request_panel.attachment,
         name="attachment",
+    ),
+    path("billing/requests/<int:pk>/email/", more_actions.email_invoice, name="email_invoice"),
+    path("billing/requests/<int:pk>/mark-sent/", more_actions.mark_sent, name="mark_sent"),
+    path("billing/requests/<int:pk>/mark-paid/", more_actions.mark_paid, name="mark_paid"),
+    path(
+        "billing/requests/<int:pk>/payments/<int:payment_pk>/undo/",
+        more_actions.undo_payment,
+        name="undo_payment",
     ),
     path("billing/access/", settings_pages.access, name="access"),
     path("billing/settings/", settings_pages.billing_settings, name="settings"),

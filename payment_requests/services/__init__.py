@@ -1,7 +1,8 @@
 """What employees do with payment requests, and what the platform tells us about them.
 
 One module per action (Zulip's ``actions/``): ``drafts``, ``sending``, ``reminders``,
-``removal`` (cancel, delete), ``platform_changes``, ``emails``, ``messages`` (their
+``removal`` (cancel, delete), ``manual`` (email, mark sent, mark paid by hand, undo),
+``platform_changes``, ``emails``, ``messages`` (their
 delivery record), ``schedule``. Status changes
 go through ``payment_requests.states``. Money and status changes run in transactions;
 platform calls run outside them, between a claim (Draft → Sending) and a result, so a double
@@ -13,6 +14,7 @@ from payment_requests.services.common import check_amount, current_tenant, defau
 from payment_requests.services.drafts import create_request, update_draft
 from payment_requests.services.emails import deliver_email, send_email
 from payment_requests.services.links import hash_token
+from payment_requests.services.manual import email_invoice, mark_paid, mark_sent, undo_payment
 from payment_requests.services.messages import resend as resend_message
 from payment_requests.services.platform_changes import apply_remote_change
 from payment_requests.services.reminders import remind
@@ -31,11 +33,15 @@ __all__ = [
     "default_connection",
     "delete_request",
     "deliver_email",
+    "email_invoice",
     "hash_token",
+    "mark_paid",
+    "mark_sent",
     "resend_message",
     "remind",
     "run_daily_schedule",
     "send_email",
     "send_request",
+    "undo_payment",
     "update_draft",
 ]

@@ -91,7 +91,12 @@ def deliver_email(pk: int, template: str, url: str) -> int:
             creator = Recipient.for_member(request.created_by)
             messages.append((f"{template}_staff", creator, None))
     if template == "paid":
-        context["payment"] = request.payments.order_by("-paid_at").first()
+        payment = request.payments.filter(undone_at__isnull=True).order_by("-paid_at", "-pk").first()
+        if payment is not None:
+            # A manual payment's method in the reader's language (the label is lazy, rendered
+            # in each recipient's); a platform's, as the platform wrote it.
+            payment.method = payment.method_label
+        context["payment"] = payment
     link = hashlib.sha256(url.encode()).hexdigest()[:16] if url else "-"
     if template == "refund":
         # Once per refunded total: a second refund is told again, a redelivery is not.

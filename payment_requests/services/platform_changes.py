@@ -23,6 +23,7 @@ from payment_requests.models import Payment, PaymentRequest, StatusChange
 from payment_requests.services.common import Status
 from payment_requests.services.emails import email_paid_later, email_refund_later
 from payment_requests.services.links import revoke_links
+from payment_requests.services.manual import manual_total
 
 PLATFORM = StatusChange.Source.PLATFORM
 
@@ -33,6 +34,7 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
         request = (
             PaymentRequest.objects.select_for_update(of=("self",))
             .select_related("client")
+            .annotate(manual_paid=manual_total())  # in the same statement as the lock
             .filter(remote=remote_object)
             .first()
         )
@@ -44,7 +46,10 @@ def apply_remote_change(remote_object: RemoteObject, payment=None, changes=()) -
             recorded = _record_payment(request, payment)
             if "refund" in changes:
                 refund = _record_refund(request, recorded, payment)
-        request.amount_paid = max(request.amount_paid, remote_object.amount_paid)
+        # The platform's total plus what the team recorded by hand (``manual``), which the
+        # platform never hears of.
+        paid_here = remote_object.amount_paid + request.manual_paid
+        request.amount_paid = max(request.amount_paid, paid_here)
         status = RemoteStatus(remote_object.status)
         newly_paid = False
         if status == RemoteStatus.PAID and states.can_move(request.status, Status.PAID):
@@ -88,6 +93,7 @@ def _record_payment(request: PaymentRequest, payment: RemotePayment) -> Payment:
         remote_payment=payment,
         defaults={
             "request": request,
+            "source": Payment.Source.PLATFORM,
             "amount": payment.amount,
             "currency": payment.currency,
             "method": payment.method,

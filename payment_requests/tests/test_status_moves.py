@@ -15,12 +15,14 @@ S = PaymentRequest.Status
 # Written out here on purpose, not read from ``states``: this is the specification.
 EXPECTED = {
     (S.DRAFT, S.SENDING), (S.DRAFT, S.CANCELED),
+    (S.DRAFT, S.SENT),  # marked sent: sent by hand, without the platform
     (S.SENDING, S.SENT), (S.SENDING, S.DRAFT),
     (S.SENT, S.OVERDUE), (S.SENT, S.PAID), (S.SENT, S.EXPIRED), (S.SENT, S.CANCELED),
     (S.OVERDUE, S.PAID), (S.OVERDUE, S.EXPIRED), (S.OVERDUE, S.CANCELED),
     (S.EXPIRED, S.PAID), (S.EXPIRED, S.CANCELED),
     (S.CANCELED, S.PAID),
     (S.PAID, S.PARTIALLY_REFUNDED), (S.PAID, S.REFUNDED),
+    (S.PAID, S.SENT), (S.PAID, S.OVERDUE),  # a manual payment undone
     (S.PARTIALLY_REFUNDED, S.REFUNDED),
 }  # fmt: skip
 PAIRS = list(itertools.product(S.values, repeat=2))

@@ -12,6 +12,8 @@ from payment_requests.models import PaymentRequest
 from payment_requests.services.channels import sms_problem, wants_sms
 from payment_requests.services.messages import messages_of
 
+Status = PaymentRequest.Status
+
 
 def panel_url(pk: int) -> str:
     return reverse("payment_requests:dashboard") + f"?open={pk}"
@@ -22,13 +24,50 @@ def panel_request(pk):
         PaymentRequest.objects.select_related(
             "client", "connection", "remote", "created_by", "run_document__run"
         )
-        .prefetch_related("history__actor", "attachments", "payments", "lines__applied_taxes")
+        .prefetch_related(
+            "history__actor",
+            "attachments",
+            "payments__recorded_by",
+            "payments__undone_by",
+            "lines__applied_taxes",
+        )
         .filter(pk=pk)
         .first()
     )
     if item is not None:
         item.deliveries = messages_of(item)
+        _more_actions(item)
     return item
+
+
+def _more_actions(item: PaymentRequest) -> None:
+    """What *More actions* offers this request, and the *Mark paid* form filled in."""
+    from payment_requests.payment_forms import MarkPaidForm
+    from payment_requests.services.manual import account_today
+
+    live = item.deleted_at is None
+    item.can_email_invoice = (item.status == Status.DRAFT and live) or item.can_be_reminded
+    item.can_mark_sent = item.status == Status.DRAFT and live
+    item.can_mark_paid = (item.status == Status.DRAFT and live) or item.is_payable
+    if item.can_mark_paid:
+        item.mark_paid_form = MarkPaidForm.for_request(item, account_today())
+    # Paid by hand while its platform invoice stays open: the client could pay it twice.
+    item.platform_stays_open = bool(
+        item.remote_id
+        and item.status == Status.PAID
+        and any(payment.can_be_undone for payment in item.payments.all())
+    )
+
+
+def run_panel_action(request, pk, action, success: str):
+    """Run one side-panel action; its refusal (or success) is shown on the panel."""
+    try:
+        action()
+    except services.ActionRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, success)
+    return redirect(panel_url(pk))
 
 
 def send_and_report(request, pk):

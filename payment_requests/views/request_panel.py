@@ -11,7 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 from payment_requests import services
 from payment_requests.access import billing_access_required
 from payment_requests.models import Attachment, PaymentRequest
-from payment_requests.views.common import panel_request, panel_url, send_and_report
+from payment_requests.views.common import (
+    panel_request,
+    panel_url,
+    run_panel_action,
+    send_and_report,
+)
 
 
 @billing_access_required
@@ -31,15 +36,8 @@ def send(request, pk):
 
 
 def _act(request, pk, action, success: str):
-    """Run one side-panel action; its refusal (or success) is shown on the panel."""
     get_object_or_404(PaymentRequest, pk=pk)
-    try:
-        action()
-    except services.ActionRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, success)
-    return redirect(panel_url(pk))
+    return run_panel_action(request, pk, action, success)
 
 
 @billing_access_required
