@@ -639,6 +639,29 @@ PAGES = [
     ),
     Page(ACCOUNT, "charges:api_charge", args={"pk": "number"}, signed_in=False),
     Page(ACCOUNT, "charges:api_cancel", POST, args={"pk": "number"}, raw_body=True),
+    # ---- account: an invoice's More actions (issue 18) ---------------------------------------
+    Page(ACCOUNT, "payment_requests:email_invoice", POST, args={"pk": "request"}),
+    Page(ACCOUNT, "payment_requests:mark_sent", POST, args={"pk": "request"}),
+    Page(
+        ACCOUNT,
+        "payment_requests:mark_paid",
+        POST,
+        {
+            "amount": ("150.00", "12,50", "1200"),
+            "method": ("cash", "bank_transfer", "cheque", "card_in_person", "other"),
+            "paid_on": ("{today}", "{future}"),
+            "reference": ("", "CHQ 0042"),
+            "email_receipt": ("", "on"),
+            "entry_key": ("", "form-1"),
+        },
+        {"pk": "request"},
+    ),
+    Page(
+        ACCOUNT,
+        "payment_requests:undo_payment",
+        POST,
+        args={"pk": "request", "payment_pk": "number"},
+    ),
 ]
 
 
