@@ -106,9 +106,7 @@ def go_pay(request, token):
                 "platform": item.platform_name
             }
         pay_page.record_unpayable(item, reason)
-        return _unpayable(
-            request, item, token, _no_online_payment(request), no_online_payment=True
-        )
+        return _unpayable(request, item, token, _no_online_payment(request), no_online_payment=True)
     return redirect(url)
 
 

@@ -6,55 +6,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connectors', '0004_inboundevent_inbox_never_tried'),
-        ('payment_requests', '0014_automation_source'),
+        ("connectors", "0004_inboundevent_inbox_never_tried"),
+        ("payment_requests", "0014_automation_source"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='payment',
-            options={'ordering': ['paid_at', 'pk']},
+            name="payment",
+            options={"ordering": ["paid_at", "pk"]},
         ),
         migrations.AddField(
-            model_name='payment',
-            name='entry_key',
+            model_name="payment",
+            name="entry_key",
             field=models.CharField(blank=True, max_length=64, null=True, unique=True),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='reference',
+            model_name="payment",
+            name="reference",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='source',
-            field=models.CharField(choices=[('platform', 'Payment platform'), ('manual', 'Recorded by hand')], default='platform', max_length=10),
+            model_name="payment",
+            name="source",
+            field=models.CharField(
+                choices=[("platform", "Payment platform"), ("manual", "Recorded by hand")],
+                default="platform",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='undone_at',
+            model_name="payment",
+            name="undone_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='undone_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="undone_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='remote_payment',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='connectors.remotepayment'),
+            model_name="payment",
+            name="remote_payment",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="connectors.remotepayment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('remote_payment__isnull', False), ('source', 'platform')), models.Q(('remote_payment__isnull', True), ('source', 'manual')), _connector='OR'), name='payment_source_matches_remote'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("remote_payment__isnull", False), ("source", "platform")),
+                    models.Q(("remote_payment__isnull", True), ("source", "manual")),
+                    _connector="OR",
+                ),
+                name="payment_source_matches_remote",
+            ),
         ),
     ]

@@ -91,7 +91,9 @@ def deliver_email(pk: int, template: str, url: str) -> int:
             creator = Recipient.for_member(request.created_by)
             messages.append((f"{template}_staff", creator, None))
     if template == "paid":
-        payment = request.payments.filter(undone_at__isnull=True).order_by("-paid_at", "-pk").first()
+        payment = (
+            request.payments.filter(undone_at__isnull=True).order_by("-paid_at", "-pk").first()
+        )
         if payment is not None:
             # A manual payment's method in the reader's language (the label is lazy, rendered
             # in each recipient's); a platform's, as the platform wrote it.

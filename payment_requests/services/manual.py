@@ -58,7 +58,9 @@ def email_invoice(pk: int, *, actor, request_host=None) -> PaymentRequest:
             if not request.history.filter(note=EMAILED_AGAIN, created_at__gte=just_now).exists():
                 email = request.client.email
                 states.note(request, USER, EMAILED_AGAIN, actor, email=email)
-                email_later(request.pk, "request", link_url(request, new_link(request), request_host))
+                email_later(
+                    request.pk, "request", link_url(request, new_link(request), request_host)
+                )
             return request
     return send_request(pk, actor=actor, request_host=request_host)
 
@@ -125,7 +127,9 @@ def mark_paid(
             note = gettext_noop("Marked paid: %(amount)s received")
             states.move(request, Status.PAID, USER, actor, note=note, **params)
             if request.remote_id:
-                states.note(request, USER, PLATFORM_STAYS_OPEN, actor, platform=request.platform_name)
+                states.note(
+                    request, USER, PLATFORM_STAYS_OPEN, actor, platform=request.platform_name
+                )
             if email_receipt:
                 email_paid_later(request.pk)
         else:

@@ -188,9 +188,7 @@ def test_undo_past_the_due_date_reopens_it_as_overdue(alpha, owner_client):
     assert reload(alpha, item.pk).status == S.OVERDUE
 
 
-def test_paying_twice_is_refused_and_the_same_form_twice_records_once(
-    alpha, draft, owner_client
-):
+def test_paying_twice_is_refused_and_the_same_form_twice_records_once(alpha, draft, owner_client):
     pay(owner_client, draft.pk, "50", key="form-1")
     pay(owner_client, draft.pk, "50", key="form-1")  # a double click
     assert reload(alpha, draft.pk).amount_paid == Decimal("50")
@@ -266,8 +264,8 @@ def test_a_marked_sent_invoice_pay_page_says_to_contact_the_provider(
 def test_other_accounts_and_employees_without_access_change_nothing(alpha, beta, draft):
     beta_owner = client_on(beta, owner_of(beta))
     employee = client_on(alpha, make_member(alpha, "clerk@alpha.example"))
-    for url in (f"/billing/requests/{draft.pk}/mark-paid/", f"/billing/requests/{draft.pk}/mark-sent/",
-                f"/billing/requests/{draft.pk}/email/"):  # fmt: skip
+    for action in ("mark-paid", "mark-sent", "email"):
+        url = f"/billing/requests/{draft.pk}/{action}/"
         data = {"amount": "150", "method": "cash", "paid_on": timezone.localdate().isoformat()}
         assert beta_owner.post(url, data).status_code == 404
         assert employee.post(url, data).status_code == 403

@@ -20,7 +20,9 @@ from payment_requests.views.common import panel_url, run_panel_action
 def email_invoice(request, pk):
     item = get_object_or_404(PaymentRequest, pk=pk)
     was_draft = item.status == PaymentRequest.Status.DRAFT
-    done = _("Invoice sent to %(email)s.") if was_draft else _("Invoice emailed again to %(email)s.")
+    done = (
+        _("Invoice sent to %(email)s.") if was_draft else _("Invoice emailed again to %(email)s.")
+    )
     return run_panel_action(
         request,
         pk,
