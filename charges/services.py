@@ -170,6 +170,13 @@ def follow_settled_request(request, paid: bool) -> int:
     return count
 
 
+def follow_reopened_request(request) -> int:
+    """A payment of ``request`` was undone: the charges it paid are billed (owed) again."""
+    return Charge.objects.filter(request=request, state=State.PAID).update(
+        state=State.BILLED, paid_at=None
+    )
+
+
 def _paid_after_release(request, now) -> int:
     released = Charge.objects.filter(released_from=request)
     paid = released.filter(state=State.UNBILLED).update(

@@ -6,3 +6,7 @@ from django.dispatch import Signal
 # it was sent: ``paid=False``). Receivers write in the sender's transaction: the charges a
 # request billed follow it (charges/receivers.py).
 request_settled = Signal()
+
+# A paid request is open again (a payment recorded by hand was undone): what its payment
+# marked paid is owed again.
+request_reopened = Signal()

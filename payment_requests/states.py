@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from billing_saas.refusals import ActionRefused
 from payment_requests.models import PaymentRequest, StatusChange
-from payment_requests.signals import request_settled
+from payment_requests.signals import request_reopened, request_settled
 
 log = logging.getLogger(__name__)
 Status = PaymentRequest.Status
@@ -84,6 +84,8 @@ def move(
         request_settled.send(PaymentRequest, request=request, paid=True)
     elif to in (Status.CANCELED, Status.EXPIRED) and not was_paid:
         request_settled.send(PaymentRequest, request=request, paid=False)
+    elif was_paid and to in PaymentRequest.OPEN_STATUSES:
+        request_reopened.send(PaymentRequest, request=request)
 
 
 def note(request: PaymentRequest, source: str, note: str, actor=None, **note_params) -> None:

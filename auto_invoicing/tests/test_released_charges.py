@@ -167,3 +167,21 @@ def test_a_run_that_cannot_be_taken_over_does_not_stop_the_schedule(alpha, monke
 
     assert started == [True]
     assert report["resumed"] == [123]
+
+
+def test_a_manual_payment_undone_makes_its_charges_owed_again(alpha, today):
+    from payment_requests.services.manual import mark_paid, undo_payment
+
+    auto_invoicing(alpha, mode=Mode.DRAFT)
+    with schema_context(alpha.schema_name):
+        ann = a_client("Ann Lee")
+        charge = a_charge(ann, "30.00", today)
+        draft = RunDocument.objects.get(run=run_drafts()).request
+        payment = mark_paid(
+            draft.pk, actor=None, amount=Decimal("30.00"), method="cash", paid_on=today
+        )
+        assert Charge.objects.get(pk=charge.pk).state == Charge.State.PAID
+
+        undo_payment(draft.pk, payment.pk, actor=None)
+
+        assert Charge.objects.get(pk=charge.pk).state == Charge.State.BILLED
