@@ -17,6 +17,7 @@ from client_portal import links, sessions
 from clients.models import Client
 from payment_requests import services
 from payment_requests.models import PaymentRequest
+from payment_requests.tests.conftest import alpha_billing  # noqa: F401 - a fixture of the tests
 
 Status = PaymentRequest.Status
 PORTAL_LINK = re.compile(r"https?://[^\s\"<>]+/portal/open/[^\s\"<>/]+/")
