@@ -12,13 +12,21 @@ from payment_requests.models import BillingSettings
 SECTIONS = (("invoices", _("Invoices"), "client_portal:invoices"),)
 
 
-def layout_context(request, section: str) -> dict:
-    branding = BillingSettings.current()
+def brand_context(request) -> dict:
+    """The account's name, colour and logo: on every portal page, signed in or not."""
+    # Read, never created (its defaults otherwise): a page anyone may ask writes nothing.
+    branding = BillingSettings.objects.order_by("pk").first() or BillingSettings()
     return {
         "account_name": request.tenant.name,
-        "client": request.portal_client,
         "brand_color": branding.brand_color,  # validated as #rrggbb: safe in a style
         "brand_logo_url": reverse("payment_requests:brand_logo") if branding.logo else "",
+    }
+
+
+def layout_context(request, section: str) -> dict:
+    return {
+        **brand_context(request),
+        "client": request.portal_client,
         "sections": [
             {"label": label, "url": reverse(url_name), "current": name == section}
             for name, label, url_name in SECTIONS

@@ -121,7 +121,7 @@ def send_link(client, target: str, valid_for: timedelta) -> None:
     """Email ``client`` a new link into its portal, recorded and handed to the worker."""
     url = links.link_url(links.new_link(client, target, valid_for=valid_for))
     now = timezone.now()
-    branding = BillingSettings.current()
+    branding = BillingSettings.objects.order_by("pk").first() or BillingSettings()
     tenant = current_tenant()
     logo = account_url(tenant, reverse("payment_requests:brand_logo")) if branding.logo else ""
     notify(

@@ -100,7 +100,7 @@ def test_the_invoice_page_shows_lines_totals_and_the_pdf_link(alpha):
 
     text = signed_in(alpha, ana).get(f"/portal/invoices/{item.pk}/").content.decode()
 
-    assert "Invoice INV-00003" in text
+    assert '<span class="portal-number">INV-00003</span>' in text
     assert "Total" in text and "€80.00" in text
     assert f"/portal/invoices/{item.pk}/pdf/" in text
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from billing_saas.client_address import client_ip
 from client_portal import links, sessions, sign_in
 from client_portal.forms import SignInForm
+from client_portal.layout import brand_context
 
 
 def _target(link) -> str:
@@ -53,7 +54,7 @@ def _link_page(request, link, token, *, status=200, **extra):
     return render(
         request,
         "client_portal/link_used.html",
-        {"link": link, "token": token, "account_name": request.tenant.name, **extra},
+        {"link": link, "token": token, **brand_context(request), **extra},
         status=status,
     )
 
@@ -64,7 +65,7 @@ def sign_in_page(request):
     if sessions.current_session(request) is not None:
         return redirect("client_portal:home")
     form = SignInForm(request.POST or None)
-    context = {"form": form, "account_name": request.tenant.name}
+    context = {"form": form, **brand_context(request)}
     if request.method == "POST" and form.is_valid():
         refused = sign_in.ask_for_link(form.cleaned_data["email"], client_ip=client_ip(request))
         if refused is None:
