@@ -99,3 +99,35 @@ def test_a_reminder_carries_a_portal_link_too(
 
     [mail] = mailoutbox
     assert len(portal_links_in(mail)) == 1
+
+
+def test_the_quote_email_carries_a_portal_link_that_signs_in(
+    alpha, mailoutbox, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from billing_saas.testing.fixtures import owner_of
+    from payment_requests.services.lines import LineDraft
+    from quotes import services as quotes
+
+    ana = make_client(alpha)
+    with schema_context(alpha.schema_name):
+        quote = quotes.create_quote(
+            actor=owner_of(alpha),
+            title="Kitchen",
+            client=ana,
+            currency="EUR",
+            valid_until=timezone.localdate() + timedelta(days=30),
+            lines=[LineDraft("Tiling", Decimal(2), Decimal("150"))],
+        )
+    with django_capture_on_commit_callbacks(execute=True), schema_context(alpha.schema_name):
+        quotes.send_quote(quote.pk, actor=owner_of(alpha))
+
+    [mail] = mailoutbox
+    assert "/quote/" in mail.body
+    [link] = portal_links_in(mail)
+    landed = browser(alpha).get(path_of(link), follow=True)
+    assert landed.redirect_chain[-1][0] == "/portal/invoices/"
