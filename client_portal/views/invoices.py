@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -45,58 +47,48 @@ def invoice_list(request):
     )
 
 
-def _invoice(request, pk):
-    """The signed-in client's request ``pk``: another client's, or a draft, is not found;
-    a canceled, expired or deleted one of its own is "no longer available"."""
-    item = (
-        invoices.of_client(request.portal_client)
-        .select_related("remote", "connection", "client")
-        .prefetch_related("lines__applied_taxes")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404
-    return item
+def invoice_view(view):
+    """The view of one of the signed-in client's invoices, given the invoice: another
+    client's, or a draft, is not found; a canceled, expired or deleted one of its own says it
+    is no longer available."""
+
+    @functools.wraps(view)
+    @never_cache
+    @require_GET
+    @portal_client_required
+    def wrapper(request, pk):
+        item = (
+            invoices.of_client(request.portal_client)
+            .select_related("remote", "connection", "client")
+            .prefetch_related("lines__applied_taxes")
+            .filter(pk=pk)
+            .first()
+        )
+        if item is None:
+            raise Http404
+        if not invoices.is_shown(item):
+            context = {**_layout(request, "invoices"), "item": item}
+            return render(request, "client_portal/invoice_gone.html", context, status=410)
+        return view(request, item)
+
+    return wrapper
 
 
-def _gone(request, item):
-    return render(
-        request, "client_portal/invoice_gone.html", {**_layout(request, "invoices"), "item": item},
-        status=410,
-    )  # fmt: skip
-
-
-@never_cache
-@require_GET
-@portal_client_required
-def invoice_detail(request, pk):
-    item = _invoice(request, pk)
-    if not invoices.is_shown(item):
-        return _gone(request, item)
+@invoice_view
+def invoice_detail(request, item):
     return _show(request, item)
 
 
-@never_cache
-@require_GET
-@portal_client_required
-def invoice_pdf(request, pk):
+@invoice_view
+def invoice_pdf(request, item):
     from payment_requests.views.pdf import document_pdf
 
-    item = _invoice(request, pk)
-    if not invoices.is_shown(item):
-        return _gone(request, item)
     return document_pdf(request, "invoice", item.pk, layout="layouts/public.html")
 
 
-@never_cache
-@require_GET
-@portal_client_required
-def pay(request, pk):
+@invoice_view
+def pay(request, item):
     """To the platform's pay page (a GET: the pay link in the emails is one too)."""
-    item = _invoice(request, pk)
-    if not invoices.is_shown(item):
-        return _gone(request, item)
     if not item.is_payable or item.remote is None:
         return redirect("client_portal:invoice", pk=item.pk)
     try:
