@@ -141,6 +141,7 @@ TENANT_APPS = [
     "charges",
     "bookings",
     "auto_invoicing",
+    "client_portal",  # what clients see of their documents, signed in by link (issue 18)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -207,6 +208,10 @@ LOGIN_URL = "members:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "members:login"
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", "7")
+# The client portal (client_portal/): links in emails, sign-in links, portal sessions.
+PORTAL_LINK_VALID_DAYS = envint("PORTAL_LINK_VALID_DAYS", "30")
+PORTAL_SIGN_IN_LINK_MINUTES = envint("PORTAL_SIGN_IN_LINK_MINUTES", "60")
+PORTAL_SESSION_DAYS = envint("PORTAL_SESSION_DAYS", "14")
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24))
 
 # --- Sign-in and password-reset throttling (issue 12) -----------------------------------

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("charges.urls")),
     path("", include("bookings.urls")),
     path("", include("auto_invoicing.urls")),
+    path("", include("client_portal.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),

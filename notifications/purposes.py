@@ -35,6 +35,8 @@ PURPOSES: dict[str, dict[str, str]] = {
     # A refund on the platform: to the client, and to the member who created the request.
     "request.refund.client": {"email": "payment_requests/emails/refund_client"},
     "request.refund.staff": {"email": "payment_requests/emails/refund_staff"},
+    # A link into the client portal, asked from its sign-in page (client_portal/sign_in.py).
+    "portal.sign_in": {"email": "client_portal/emails/sign_in"},
     # People of an account (tenants/members/).
     "member.invitation": {"email": "members/emails/invitation"},
     "member.password_reset": {"email": "members/emails/password_reset"},
@@ -56,6 +58,7 @@ LABELS = {
     "request.paid.staff": _("Payment notice to the team"),
     "request.refund.client": _("Refund notice"),
     "request.refund.staff": _("Refund notice to the team"),
+    "portal.sign_in": _("Portal sign-in link"),
     "member.invitation": _("Invitation"),
     "member.password_reset": _("Password reset"),
     "account.sign_in_links": _("Sign-in links"),

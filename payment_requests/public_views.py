@@ -11,8 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing_saas import languages
 from connectors.base import PlatformError
-from connectors.models import RemoteObject
-from connectors.registry import platform_for
 from payment_requests.models import Attachment, RequestLink
 from payment_requests.services import hash_token, pay_page
 from payment_requests.views.request_panel import serve_attachment
@@ -92,20 +90,10 @@ def go_pay(request, token):
     if not _usable(link):  # its page says why (paid, canceled, or to be paid directly)
         return redirect("payment_requests:public_link", token=token)
     try:
-        if item.remote.kind == RemoteObject.Kind.INVOICE:
-            url = platform_for(item.connection).pay_url(item.remote.remote_id)
-        else:
-            url = item.remote.pay_url
+        url = pay_page.platform_pay_url(item)
     except PlatformError as error:
         return _unpayable(request, item, token, error.message, status=502)
-    if not url:
-        # QuickBooks gives no link when online payment is off for the company: say so here
-        # and on the side panel.
-        with translation.override(languages.account_language()):  # read by the staff
-            reason = _("%(platform)s has no online payment page for this invoice.") % {
-                "platform": item.platform_name
-            }
-        pay_page.record_unpayable(item, reason)
+    if not url:  # said here and, by platform_pay_url, on the side panel
         return _unpayable(request, item, token, _no_online_payment(request), no_online_payment=True)
     return redirect(url)
 

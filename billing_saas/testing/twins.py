@@ -33,6 +33,7 @@ from bookings.models import Booking
 from charges.api_keys import create_key
 from charges.models import ApiKey, Charge
 from charges.services import add_charge
+from client_portal import links as portal_links
 from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
@@ -93,6 +94,7 @@ class Account:
     welcome_token: str
     reset_uid: str
     reset_token: str
+    portal_token: str = ""  # a link into the portal of ``twin.client``, to its request
     markers: tuple[str, ...] = ()  # its texts, amounts and platform ids, found nowhere else
 
     def found_in(self, text: str) -> list[str]:
@@ -325,6 +327,11 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
         with schema_context(tenant.schema_name):
             welcome_token = members.create_login_handoff(owner)
             reset_token = account_password_reset_token.make_token(owner)
+            portal_token = portal_links.new_link(
+                clients[index],
+                f"/portal/invoices/{requests[index].pk}/",
+                valid_for=timedelta(days=30),
+            )
         accounts.append(
             Account(
                 tenant=tenant,
@@ -350,6 +357,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                 welcome_token=welcome_token,
                 reset_uid=urlsafe_base64_encode(force_bytes(owner.pk)),
                 reset_token=reset_token,
+                portal_token=portal_token,
             )
         )
     accounts[0].alpha_only = _alpha_only(alpha, beta, captured, mailoutbox)

@@ -6,9 +6,9 @@ kind the parameter names (PARAMETERS), or else with every id alpha has; any othe
 must be given a value in PARAMETERS (or the view a reason in NOT_PROBED), or the test fails.
 Each URL is asked with ids that exist in both accounts (beta must answer with beta's row) and
 with ids only alpha has (beta must find nothing): by GET (also with ids in the query string)
-and POST as beta's owner, and by GET and POST as a visitor. Beta's answers never carry
-alpha's data and never fail with a 5xx; no row or file of alpha changes, and no email goes
-out with alpha's data.
+and POST as beta's owner, by GET and POST as a visitor, and as beta's client signed into
+beta's client portal. Beta's answers never carry alpha's data and never fail with a 5xx; no
+row or file of alpha changes, and no email goes out with alpha's data.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
+from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import PASSWORD, client_on, owner_of
 from billing_saas.testing.twins import (
@@ -65,6 +67,10 @@ PARAMETERS = {
     "charges": {"pk": lambda a, objects: objects.charge.pk},
     "charges:client_payments": {"pk": lambda a, objects: objects.client.pk},
     "charges:revoke_api_key": {"pk": lambda a, objects: objects.api_key.pk},
+    "client_portal": {
+        "pk": lambda a, objects: objects.request.pk,
+        "token": lambda a, objects: a.portal_token,
+    },
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}
@@ -85,6 +91,8 @@ SHOWS_THE_OBJECT = {
     "outbox:attachment",
     "charges:client_payments",
 }
+# Asked by beta's client signed into beta's portal, these show beta's request of the same id.
+PORTAL_SHOWS_THE_OBJECT = {"client_portal:invoice", "client_portal:invoice_pdf"}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -191,10 +199,24 @@ def check(route: Route, what: str, response, variant: str, alpha) -> None:
     )
     text = response_text(response)
     assert not alpha.found_in(text), f"{what} shows alpha's data: {alpha.found_in(text)}"
-    if route.name in SHOWS_THE_OBJECT and variant == "ids in both" and what.startswith("GET"):
+    shows = SHOWS_THE_OBJECT
+    if what.startswith("portal client's"):
+        shows, what = PORTAL_SHOWS_THE_OBJECT, what.removeprefix("portal client's ")
+    if route.name in shows and variant == "ids in both" and what.startswith("GET"):
         assert response.status_code == 200 and BETA_MARKER in text.lower(), (
             f"{what} should show beta's object with the same id ({response.status_code})"
         )
+
+
+def portal_client_of(account) -> Client:
+    """A browser signed into the account's portal as its twin client."""
+    from client_portal import sessions
+
+    with schema_context(account.tenant.schema_name):
+        _session, key = sessions.open_session(account.twin.client)
+    browser = client_on(account.tenant)
+    browser.cookies[sessions.COOKIE_NAME] = key
+    return browser
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[route.name for route in ROUTES])
@@ -206,6 +228,7 @@ def test_beta_never_sees_nor_changes_alphas_data_through(route, twins, mailoutbo
     before = snapshot(alpha.tenant)
     owner = client_on(beta.tenant, owner_of(beta.tenant))
     visitor = client_on(beta.tenant)
+    portal = portal_client_of(beta)
 
     for variant, url in urls:
         objects = alpha.twin if variant == "ids in both" else alpha.alpha_only
@@ -216,6 +239,12 @@ def test_beta_never_sees_nor_changes_alphas_data_through(route, twins, mailoutbo
         check(route, f"POST {url} ({variant})", owner.post(url, body), variant, alpha)
         check(route, f"visitor's GET {url} ({variant})", visitor.get(url), variant, alpha)
         check(route, f"visitor's POST {url} ({variant})", visitor.post(url, body), variant, alpha)
+        for what, response in (
+            (f"portal client's GET {url} ({variant})", portal.get(url)),
+            (f"portal client's GET {with_ids} ({variant})", portal.get(with_ids)),
+            (f"portal client's POST {url} ({variant})", portal.post(url, body)),
+        ):
+            check(route, what, response, variant, alpha)
 
     assert snapshot(alpha.tenant) == before, "a request on beta changed alpha's rows or files"
     assert not alpha.found_in(emails_text(mailoutbox)), "an email went out with alpha's data"

@@ -33,6 +33,9 @@ from billing_saas.testing.fixtures import install_client_billing, owner_of
 from bookings.models import Booking
 from bookings.services import book
 from charges.models import ApiKey, Charge
+from client_portal import sessions as portal_sessions
+from client_portal.links import hash_token as hash_portal_token
+from client_portal.models import PortalLink, PortalSession
 from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from notifications.models import EmailSending
@@ -61,6 +64,7 @@ URLCONFS = {ROOT: settings.PUBLIC_SCHEMA_URLCONF, ACCOUNT: settings.ROOT_URLCONF
 LINK_TOKEN = "hostile-link-token-0123456789"
 QUOTE_TOKEN = "hostile-quote-token-0123456789"
 INVITATION_TOKEN = "hostile-invitation-token-0123456789"
+PORTAL_TOKEN = "hostile-portal-token-0123456789"
 EXAMPLES = int(os.environ.get("HOSTILE_INPUT_EXAMPLES", "25"))
 TENANT_MODELS = (
     User,
@@ -82,6 +86,8 @@ TENANT_MODELS = (
     Booking,
     Charge,
     ApiKey,
+    PortalLink,
+    PortalSession,
 )
 
 
@@ -102,6 +108,7 @@ class Page:
     expected_errors: tuple[int, ...] = ()  # 5xx answers the page gives on purpose
     raw_body: bool = False  # reads its body itself (webhooks): its forms are not parsed
     examples: int = EXAMPLES
+    portal: bool = False  # asked by the world's client signed into the client portal
 
     @property
     def key(self) -> str:
@@ -662,6 +669,24 @@ PAGES = [
         POST,
         args={"pk": "request", "payment_pk": "number"},
     ),
+    # ---- account: the client portal (issue 18) ------------------------------------------------
+    Page(
+        ACCOUNT, "client_portal:sign_in", GP, {"email": ("ana@client.test", "x")}, signed_in=False
+    ),
+    Page(ACCOUNT, "client_portal:sign_out", POST, signed_in=False, portal=True),
+    Page(ACCOUNT, "client_portal:open_link", args={"token": "portal_link"}, signed_in=False),
+    Page(ACCOUNT, "client_portal:fresh_link", POST, args={"token": "portal_link"}, signed_in=False),
+    Page(ACCOUNT, "client_portal:home", signed_in=False, portal=True),
+    Page(
+        ACCOUNT,
+        "client_portal:invoices",
+        fields={"show": ("unpaid", "paid", "all", "x"), "page": ("1", "2", "last")},
+        signed_in=False,
+        portal=True,
+    ),
+    Page(ACCOUNT, "client_portal:invoice", args={"pk": "sent"}, signed_in=False, portal=True),
+    Page(ACCOUNT, "client_portal:invoice_pdf", args={"pk": "sent"}, signed_in=False, portal=True),
+    Page(ACCOUNT, "client_portal:pay", args={"pk": "sent"}, signed_in=False, portal=True),
 ]
 
 
@@ -696,6 +721,9 @@ def world(alpha, monkeypatch):
     from tenants import tasks
 
     monkeypatch.setattr(tasks.email_account_links, "delay", lambda *args, **kwargs: None)
+    from client_portal.tasks import email_sign_in_link
+
+    monkeypatch.setattr(email_sign_in_link, "delay", lambda *args, **kwargs: None)
     install_client_billing(alpha)
     owner = owner_of(alpha)
     with schema_context(alpha.schema_name):
@@ -741,11 +769,30 @@ def world(alpha, monkeypatch):
             expires_at=timezone.now() + timedelta(days=7),
         )
         reset_token = default_token_generator.make_token(owner)
+        # The client's portal: a link to its sent invoice, and a signed-in session.
+        sent = create_request(
+            actor=owner,
+            description="Sent consulting",
+            client=client,
+            amount=Decimal("90.00"),
+            currency="EUR",
+            due_date=timezone.localdate() + timedelta(days=14),
+        )
+        PaymentRequest.objects.filter(pk=sent.pk).update(status=PaymentRequest.Status.SENT)
+        PortalLink.objects.create(
+            client=client,
+            recipient=client.email,
+            token_hash=hash_portal_token(PORTAL_TOKEN),
+            target=f"/portal/invoices/{sent.pk}/",
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+        _session, portal_key = portal_sessions.open_session(client)
     connection.set_schema_to_public()
     today = timezone.localdate()
     return {
         "tenant": alpha,
         "owner_user": owner,
+        "portal_key": portal_key,
         "values": {
             "client": str(client.pk),
             "request": str(draft.pk),
@@ -770,6 +817,8 @@ def world(alpha, monkeypatch):
             "invitation_pk": str(invitation.pk),
             "link": LINK_TOKEN,
             "quote_link": QUOTE_TOKEN,
+            "portal_link": PORTAL_TOKEN,
+            "sent": str(sent.pk),
             "invitation": INVITATION_TOKEN,
             "slug": "client-billing",
             "platform": "stripe",
@@ -828,7 +877,7 @@ def _field_values(valid: tuple[str, ...], values: dict[str, str]):
 
 def _path_value(kind: str, real: str):
     if kind in ("number", "request", "attachment", "client", "product", "quote", "member",
-                "invitation_pk", "booking"):  # fmt: skip
+                "invitation_pk", "booking", "sent"):  # fmt: skip
         return st.one_of(st.just(real), hostile.digits)
     if kind == "slug":
         return st.one_of(st.just(real), st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"))
@@ -905,6 +954,8 @@ def test_hostile_input_never_breaks_a_page_and_a_refusal_changes_nothing(page, w
             if page.signed_in:
                 with schema_context(tenant.schema_name):
                     client.force_login(world["owner_user"])
+            if page.portal:
+                client.cookies[portal_sessions.COOKIE_NAME] = world["portal_key"]
             before = _counts(tenant)
             response = _send(client, attempt)
             note(f"{attempt.method} {attempt.path} -> {response.status_code}")

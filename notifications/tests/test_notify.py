@@ -108,6 +108,18 @@ SAMPLES = {
     ),
     "member.password_reset": (RESET, "Reset your password", "Réinitialiser votre mot de passe"),
     "account.sign_in_links": (LINKS, "Your sign-in links", "Vos liens de connexion"),
+    # The French subject waits for the lead's catalogue (client_portal is new).
+    "portal.sign_in": (
+        {
+            "client": ANA,
+            "account_name": "Alpha Studio",
+            "link_url": "https://alpha.example/portal/open/x/",
+            "sent_at": datetime(2025, 1, 1, 9, 0, tzinfo=UTC),
+            "expires_at": datetime(2025, 1, 1, 10, 0, tzinfo=UTC),
+        },
+        "Your link to your Alpha Studio portal",
+        "Votre lien vers votre portail Alpha Studio",
+    ),
     "connection.changed": (
         {"connection": CONNECTION, "event": SimpleNamespace(kind="needs_reconnecting", reason="")},
         "QuickBooks needs reconnecting",

@@ -108,6 +108,8 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     chosen = channels_for(request) if carries_link else None
     # The invoice's PDF, when the account attaches it: printed with this email's own link.
     attachments = [_invoice_pdf(request, url)] if carries_link and attaches_pdf() else []
+    if carries_link:
+        context["portal_url"] = _portal_link(request)
     return sum(
         notify(
             recipient,
@@ -120,6 +122,14 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         )
         for name, recipient, from_email in messages
     )
+
+
+def _portal_link(request: PaymentRequest):
+    """The invoice's page in the client's portal, signed in: a link of its own per email,
+    made only if the email is rendered (one already sent is not)."""
+    from client_portal import invoices, links
+
+    return links.lazy_document_link(request.client, invoices.portal_path(request))
 
 
 def _invoice_pdf(request: PaymentRequest, url: str):

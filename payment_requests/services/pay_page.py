@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from billing_saas import languages
 from payment_requests import live
 from payment_requests.models import PaymentRequest, RequestLink
 
@@ -32,3 +34,27 @@ def record_unpayable(request: PaymentRequest, reason: str) -> None:
     """The platform offers no pay page: the side panel says why."""
     PaymentRequest.objects.filter(pk=request.pk).update(last_error=reason)
     live.changed()
+
+
+def platform_pay_url(request: PaymentRequest) -> str:
+    """The platform's pay page of a sent request, as it is now (platform links expire and are
+    refreshed); "" when the platform offers none, which the side panel then says. Raises
+    ``PlatformError`` when the platform cannot answer. The emailed link and the client portal
+    both send the client there."""
+    from connectors.models import RemoteObject
+    from connectors.registry import platform_for
+
+    if request.remote is None:  # marked sent by hand: never on the platform
+        return ""
+    if request.remote.kind == RemoteObject.Kind.INVOICE:
+        url = platform_for(request.connection).pay_url(request.remote.remote_id)
+    else:
+        url = request.remote.pay_url
+    if not url:
+        # QuickBooks gives no link when online payment is off for the company.
+        with translation.override(languages.account_language()):  # read by the staff
+            reason = _("%(platform)s has no online payment page for this invoice.") % {
+                "platform": request.platform_name
+            }
+        record_unpayable(request, reason)
+    return url

@@ -1,0 +1,57 @@
+"""What lets a client into its portal: the links we email it and the sessions they open.
+
+Both hold only the SHA-256 of their secret (README, *Tokens in links*). A portal session is
+not Django's session: it lives in its own table and its own cookie, is bound to one client of
+this account (the schema is the account) and never signs anyone in as staff, nor the reverse.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from clients.models import Client
+
+
+class PortalLink(models.Model):
+    """A link that signs ``client`` into the portal on ``target``: once, until ``expires_at``.
+
+    One per email sent (per recipient): a link forwarded by the client is that client's."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="portal_links")
+    recipient = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    target = models.CharField(max_length=200)  # a path under /portal/
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"portal link of client {self.client_id} to {self.target}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()
+
+
+class PortalSession(models.Model):
+    """A client signed into the portal, from one browser (its cookie holds the key)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="portal_sessions")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # A member who opened the portal as this client (issue 18's "Open the client's portal").
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"portal session of client {self.client_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None and self.expires_at > timezone.now()

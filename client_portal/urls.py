@@ -1,0 +1,17 @@
+from django.urls import path
+
+from client_portal.views import access, invoices
+
+app_name = "client_portal"
+
+urlpatterns = [
+    path("portal/", invoices.home, name="home"),
+    path("portal/sign-in/", access.sign_in_page, name="sign_in"),
+    path("portal/sign-out/", access.sign_out, name="sign_out"),
+    path("portal/open/<str:token>/", access.open_link, name="open_link"),
+    path("portal/open/<str:token>/fresh/", access.fresh_link, name="fresh_link"),
+    path("portal/invoices/", invoices.invoice_list, name="invoices"),
+    path("portal/invoices/<int:pk>/", invoices.invoice_detail, name="invoice"),
+    path("portal/invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
+    path("portal/invoices/<int:pk>/pay/", invoices.pay, name="pay"),
+]
