@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from payment_requests.models import BillingSettings
 
 # (name, label, URL name): later issue 18 steps add quotes, payments, credits, statements…
-SECTIONS = (("invoices", _("Invoices"), "client_portal:invoices"),)
+SECTIONS = (
+    ("invoices", _("Invoices"), "client_portal:invoices"),
+    ("quotes", _("Quotes"), "client_portal:quotes"),
+    ("payments", _("Payments"), "client_portal:payments"),
+    ("profile", _("Your details"), "client_portal:profile"),
+)
 
 
 def brand_context(request) -> dict:

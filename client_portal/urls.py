@@ -1,6 +1,6 @@
 from django.urls import path
 
-from client_portal.views import access, invoices
+from client_portal.views import access, invoices, payments, profile, quotes
 
 app_name = "client_portal"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("portal/invoices/<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("portal/invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("portal/invoices/<int:pk>/pay/", invoices.pay, name="pay"),
+    path("portal/quotes/", quotes.quote_list, name="quotes"),
+    path("portal/quotes/<int:pk>/", quotes.quote_detail, name="quote"),
+    path("portal/quotes/<int:pk>/approve/", quotes.approve, name="quote_approve"),
+    path("portal/quotes/<int:pk>/decline/", quotes.decline, name="quote_decline"),
+    path("portal/payments/", payments.payment_list, name="payments"),
+    path("portal/payments/<int:pk>/", payments.receipt, name="payment"),
+    path("portal/profile/", profile.profile, name="profile"),
 ]
