@@ -71,6 +71,9 @@ PARAMETERS = {
         "pk": lambda a, objects: objects.request.pk,
         "token": lambda a, objects: a.portal_token,
     },
+    "client_portal:quote": {"pk": lambda a, objects: objects.quote.pk},
+    "client_portal:quote_approve": {"pk": lambda a, objects: objects.quote.pk},
+    "client_portal:quote_decline": {"pk": lambda a, objects: objects.quote.pk},
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}
@@ -92,7 +95,11 @@ SHOWS_THE_OBJECT = {
     "charges:client_payments",
 }
 # Asked by beta's client signed into beta's portal, these show beta's request of the same id.
-PORTAL_SHOWS_THE_OBJECT = {"client_portal:invoice", "client_portal:invoice_pdf"}
+PORTAL_SHOWS_THE_OBJECT = {
+    "client_portal:invoice",
+    "client_portal:invoice_pdf",
+    "client_portal:quote",
+}
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
