@@ -13,7 +13,7 @@ SECTIONS = (
     ("invoices", _("Invoices"), "client_portal:invoices"),
     ("quotes", _("Quotes"), "client_portal:quotes"),
     ("payments", _("Payments"), "client_portal:payments"),
-    ("profile", _("Your details"), "client_portal:profile"),
+    ("profile", _("Profile"), "client_portal:profile"),
 )
 
 
