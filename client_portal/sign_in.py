@@ -43,10 +43,14 @@ class Refused:
     minutes: int
 
 
+def _now() -> float:
+    return time.time()
+
+
 def _count(key: str, limit: int) -> int | None:
     """One more request under ``key`` in this window: None while within ``limit``, else the
     seconds until the window ends."""
-    now = time.time()
+    now = _now()
     window = int(now // WINDOW_SECONDS)
     full_key = f"portal-sign-in:{key}:{window}"
     cache.add(full_key, 0, WINDOW_SECONDS + 60)
