@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from payment_requests.models import BillingSettings
 
 # (name, label, URL name): later issue 18 steps add quotes, payments, credits, statements…
-SECTIONS = (("invoices", _("Invoices"), "client_portal:invoices"),)
+SECTIONS = (
+    ("invoices", _("Invoices"), "client_portal:invoices"),
+    ("statements", _("Statements"), "client_portal:statements"),
+)
 
 
 def brand_context(request) -> dict:
@@ -27,6 +30,8 @@ def layout_context(request, section: str) -> dict:
     return {
         **brand_context(request),
         "client": request.portal_client,
+        # A member looking through the client's eyes (views/staff.py): every page says so.
+        "viewed_by": request.portal_session.opened_by,
         "sections": [
             {"label": label, "url": reverse(url_name), "current": name == section}
             for name, label, url_name in SECTIONS

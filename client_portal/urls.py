@@ -1,6 +1,6 @@
 from django.urls import path
 
-from client_portal.views import access, invoices
+from client_portal.views import access, invoices, staff, statements
 
 app_name = "client_portal"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("portal/invoices/<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("portal/invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
     path("portal/invoices/<int:pk>/pay/", invoices.pay, name="pay"),
+    path("portal/statements/", statements.statement_page, name="statements"),
+    path("portal/statements/pdf/", statements.statement_pdf, name="statement_pdf"),
+    path("billing/clients/<int:pk>/open-portal/", staff.open_portal, name="staff_open"),
+    path(
+        "billing/requests/<int:pk>/open-portal/",
+        staff.open_invoice_portal,
+        name="staff_open_invoice",
+    ),
 ]
