@@ -59,6 +59,15 @@ class Section:
         return self.opening + sum((line.charge - line.credit for line in self.lines), ZERO)
 
     @property
+    def running(self) -> list[tuple[Line, Decimal]]:
+        """Each line with the balance after it, as the PDF prints them."""
+        balance, rows = self.opening, []
+        for line in self.lines:
+            balance += line.charge - line.credit
+            rows.append((line, balance))
+        return rows
+
+    @property
     def invoiced(self) -> Decimal:
         return sum((line.charge for line in self.lines if line.kind == "invoice"), ZERO)
 
