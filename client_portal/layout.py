@@ -14,6 +14,7 @@ SECTIONS = (
     ("quotes", _("Quotes"), "client_portal:quotes"),
     ("payments", _("Payments"), "client_portal:payments"),
     ("profile", _("Profile"), "client_portal:profile"),
+    ("statements", _("Statements"), "client_portal:statements"),
 )
 
 
@@ -32,6 +33,8 @@ def layout_context(request, section: str) -> dict:
     return {
         **brand_context(request),
         "client": request.portal_client,
+        # A member looking through the client's eyes (views/staff.py): every page says so.
+        "viewed_by": request.portal_session.opened_by,
         "sections": [
             {"label": label, "url": reverse(url_name), "current": name == section}
             for name, label, url_name in SECTIONS

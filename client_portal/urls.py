@@ -1,6 +1,6 @@
 from django.urls import path
 
-from client_portal.views import access, invoices, payments, profile, quotes
+from client_portal.views import access, invoices, payments, profile, quotes, staff, statements
 
 app_name = "client_portal"
 
@@ -21,4 +21,12 @@ urlpatterns = [
     path("portal/payments/", payments.payment_list, name="payments"),
     path("portal/payments/<int:pk>/", payments.receipt, name="payment"),
     path("portal/profile/", profile.profile, name="profile"),
+    path("portal/statements/", statements.statement_page, name="statements"),
+    path("portal/statements/pdf/", statements.statement_pdf, name="statement_pdf"),
+    path("billing/clients/<int:pk>/open-portal/", staff.open_portal, name="staff_open"),
+    path(
+        "billing/requests/<int:pk>/open-portal/",
+        staff.open_invoice_portal,
+        name="staff_open_invoice",
+    ),
 ]

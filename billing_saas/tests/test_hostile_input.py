@@ -736,6 +736,24 @@ PAGES = [
         signed_in=False,
         portal=True,
     ),
+    # ---- account: the portal's statements, the staff's way into a client's portal ------------
+    Page(
+        ACCOUNT,
+        "client_portal:statements",
+        fields={"from": ("{today}", "2026-02-29", ""), "to": ("{today}", "{future}", "")},
+        signed_in=False,
+        portal=True,
+    ),
+    Page(
+        ACCOUNT,
+        "client_portal:statement_pdf",
+        fields={"from": ("{today}", "2020-01-01", ""), "to": ("{today}", "{future}", "")},
+        signed_in=False,
+        portal=True,
+        examples=8,  # each period that passes is laid out by WeasyPrint: slow
+    ),
+    Page(ACCOUNT, "client_portal:staff_open", POST, args={"pk": "client"}),
+    Page(ACCOUNT, "client_portal:staff_open_invoice", POST, args={"pk": "request"}),
 ]
 
 
