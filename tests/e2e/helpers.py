@@ -7,7 +7,9 @@ from playwright.sync_api import Page
 
 
 def fits_width(page: Page, name: str, width: int) -> None:
-    """Nothing on the page scrolls sideways at this width, and no table is cut off."""
+    """Nothing on the page scrolls sideways at this width, and no table is cut off. Measured
+    once the page has loaded: before its stylesheets apply, anything may overflow."""
+    page.wait_for_load_state()
     assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} scrolls"
     cut = page.evaluate(
         "[...document.querySelectorAll('.table-wrap')]"

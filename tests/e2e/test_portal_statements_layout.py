@@ -76,6 +76,7 @@ def test_a_member_opens_the_portal_and_downloads_a_statement(
     with context.expect_page() as opened:
         page.get_by_role("button", name="Open the client's portal").click()
     portal = opened.value
+    portal.wait_for_load_state()  # its stylesheet applied: measured before, the nav overflowed
     banner = portal.get_by_role("status")
     expect(banner).to_contain_text(
         "You are viewing Nora Castellanos-Whitfield's portal as Iris Owner."
