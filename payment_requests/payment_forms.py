@@ -31,8 +31,15 @@ class MarkPaidForm(forms.Form):
     entry_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     @classmethod
-    def for_request(cls, request: PaymentRequest, today) -> MarkPaidForm:
-        """Filled in with what is most likely: all that is due, received today."""
+    def for_request(cls, request: PaymentRequest, today, typed: dict | None = None
+                    ) -> MarkPaidForm:  # fmt: skip
+        """Filled in with what is most likely: all that is due, received today; or, after a
+        refusal, with what the member typed and the errors beside its fields."""
+        if typed:
+            form = cls(typed, auto_id=f"mark-paid-{request.pk}-%s")
+            form.is_valid()  # its errors beside its fields
+            form.fields["paid_on"].widget.attrs["max"] = today.isoformat()
+            return form
         form = cls(
             initial={
                 "amount": request.balance_due,
@@ -45,3 +52,18 @@ class MarkPaidForm(forms.Form):
         )
         form.fields["paid_on"].widget.attrs["max"] = today.isoformat()
         return form
+
+
+def _typed_key(pk: int) -> str:
+    return f"mark-paid-typed:{pk}"
+
+
+def keep_typed(http_request, pk: int) -> None:
+    """Keep what was typed in the refused form (each value cut to its field's size) for the
+    panel's next render, which takes it once (``typed_for``)."""
+    typed = {name: http_request.POST.get(name, "")[:120] for name in MarkPaidForm.base_fields}
+    http_request.session[_typed_key(pk)] = typed
+
+
+def typed_for(http_request, pk: int) -> dict | None:
+    return http_request.session.pop(_typed_key(pk), None)

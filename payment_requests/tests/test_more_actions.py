@@ -280,3 +280,25 @@ def test_an_employee_given_access_marks_paid(alpha, draft):
         BillingAccess.objects.create(user=clerk)
     pay(client_on(alpha, clerk), draft.pk, "150")
     assert reload(alpha, draft.pk).status == S.PAID
+
+
+def test_a_refused_payment_comes_back_as_typed_with_its_error(alpha, draft, owner_client):
+    page = pay(owner_client, draft.pk, "150.01", method="cheque", reference="CHQ 0042")
+    html = page.content.decode()
+    assert page.redirect_chain[-1][0].endswith("#mark-paid")
+    form = html[html.index('id="mark-paid"') :]
+    assert form.startswith('id="mark-paid" open>')
+    assert "The amount is more than the balance due (€150.00)." in html
+    assert 'value="150.01"' in form and 'value="CHQ 0042"' in form
+    assert '<option value="cheque" selected>' in form
+    # Shown once: the panel opened afterwards offers the usual form again.
+    again = owner_client.get(f"/billing/?open={draft.pk}").content.decode()
+    assert 'id="mark-paid">' in again and "CHQ 0042" not in again
+
+
+def test_a_mistyped_amount_is_shown_beside_its_field(alpha, draft, owner_client):
+    html = pay(owner_client, draft.pk, "abc", reference="VIR 77").content.decode()
+    assert "The payment was not recorded: please check its details." in html
+    assert 'value="abc"' in html and 'value="VIR 77"' in html
+    form = html[html.index('id="mark-paid"') :]
+    assert f'id="mark-paid-{draft.pk}-amount_error">Enter a number, for example' in form

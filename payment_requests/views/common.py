@@ -19,7 +19,9 @@ def panel_url(pk: int) -> str:
     return reverse("payment_requests:dashboard") + f"?open={pk}"
 
 
-def panel_request(pk):
+def panel_request(pk, http_request=None):
+    """The request shown in the side panel, with what its panel offers. ``http_request``:
+    the page's, whose session may hold a refused *Mark paid* form to show again."""
     item = (
         PaymentRequest.objects.select_related(
             "client", "connection", "remote", "created_by", "run_document__run"
@@ -36,13 +38,13 @@ def panel_request(pk):
     )
     if item is not None:
         item.deliveries = messages_of(item)
-        _more_actions(item)
+        _more_actions(item, http_request)
     return item
 
 
-def _more_actions(item: PaymentRequest) -> None:
+def _more_actions(item: PaymentRequest, http_request=None) -> None:
     """What *More actions* offers this request, and the *Mark paid* form filled in."""
-    from payment_requests.payment_forms import MarkPaidForm
+    from payment_requests.payment_forms import MarkPaidForm, typed_for
     from payment_requests.services.manual import account_today
 
     live = item.deleted_at is None
@@ -50,7 +52,8 @@ def _more_actions(item: PaymentRequest) -> None:
     item.can_mark_sent = item.status == Status.DRAFT and live
     item.can_mark_paid = (item.status == Status.DRAFT and live) or item.is_payable
     if item.can_mark_paid:
-        item.mark_paid_form = MarkPaidForm.for_request(item, account_today())
+        typed = typed_for(http_request, item.pk) if http_request else None
+        item.mark_paid_form = MarkPaidForm.for_request(item, account_today(), typed)
     # Paid by hand while its platform invoice stays open: the client could pay it twice.
     item.platform_stays_open = bool(
         item.remote_id

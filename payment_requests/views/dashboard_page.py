@@ -24,7 +24,9 @@ from payment_requests.views.common import panel_request
 Status = PaymentRequest.Status
 
 
-def _dashboard_context(request, version: str) -> dict:
+def _dashboard_context(request, version: str, *, page: bool = False) -> dict:
+    """``page``: the whole page, which shows a refused *Mark paid* form as it was typed (a
+    live refresh does not take it)."""
     filters = Filters.from_query(request.GET)
     page_number = positive_int(request.GET.get("page"))
     open_pk = positive_int(request.GET.get("open"))
@@ -38,7 +40,7 @@ def _dashboard_context(request, version: str) -> dict:
     live_query["v"] = version
     return {
         "parts": _live_parts(filters, page_number, open_pk, base, version),
-        "opened": panel_request(open_pk) if open_pk else None,
+        "opened": panel_request(open_pk, request if page else None) if open_pk else None,
         "filters": filters,
         "query_without_open": query_without_open,
         "live_query": live_query.urlencode(),
@@ -75,7 +77,7 @@ def _live_parts(filters, page_number, open_pk, base, version) -> dict:
 @billing_access_required
 @require_GET
 def dashboard_page(request):
-    context = _dashboard_context(request, live.version())
+    context = _dashboard_context(request, live.version(), page=True)
     filters = context["filters"]
     picker = ClientPicker(
         placeholder=_("All clients"), submit_on_pick=True, typed=filters.client_name

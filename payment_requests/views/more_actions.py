@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from payment_requests import services
 from payment_requests.access import billing_access_required
 from payment_requests.models import Payment, PaymentRequest
-from payment_requests.payment_forms import MarkPaidForm
+from payment_requests.payment_forms import MarkPaidForm, keep_typed
 from payment_requests.views.common import panel_url, run_panel_action
 
 
@@ -46,30 +46,33 @@ def mark_sent(request, pk):
 @billing_access_required
 @require_POST
 def mark_paid(request, pk):
+    """A refused payment's form comes back as it was typed, with its errors beside the fields
+    (kept in the session for the panel's next render)."""
     get_object_or_404(PaymentRequest, pk=pk)
     form = MarkPaidForm(request.POST)
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(panel_url(pk))
-    data = form.cleaned_data
-    return run_panel_action(
-        request,
-        pk,
-        lambda: services.mark_paid(
-            pk,
-            actor=request.user,
-            amount=data["amount"],
-            method=data["method"],
-            paid_on=data["paid_on"],
-            reference=data["reference"].strip(),
-            entry_key=data["entry_key"],
-            email_receipt=data["email_receipt"],
-        ),
-        _("Payment recorded."),
-    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.mark_paid(
+                pk,
+                actor=request.user,
+                amount=data["amount"],
+                method=data["method"],
+                paid_on=data["paid_on"],
+                reference=data["reference"].strip(),
+                entry_key=data["entry_key"],
+                email_receipt=data["email_receipt"],
+            )
+        except services.ActionRefused as refused:
+            messages.error(request, refused.message)
+            keep_typed(request, pk)
+        else:
+            messages.success(request, _("Payment recorded."))
+            return redirect(panel_url(pk))
+    else:
+        messages.error(request, _("The payment was not recorded: please check its details."))
+        keep_typed(request, pk)
+    return redirect(panel_url(pk) + "#mark-paid")
 
 
 @billing_access_required

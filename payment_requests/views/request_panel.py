@@ -22,7 +22,7 @@ from payment_requests.views.common import (
 @billing_access_required
 @require_GET
 def detail(request, pk):
-    item = panel_request(pk)
+    item = panel_request(pk, request)
     if item is None:
         raise Http404
     return render(request, "payment_requests/detail.html", {"item": item})

@@ -22,6 +22,11 @@ def pay_with_card(page: Page, number: str = "4242 4242 4242 4242") -> None:
     """From a pay page: Pay now, then this test card on the Stripe emulator's checkout,
     submitted. What the client sees next (thanks, or a declined card) is the caller's to check."""
     page.get_by_role("link", name="Pay now").click()
+    pay_on_checkout(page, number)
+
+
+def pay_on_checkout(page: Page, number: str = "4242 4242 4242 4242") -> None:
+    """On the Stripe emulator's checkout: this test card, submitted."""
     page.get_by_label("Card number").fill(number)
     page.get_by_label("Expiry (MM / YY)").fill("12 / 34")
     page.get_by_label("CVC").fill("123")
