@@ -154,3 +154,30 @@ def test_each_sent_or_paid_status_shows(alpha, status):
 
     assert "INV-00077" in page.get("/portal/invoices/").content.decode()
     assert page.get(f"/portal/invoices/{item.pk}/").status_code == 200
+
+
+def test_mark_sent_then_mark_paid_by_staff_move_a_draft_into_the_portals_sections(alpha):
+    from billing_saas.testing.fixtures import client_on, owner_of
+
+    ana = make_client(alpha)
+    draft = make_invoice(alpha, ana, status=Status.DRAFT, description="Handed-over work")
+    staff = client_on(alpha, owner_of(alpha))
+    portal = signed_in(alpha, ana)
+
+    def sections() -> set[str]:
+        return {
+            show
+            for show in ("unpaid", "paid")
+            if "Handed-over work" in portal.get(f"/portal/invoices/?show={show}").content.decode()
+        }
+
+    assert sections() == set()
+    staff.post(f"/billing/requests/{draft.pk}/mark-sent/")
+    assert sections() == {"unpaid"}
+    staff.post(
+        f"/billing/requests/{draft.pk}/mark-paid/",
+        {"amount": "150.00", "method": "cash", "paid_on": timezone.localdate().isoformat()},
+    )
+    assert sections() == {"paid"}
+    assert "Handed-over work" not in portal.get("/portal/invoices/?show=unpaid").content.decode()
+    assert "Cash" in portal.get("/portal/payments/").content.decode()
