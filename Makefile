@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 DEMO_PLATFORM ?= stripe
 PORT ?= 8000
+# The suite's slowest tests, listed at its end: the suite must stay well under 20 minutes.
+PYTEST_ARGS ?= --durations=25
 
 .PHONY: dev test install lint format migrate clean chromium bench wrk gettext messages pdf-libs
 
