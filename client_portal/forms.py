@@ -18,6 +18,19 @@ class SignInForm(forms.Form):
     )
 
 
+def mobile_field(label) -> PhoneNumberField:
+    """A client's mobile number, optional. As the staff's client form reads it: a number
+    without "+" is one of the account's country."""
+    region = getattr(languages.active_tenant(), "country", "") or None
+    return PhoneNumberField(
+        label=label,
+        region=region,
+        required=False,
+        max_length=40,
+        help_text=_("For text messages. With its country code (+44…) if abroad."),
+    )
+
+
 def one_line_of_text(value: str) -> None:
     """Names go into emails' greetings and headers: no control characters (line breaks
     included), nor the Unicode line and paragraph separators."""
@@ -52,15 +65,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # As the staff's client form does: a number without "+" is of the account's country.
-        region = getattr(languages.active_tenant(), "country", "") or None
-        self.fields["mobile"] = PhoneNumberField(
-            label=_("Mobile (optional)"),
-            region=region,
-            required=False,
-            max_length=40,
-            help_text=_("For text messages. With its country code (+44…) if abroad."),
-        )
+        self.fields["mobile"] = mobile_field(_("Mobile (optional)"))
         self.order_fields(["name", "company", "email", "mobile", "language"])
         self.fields["language"].choices = languages.choices()
         self.fields["language"].initial = languages.supported(translation.get_language())

@@ -30,7 +30,9 @@ def register_page(request):
         refused = registration.ask_to_register(form.details(), client_ip=client_ip(request))
         if refused is None:
             # The same page whether the address is new or a client's already.
-            return render(request, "client_portal/register_sent.html", context)
+            return render(
+                request, "client_portal/sign_in_sent.html", {**context, "registered": True}
+            )
         context["error"] = too_many(refused)
         return render(request, "client_portal/register.html", context, status=429)
     return render(request, "client_portal/register.html", context)
