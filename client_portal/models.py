@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 from clients.models import Client
 
@@ -55,3 +58,48 @@ class PortalSession(models.Model):
     @property
     def is_active(self) -> bool:
         return self.ended_at is None and self.expires_at > timezone.now()
+
+
+class PortalSettings(models.Model):
+    """The account's one row of portal settings (Settings → Client portal), at pk 1: saving
+    goes through ``update_or_create(pk=1)``, so two saves at once still make one row."""
+
+    SINGLETON = 1
+
+    registration_enabled = models.BooleanField(
+        _("Let anyone register as a new client"), default=False
+    )
+
+    def __str__(self) -> str:
+        return "client portal settings"
+
+    @classmethod
+    def read(cls) -> PortalSettings:
+        """The saved settings, or the defaults unsaved: public pages read, never write."""
+        return cls.objects.filter(pk=cls.SINGLETON).first() or cls(pk=cls.SINGLETON)
+
+
+class PortalRegistration(models.Model):
+    """Someone who asked to become a client, until they open the link emailed to the address
+    they gave (once, until ``expires_at``). No ``Client`` exists before that: a registration
+    nobody confirms leaves only this row. ``client`` is the one the link signed in as."""
+
+    name = models.CharField(max_length=200)
+    company = models.CharField(max_length=200, blank=True)
+    email = models.EmailField()
+    mobile = PhoneNumberField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        # Verifying locks every registration of the address, found by email__iexact.
+        indexes = [models.Index(Upper("email"), name="portal_registration_by_email")]
+
+    def __str__(self) -> str:
+        return f"portal registration {self.pk}"

@@ -74,10 +74,16 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.strip().lower().encode()).hexdigest()
 
 
+def within_address_limits(email: str, client_ip: str) -> Refused | None:
+    """Count a request that emails ``email`` from ``client_ip`` (the sign-in page's, and the
+    registration page's under the same counters: neither page dodges the other's limits)."""
+    return within_limits((f"ip:{client_ip}", PER_IP), (f"address:{_digest(email)}", PER_ADDRESS))
+
+
 def ask_for_link(email: str, *, client_ip: str) -> Refused | None:
     """Queue the sign-in email of ``email`` (sent only if a client has it), unless asked too
     often; the caller answers the same either way."""
-    refused = within_limits((f"ip:{client_ip}", PER_IP), (f"address:{_digest(email)}", PER_ADDRESS))
+    refused = within_address_limits(email, client_ip)
     if refused is None:
         _queue(email.strip())
     return refused
@@ -124,21 +130,25 @@ def email_sign_in_link_now(email: str) -> bool:
 def send_link(client, target: str, valid_for: timedelta) -> None:
     """Email ``client`` a new link into its portal, recorded and handed to the worker."""
     url = links.link_url(links.new_link(client, target, valid_for=valid_for))
+    notify(
+        Recipient.for_client(client),
+        "portal.sign_in",
+        {"client": client, "link_url": url, **email_context(valid_for)},
+    )
+
+
+def email_context(valid_for: timedelta) -> dict:
+    """What every portal email shows around its link: the account's brand and sender, when
+    it was sent and when its link expires."""
     now = timezone.now()
     branding = BillingSettings.objects.order_by("pk").first() or BillingSettings()
     tenant = current_tenant()
     logo = account_url(tenant, reverse("payment_requests:brand_logo")) if branding.logo else ""
-    notify(
-        Recipient.for_client(client),
-        "portal.sign_in",
-        {
-            "client": client,
-            "account_name": tenant.name,
-            "link_url": url,
-            "sent_at": now,
-            "expires_at": now + valid_for,
-            "brand_color": branding.brand_color,
-            "brand_logo_url": logo,
-            "from_email": sender_address(branding.sender_name or tenant.name),
-        },
-    )
+    return {
+        "account_name": tenant.name,
+        "sent_at": now,
+        "expires_at": now + valid_for,
+        "brand_color": branding.brand_color,
+        "brand_logo_url": logo,
+        "from_email": sender_address(branding.sender_name or tenant.name),
+    }

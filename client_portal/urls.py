@@ -1,6 +1,16 @@
 from django.urls import path
 
-from client_portal.views import access, invoices, payments, profile, quotes, staff, statements
+from client_portal.views import (
+    access,
+    invoices,
+    payments,
+    profile,
+    quotes,
+    register,
+    settings_page,
+    staff,
+    statements,
+)
 
 app_name = "client_portal"
 
@@ -10,6 +20,12 @@ urlpatterns = [
     path("portal/sign-out/", access.sign_out, name="sign_out"),
     path("portal/open/<str:token>/", access.open_link, name="open_link"),
     path("portal/open/<str:token>/fresh/", access.fresh_link, name="fresh_link"),
+    path("portal/register/", register.register_page, name="register"),
+    path(
+        "portal/register/<str:token>/",
+        register.confirm_registration,
+        name="confirm_registration",
+    ),
     path("portal/invoices/", invoices.invoice_list, name="invoices"),
     path("portal/invoices/<int:pk>/", invoices.invoice_detail, name="invoice"),
     path("portal/invoices/<int:pk>/pdf/", invoices.invoice_pdf, name="invoice_pdf"),
@@ -23,6 +39,7 @@ urlpatterns = [
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/statements/", statements.statement_page, name="statements"),
     path("portal/statements/pdf/", statements.statement_pdf, name="statement_pdf"),
+    path("settings/client-portal/", settings_page.portal_settings, name="settings"),
     path("billing/clients/<int:pk>/open-portal/", staff.open_portal, name="staff_open"),
     path(
         "billing/requests/<int:pk>/open-portal/",

@@ -37,6 +37,8 @@ PURPOSES: dict[str, dict[str, str]] = {
     "request.refund.staff": {"email": "payment_requests/emails/refund_staff"},
     # A link into the client portal, asked from its sign-in page (client_portal/sign_in.py).
     "portal.sign_in": {"email": "client_portal/emails/sign_in"},
+    # The link that confirms a new client's address, from the portal's registration page.
+    "portal.registration": {"email": "client_portal/emails/registration"},
     # People of an account (tenants/members/).
     "member.invitation": {"email": "members/emails/invitation"},
     "member.password_reset": {"email": "members/emails/password_reset"},
@@ -59,6 +61,7 @@ LABELS = {
     "request.refund.client": _("Refund notice"),
     "request.refund.staff": _("Refund notice to the team"),
     "portal.sign_in": _("Portal sign-in link"),
+    "portal.registration": _("Portal registration link"),
     "member.invitation": _("Invitation"),
     "member.password_reset": _("Password reset"),
     "account.sign_in_links": _("Sign-in links"),

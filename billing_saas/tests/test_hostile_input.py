@@ -35,7 +35,7 @@ from bookings.services import book
 from charges.models import ApiKey, Charge
 from client_portal import sessions as portal_sessions
 from client_portal.links import hash_token as hash_portal_token
-from client_portal.models import PortalLink, PortalSession
+from client_portal.models import PortalLink, PortalRegistration, PortalSession, PortalSettings
 from clients.models import Client as BillingClient
 from connectors.models import Connection, InboundEvent
 from notifications.models import EmailSending
@@ -65,6 +65,7 @@ LINK_TOKEN = "hostile-link-token-0123456789"
 QUOTE_TOKEN = "hostile-quote-token-0123456789"
 INVITATION_TOKEN = "hostile-invitation-token-0123456789"
 PORTAL_TOKEN = "hostile-portal-token-0123456789"
+REGISTRATION_TOKEN = "hostile-registration-token-0123456789"
 EXAMPLES = int(os.environ.get("HOSTILE_INPUT_EXAMPLES", "25"))
 TENANT_MODELS = (
     User,
@@ -88,6 +89,8 @@ TENANT_MODELS = (
     ApiKey,
     PortalLink,
     PortalSession,
+    PortalSettings,
+    PortalRegistration,
 )
 
 
@@ -754,6 +757,27 @@ PAGES = [
     ),
     Page(ACCOUNT, "client_portal:staff_open", POST, args={"pk": "client"}),
     Page(ACCOUNT, "client_portal:staff_open_invoice", POST, args={"pk": "request"}),
+    # ---- account: registering as a new client (on in the world), its setting -------------------
+    Page(
+        ACCOUNT,
+        "client_portal:register",
+        GP,
+        {
+            "name": ("Bea", ""),
+            "company": ("", "Bea Co"),
+            "email": ("bea@new.test", "ana@client.test", "x"),
+            "mobile": ("", "+33612345678", "0612345678"),
+            "language": ("en", "fr", ""),
+        },
+        signed_in=False,
+    ),
+    Page(
+        ACCOUNT,
+        "client_portal:confirm_registration",
+        args={"token": "registration_link"},
+        signed_in=False,
+    ),
+    Page(ACCOUNT, "client_portal:settings", GP, {"registration_enabled": ("", "on")}),
 ]
 
 
@@ -791,6 +815,9 @@ def world(alpha, monkeypatch):
     from client_portal.tasks import email_sign_in_link
 
     monkeypatch.setattr(email_sign_in_link, "delay", lambda *args, **kwargs: None)
+    from client_portal.tasks import email_registration_link
+
+    monkeypatch.setattr(email_registration_link, "delay", lambda *args, **kwargs: None)
     install_client_billing(alpha)
     owner = owner_of(alpha)
     with schema_context(alpha.schema_name):
@@ -854,6 +881,14 @@ def world(alpha, monkeypatch):
             expires_at=timezone.now() + timedelta(days=30),
         )
         _session, portal_key = portal_sessions.open_session(client)
+        # Registration on, and a newcomer's link waiting to be opened.
+        PortalSettings.objects.create(pk=PortalSettings.SINGLETON, registration_enabled=True)
+        PortalRegistration.objects.create(
+            name="Bea",
+            email="bea@new.test",
+            token_hash=hash_portal_token(REGISTRATION_TOKEN),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
     connection.set_schema_to_public()
     today = timezone.localdate()
     return {
@@ -885,6 +920,7 @@ def world(alpha, monkeypatch):
             "link": LINK_TOKEN,
             "quote_link": QUOTE_TOKEN,
             "portal_link": PORTAL_TOKEN,
+            "registration_link": REGISTRATION_TOKEN,
             "sent": str(sent.pk),
             "invitation": INVITATION_TOKEN,
             "slug": "client-billing",

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing_saas.client_address import client_ip
-from client_portal import links, sessions, sign_in
+from client_portal import links, registration, sessions, sign_in
 from client_portal.forms import SignInForm
 from client_portal.layout import brand_context
 
@@ -46,7 +46,7 @@ def fresh_link(request, token):
     sessions.speak_to(link.client)
     refused = sign_in.ask_for_fresh_link(link, client_ip=client_ip(request))
     if refused is not None:
-        return _link_page(request, link, token, error=_too_many(refused), status=429)
+        return _link_page(request, link, token, error=too_many(refused), status=429)
     return _link_page(request, link, token, sent=True)
 
 
@@ -65,17 +65,17 @@ def sign_in_page(request):
     if sessions.current_session(request) is not None:
         return redirect("client_portal:home")
     form = SignInForm(request.POST or None)
-    context = {"form": form, **brand_context(request)}
+    context = {"form": form, "can_register": registration.is_open(), **brand_context(request)}
     if request.method == "POST" and form.is_valid():
         refused = sign_in.ask_for_link(form.cleaned_data["email"], client_ip=client_ip(request))
         if refused is None:
             return render(request, "client_portal/sign_in_sent.html", context)
-        context["error"] = _too_many(refused)
+        context["error"] = too_many(refused)
         return render(request, "client_portal/sign_in.html", context, status=429)
     return render(request, "client_portal/sign_in.html", context)
 
 
-def _too_many(refused) -> str:
+def too_many(refused) -> str:
     return ngettext(
         "Too many attempts, try again in %(minutes)s minute.",
         "Too many attempts, try again in %(minutes)s minutes.",

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from phonenumber_field.formfields import PhoneNumberField
 
 from billing_saas import languages
+from client_portal.forms import mobile_field
 from client_portal.layout import layout_context
 from client_portal.sessions import portal_client_required, speak_to
 from clients.models import Client
@@ -41,14 +41,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # As the staff's client form does: a number without "+" is of the account's country.
-        region = getattr(languages.active_tenant(), "country", "") or None
-        self.fields["mobile"] = PhoneNumberField(
-            label=_("Mobile"),
-            region=region,
-            required=False,
-            help_text=_("For text messages. With its country code (+44…) if abroad."),
-        )
+        self.fields["mobile"] = mobile_field(_("Mobile"))
         account = languages.name(languages.account_language())
         self.fields["language"].choices = languages.choices(
             _("The account's (%(language)s)") % {"language": account}

@@ -120,6 +120,18 @@ SAMPLES = {
         "Your link to your Alpha Studio portal",
         "Votre lien vers votre portail Alpha Studio",
     ),
+    # The French subject waits for the lead's catalogue (registration is new).
+    "portal.registration": (
+        {
+            "name": "Ana Client",
+            "account_name": "Alpha Studio",
+            "link_url": "https://alpha.example/portal/register/x/",
+            "sent_at": datetime(2025, 1, 1, 9, 0, tzinfo=UTC),
+            "expires_at": datetime(2025, 1, 2, 9, 0, tzinfo=UTC),
+        },
+        "Confirm your email address for Alpha Studio",
+        "Confirmez votre adresse e-mail pour Alpha Studio",
+    ),
     "connection.changed": (
         {"connection": CONNECTION, "event": SimpleNamespace(kind="needs_reconnecting", reason="")},
         "QuickBooks needs reconnecting",
