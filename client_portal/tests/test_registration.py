@@ -78,7 +78,7 @@ def test_a_newcomer_registers_confirms_the_address_and_lands_in_their_portal(alp
     assert ANSWER in response.content.decode()
     [mail] = mailoutbox
     assert mail.to == ["bea@new.test"]
-    assert mail.subject == f"Confirm your email address for {alpha.name}"
+    assert mail.subject == f"Confirmez votre adresse e-mail pour {alpha.name}"  # in her language
     assert clients_of(alpha) == []  # nothing before the address is confirmed
     landed = browser(alpha).get(confirm_link_in(mail), follow=True)
     assert landed.redirect_chain[-1][0] == "/portal/invoices/"
