@@ -23,6 +23,7 @@ VIEWPORTS = [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
 def account(accounts, django_db_blocker):
     """An account whose client has invoices in every state the portal shows (and a draft)."""
     from client_portal.links import new_link
+    from client_portal.models import PortalSettings
     from clients.models import Client
     from payment_requests.models import BillingSettings, PaymentRequest, TaxRate
     from payment_requests.services import create_request
@@ -32,6 +33,7 @@ def account(accounts, django_db_blocker):
     Status = PaymentRequest.Status
     with django_db_blocker.unblock(), schema_context(tenant.schema_name):
         BillingSettings.objects.update_or_create(pk=1, defaults={"brand_color": "#0f766e"})
+        PortalSettings.objects.update_or_create(pk=1, defaults={"registration_enabled": True})
         client = Client.objects.create(
             name="Nora Castellanos-Whitfield",
             company="Whitfield Architecture",
@@ -109,4 +111,14 @@ def test_the_portal_fits_from_the_emailed_link_to_the_list(browser, live_app, ac
     expect(page.get_by_role("heading", name="Sign in to your portal")).to_be_visible()
     fits_width(page, "the sign-in page", width)
     page.screenshot(path=f"{SHOTS}/sign-in-{width}.png", full_page=True)
+
+    # Registration is on: a newcomer registers and is told to confirm the address.
+    page.get_by_role("link", name="Register as a new client").click()
+    page.get_by_label("Name").fill("Bea Newcomer")
+    page.get_by_label("Email").fill(f"bea-{width}@new.test")
+    fits_width(page, "the registration page", width)
+    page.screenshot(path=f"{SHOTS}/register-{width}.png", full_page=True)
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("we sent a link to confirm your address")).to_be_visible()
+    fits_width(page, "the registration's answer", width)
     context.close()
