@@ -129,8 +129,8 @@ def build(alpha, beta) -> World:
     world, now = World(), timezone.now()
     ana = world.ana = client(alpha, "Ana Client", "ana@client.test")
     bob = client(alpha, "Bobsecret Other", "bob@client.test")
-    bobs_invoice = invoice(alpha, bob)
-    bobs_paid = invoice(alpha, bob, Status.PAID)
+    bobs = {status: invoice(alpha, bob, status) for status in Status}  # one in each status
+    bobs_invoice, bobs_paid = bobs[Status.SENT], bobs[Status.PAID]
     anas_canceled = invoice(alpha, ana, Status.CANCELED, "6123.45")
     world.own = {
         "invoice": invoice(alpha, ana, amount="6123.45"),
@@ -138,19 +138,9 @@ def build(alpha, beta) -> World:
         "client": ana.pk,
     }
     world.own["payment"] = payment(alpha, invoice(alpha, ana, Status.PAID, "6123.45"), "6123.45")
-    bobs_others = [
-        (f"B's {status} invoice", invoice(alpha, bob, status))
-        for status in (
-            Status.OVERDUE,
-            Status.CANCELED,
-            Status.EXPIRED,
-            Status.REFUNDED,
-            Status.DRAFT,
-        )
-    ]
     world.targets = {
         "invoice": [
-            ("B's sent invoice", bobs_invoice), ("B's paid invoice", bobs_paid), *bobs_others,
+            *[(f"B's {status} invoice", pk) for status, pk in bobs.items()],
             ("A's draft", invoice(alpha, ana, Status.DRAFT)),
             ("A's request being sent", invoice(alpha, ana, Status.SENDING)),
             ("A's canceled invoice", anas_canceled),
@@ -159,21 +149,19 @@ def build(alpha, beta) -> World:
              invoice(alpha, ana, Status.CANCELED, deleted_at=now)),
         ],
         "quote": [
-            *[(f"B's {status} quote", quote(alpha, bob, status)) for status in (
-                Quote.Status.SENT, Quote.Status.VIEWED, Quote.Status.DECLINED,
-                Quote.Status.EXPIRED, Quote.Status.APPROVED, Quote.Status.CANCELED)],
+            *[(f"B's {status} quote", quote(alpha, bob, status)) for status in Quote.Status],
             ("A's draft quote", quote(alpha, ana, Quote.Status.DRAFT)),
         ],
         "payment": [
             ("B's payment", payment(alpha, bobs_paid)),
-            ("B's payment of a refunded invoice", payment(alpha, bobs_others[3][1])),
+            ("B's payment of a refunded invoice", payment(alpha, bobs[Status.REFUNDED])),
             ("A's undone payment", payment(alpha, anas_canceled, undone_at=timezone.now())),
         ],
         "client": [("B", bob.pk)],
     }  # fmt: skip
     with schema_context(alpha.schema_name):
         # Links of A's that are dead: to B's invoice, to A's canceled one; and a usable one.
-        bobs_quote = world.targets["quote"][0][1]
+        bobs_quote = dict(world.targets["quote"])["B's sent quote"]
         dead = [f"/portal/invoices/{bobs_invoice}/", f"/portal/invoices/{anas_canceled}/pay/",
                 f"/portal/quotes/{bobs_quote}/approve/"]  # fmt: skip
         tokens = [links.new_link(ana, target, valid_for=timedelta(days=9)) for target in dead]
