@@ -20,10 +20,12 @@ from clients.models import Client
 class PortalLink(models.Model):
     """A link that signs ``client`` into the portal on ``target``: once, until ``expires_at``.
 
-    One per email sent (per recipient): a link forwarded by the client is that client's."""
+    One per message sent (per recipient): a link forwarded by the client is that client's.
+    ``recipient`` is where the message went: an email address, or the mobile number (E.164)
+    an SMS went to."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="portal_links")
-    recipient = models.EmailField()
+    recipient = models.CharField(max_length=254)
     token_hash = models.CharField(max_length=64, unique=True)
     target = models.CharField(max_length=200)  # a path under /portal/
     created_at = models.DateTimeField(auto_now_add=True)
@@ -36,6 +38,11 @@ class PortalLink(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and self.expires_at > timezone.now()
+
+    @property
+    def was_texted(self) -> bool:
+        """Sent by SMS (to a number), not by email."""
+        return "@" not in self.recipient
 
 
 class PortalSession(models.Model):

@@ -91,11 +91,20 @@ def ask_for_link(email: str, *, client_ip: str) -> Refused | None:
 
 def ask_for_fresh_link(link, *, client_ip: str) -> Refused | None:
     """Email ``link``'s recipient a new link to its target, when the client still has that
-    address (a client whose address changed is not sent to its old one)."""
+    address (a client whose address changed is not sent to its old one). A link texted to
+    the client's mobile: the new one goes to its email address, if that number is still its
+    own (a text costs money, and the address is where sign-in links always go)."""
     refused = within_limits((f"ip:{client_ip}", PER_IP), (f"link:{link.pk}", PER_LINK))
-    if refused is None and link.client.email.lower() == link.recipient.lower():
+    if refused is None and still_reaches(link):
         send_link(link.client, link.target, timedelta(days=settings.PORTAL_LINK_VALID_DAYS))
     return refused
+
+
+def still_reaches(link) -> bool:
+    client = link.client
+    if link.was_texted:
+        return bool(client.email) and str(client.mobile or "") == link.recipient
+    return client.email.lower() == link.recipient.lower()
 
 
 def _queue(email: str) -> None:

@@ -101,7 +101,7 @@ def test_a_reminder_carries_a_portal_link_too(
     assert len(portal_links_in(mail)) == 1
 
 
-def test_the_quote_email_carries_a_portal_link_that_signs_in(
+def test_the_quote_email_carries_a_portal_link_that_signs_in_on_the_quote(
     alpha, mailoutbox, django_capture_on_commit_callbacks
 ):
     from datetime import timedelta
@@ -130,4 +130,5 @@ def test_the_quote_email_carries_a_portal_link_that_signs_in(
     assert "/quote/" in mail.body
     [link] = portal_links_in(mail)
     landed = browser(alpha).get(path_of(link), follow=True)
-    assert landed.redirect_chain[-1][0] == "/portal/invoices/"
+    assert landed.redirect_chain[-1][0] == f"/portal/quotes/{quote.pk}/"
+    assert "Tiling" in landed.content.decode()

@@ -21,8 +21,9 @@ def _target(link) -> str:
 @require_GET
 def open_link(request, token):
     """A usable link signs its client in and lands on its target; a used or expired one
-    offers a fresh link (or goes on, for a browser already signed in as that client)."""
-    link = links.find(token)
+    offers a fresh link (or goes on, for a browser already signed in as that client). A dead
+    one (its document canceled or withdrawn) is answered as a link that never existed."""
+    link = _live(token)
     if link is None:
         return _link_page(request, None, token, status=404)
     sessions.speak_to(link.client)
@@ -40,7 +41,7 @@ def open_link(request, token):
 @never_cache
 @require_POST
 def fresh_link(request, token):
-    link = links.find(token)
+    link = _live(token)
     if link is None:
         return _link_page(request, None, token, status=404)
     sessions.speak_to(link.client)
@@ -48,6 +49,15 @@ def fresh_link(request, token):
     if refused is not None:
         return _link_page(request, link, token, error=too_many(refused), status=429)
     return _link_page(request, link, token, sent=True)
+
+
+def _live(token):
+    """The link of ``token``, unless there is none or it is dead: a canceled document's link
+    opens no session and offers no fresh link, for anyone."""
+    link = links.find(token)
+    if link is None or links.is_dead(link):
+        return None
+    return link
 
 
 def _link_page(request, link, token, *, status=200, **extra):

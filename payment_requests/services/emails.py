@@ -109,7 +109,7 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     # The invoice's PDF, when the account attaches it: printed with this email's own link.
     attachments = [_invoice_pdf(request, url)] if carries_link and attaches_pdf() else []
     if carries_link:
-        context["portal_url"] = _portal_link(request)
+        context.update(_portal_links(request))
     return sum(
         notify(
             recipient,
@@ -124,12 +124,13 @@ def deliver_email(pk: int, template: str, url: str) -> int:
     )
 
 
-def _portal_link(request: PaymentRequest):
-    """The invoice's page in the client's portal, signed in: a link of its own per email,
-    made only if the email is rendered (one already sent is not)."""
+def _portal_links(request: PaymentRequest) -> dict:
+    """The invoice's page in the client's portal, signed in: a link of its own per email and
+    per SMS (the SMS's only link: the portal's page has Pay), made only if the message is
+    rendered (one already sent is not)."""
     from client_portal import invoices, links
 
-    return links.lazy_document_link(request.client, invoices.portal_path(request))
+    return links.document_links(request.client, invoices.portal_path(request))
 
 
 def _invoice_pdf(request: PaymentRequest, url: str):

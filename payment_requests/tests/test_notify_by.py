@@ -49,7 +49,7 @@ def test_by_default_a_client_with_a_mobile_gets_the_email_and_an_sms(
     send_new(owner_client, client, "", django_capture_on_commit_callbacks)
     assert [mail.to for mail in mailoutbox] == [["ana@client.test"]]
     (sms,) = sms_ready.sent_to(MOBILE)
-    assert "/pay/" in sms["body"]
+    assert "/portal/open/" in sms["body"] and "/pay/" not in sms["body"]  # one link: the portal
 
 
 def test_email_only_sends_no_sms_even_to_a_mobile(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from billing_saas.refusals import ActionRefused
-from client_portal.links import lazy_document_link
+from client_portal.links import document_links
 from notifications.notify import Recipient, notify
 from payment_requests.models import BillingSettings
 from payment_requests.services.common import current_tenant
@@ -77,8 +77,9 @@ def tell_client(quote: Quote, url: str) -> int:
     """The ``quote.sent`` message, on every channel the client's record reaches (email, and
     SMS to a mobile that did not opt out); once per link."""
     context = message_context(quote, url)
-    # The client's portal, under the quote's own link (its quotes show there in a later step).
-    context["portal_url"] = lazy_document_link(quote.client, reverse("client_portal:home"))
+    # The quote's page in the client's portal, beside the quote's own link in the email; the
+    # SMS's only link (the portal's page has Approve and Decline).
+    context.update(document_links(quote.client, reverse("client_portal:quote", args=[quote.pk])))
     attachments = []
     if attaches_pdf():  # the account's choice, as for invoices; a quote's PDF carries no link
         printed_quote = printed(quote.pk)

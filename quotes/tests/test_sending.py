@@ -26,7 +26,7 @@ def test_sending_emails_and_texts_the_client_a_link_and_numbers_the_quote(
     assert "Q-00001" in mail.subject and "CA$258.45" in mail.subject
     assert "Design work" in mail.body and "/quote/" in quote_link(mail)
     (sms,) = twilio_platform.sent_to(MOBILE)
-    assert "/quote/" in sms["body"] and "CA$258.45" in sms["body"]
+    assert "/portal/open/" in sms["body"] and "CA$258.45" in sms["body"]  # the portal's quote
     with schema_context(alpha.schema_name):
         recorded = Message.objects.filter(document_type="quote", document_id=quote.pk)
         assert sorted(recorded.values_list("channel", "purpose")) == [
