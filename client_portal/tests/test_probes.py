@@ -17,6 +17,7 @@ The objects are made once for the module, in a transaction rolled back at its en
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -29,8 +30,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
-from client_portal import links, sessions
-from client_portal.models import PortalLink, PortalSession
+from client_portal import links, registration, sessions
+from client_portal.models import PortalLink, PortalRegistration, PortalSession
 from clients.models import Client
 from notifications.models import Message
 from payment_requests import services
@@ -45,6 +46,7 @@ PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 KIND_OF = {
     "open_link": "token",
     "fresh_link": "token",
+    "confirm_registration": "token",
     "invoice": "invoice",
     "invoice_pdf": "invoice",
     "pay": "invoice",
@@ -56,7 +58,7 @@ KIND_OF = {
     "staff_open_invoice": "invoice",
 }
 # Staff pages among the portal's URLs: to a portal session, the staff's sign-in page.
-STAFF_ROUTES = {"staff_open", "staff_open_invoice"}
+STAFF_ROUTES = {"staff_open", "staff_open_invoice", "settings"}
 # Texts of B and of beta (amounts end in their own digits, found in any locale's format):
 # found in an answer, it shows what A may not see. A's own amounts end in 123.45.
 FORBIDDEN = ("bobsecret", "betasecret", "319.47", "319,47", "256.18", "256,18")
@@ -182,6 +184,17 @@ def build(alpha, beta) -> World:
     }  # fmt: skip
     with schema_context(beta.schema_name):
         beta_token = links.new_link(beta_client, "/portal/", valid_for=timedelta(days=9))
+        # Registration open on both accounts: beta's pending one confirms nothing on alpha.
+        registration.set_open(True)
+        beta_registration = secrets.token_urlsafe(32)
+        PortalRegistration.objects.create(
+            name="Betasecret Newcomer", email="new@beta.test", language="en",
+            token_hash=links.hash_token(beta_registration),
+            expires_at=timezone.now() + timedelta(days=1),
+        )  # fmt: skip
+    with schema_context(alpha.schema_name):
+        registration.set_open(True)
+    world.targets["token"].append(("beta's registration link", beta_registration))
     world.beta_targets["token"] = [("beta's link", beta_token)]
     return world
 
@@ -212,6 +225,7 @@ def snapshot(tenant):
             list(Payment.objects.order_by("pk").values_list("pk", "undone_at")),
             list(PortalSession.objects.order_by("pk").values_list("pk", "client_id")),
             list(PortalLink.objects.order_by("pk").values_list("pk", "used_at")),
+            list(PortalRegistration.objects.order_by("pk").values_list("pk", "used_at")),
             list(Client.objects.order_by("pk").values_list("pk", "name", "mobile", "language")),
             Message.objects.count(),
         )
@@ -335,7 +349,7 @@ def test_a_staff_session_opens_no_portal_page_and_a_portal_session_no_staff_page
         response = staff.get(route.url(value))
         text = response.content.decode()
         assert "123.45" not in text, route.name
-        if route.name == "sign_in":  # asked to sign in: the staff's session is no client's
+        if route.name in ("sign_in", "register"):  # public: the staff's session is no client's
             assert response.status_code == 200 and 'name="email"' in text
         elif response.status_code != 405:
             assert response.get("Location") == "/portal/sign-in/", route.name

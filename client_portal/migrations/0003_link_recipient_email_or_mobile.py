@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('client_portal', '0001_initial'),
+        ('client_portal', '0002_registration'),
     ]
 
     operations = [
