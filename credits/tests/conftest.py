@@ -12,6 +12,7 @@ from credits.models import CreditNote
 from credits.services import issuing
 from payment_requests.models import PaymentRequest
 from payment_requests.tests.conftest import (  # noqa: F401 - fixtures and helpers of the tests
+    _client_billing_installed,
     alpha_billing,
     event_count,
     make_client,
