@@ -165,6 +165,7 @@ def test_a_taken_over_stale_claim_finds_the_credit_applied(
             request.connection = alpha_billing
             request.sending_since = timezone.now() - timedelta(hours=1)
             request.save()
+    credit(alpha, ana, "10.00")  # issued since: the taken-over send must not apply it
 
     item = send(alpha, draft.pk, django_capture_on_commit_callbacks)
 
