@@ -355,7 +355,10 @@ class Payment(models.Model):
 
     @property
     def method_label(self):
-        """A manual payment's method in the reader's language; a platform's, as it said it."""
+        """A manual payment's method in the reader's language; a platform's, as it said it;
+        a credit's, the credit note's number."""
+        if self.source == self.Source.CREDIT:
+            return gettext("Credit note %(number)s") % {"number": self.reference}
         return self.Method(self.method).label if self.method in self.Method.values else self.method
 
     @property

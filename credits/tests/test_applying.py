@@ -86,6 +86,7 @@ def test_an_invoice_the_credit_pays_in_full_is_paid_and_the_client_gets_a_receip
     assert event_count_of(stripe_platform, alpha_billing) == calls  # no Stripe invoice at all
     to_client = [mail for mail in mailoutbox if mail.to == ["ana@client.test"]]
     assert len(to_client) == 1 and "150.00" in to_client[0].subject
+    assert "(Credit note CR-00001)" in to_client[0].body
 
 
 def event_count_of(emulator, connection) -> int:
