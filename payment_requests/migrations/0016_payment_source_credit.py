@@ -5,25 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('connectors', '0004_inboundevent_inbox_never_tried'),
-        ('payment_requests', '0015_manual_payments'),
+        ("connectors", "0004_inboundevent_inbox_never_tried"),
+        ("payment_requests", "0015_manual_payments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='payment',
-            name='payment_source_matches_remote',
+            model_name="payment",
+            name="payment_source_matches_remote",
         ),
         migrations.AlterField(
-            model_name='payment',
-            name='source',
-            field=models.CharField(choices=[('platform', 'Payment platform'), ('manual', 'Recorded by hand'), ('credit', 'Credit note')], default='platform', max_length=10),
+            model_name="payment",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("platform", "Payment platform"),
+                    ("manual", "Recorded by hand"),
+                    ("credit", "Credit note"),
+                ],
+                default="platform",
+                max_length=10,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('remote_payment__isnull', False), ('source', 'platform')), models.Q(('remote_payment__isnull', True), ('source__in', ['manual', 'credit'])), _connector='OR'), name='payment_source_matches_remote'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("remote_payment__isnull", False), ("source", "platform")),
+                    models.Q(
+                        ("remote_payment__isnull", True), ("source__in", ["manual", "credit"])
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_source_matches_remote",
+            ),
         ),
     ]
