@@ -8,7 +8,13 @@ invoices. Amounts are exact Decimals, never converted between currencies.
 
 Refunds: ``Payment`` keeps one refunded total and the date of the latest refund, so a payment
 refunded twice shows as one refund line on that date. A refund gives money back: it raises
-what the client owes, as on any statement of account, until credit notes exist to settle it.
+what the client owes, as on any statement of account.
+
+Credit notes (``credits``): one issued lowers the balance on its day; one refunded raises it
+again (money went back). The part of an invoice a credit note paid (a payment of source
+*credit*) is no line of its own, the credit note lowered the balance already, but the invoice
+owes that much less in the ageing. So the ageing, less the credit not applied yet
+(``unapplied``), is the closing balance.
 """
 
 from __future__ import annotations
@@ -53,6 +59,8 @@ class Section:
     opening: Decimal = ZERO
     lines: list[Line] = field(default_factory=list)
     ageing: dict[str, Decimal] = field(default_factory=dict)
+    # Credit notes' amounts not applied to an invoice nor refunded by the period's end.
+    unapplied: Decimal = ZERO
 
     @property
     def closing(self) -> Decimal:
@@ -76,6 +84,10 @@ class Section:
         return sum((line.credit for line in self.lines if line.kind == "payment"), ZERO)
 
     @property
+    def credited(self) -> Decimal:
+        return sum((line.credit for line in self.lines if line.kind == "credit"), ZERO)
+
+    @property
     def ageing_rows(self) -> list[tuple[str, Decimal]]:
         return [(label, self.ageing.get(key, ZERO)) for key, label, _low, _high in BUCKETS]
 
@@ -87,11 +99,27 @@ def bucket_of(days_past_due: int) -> str:
     raise AssertionError(days_past_due)  # the buckets cover every integer
 
 
-def credit_lines(client, end: date) -> list[tuple[str, Line]]:
-    """(currency, line) of each credit note given to ``client`` up to ``end``: none yet
-    (issue 18's credits are still to come). The hook is posted like payments: a credit before
-    the period lowers the opening balance, one in it is a line lowering the closing one."""
-    return []
+def credit_lines(client, end: date, tz=None) -> list[tuple[str, Line]]:
+    """(currency, line) of each credit note given to ``client`` up to ``end`` (a voided one
+    never was) and of each refund of one. Posted like payments: before the period they move
+    the opening balance, in it they are lines."""
+    from credits.models import CreditNote, CreditRefund
+
+    tz = tz or timezone.get_current_timezone()
+    found = []
+    notes = CreditNote.objects.filter(client=client, voided_at__isnull=True)
+    for note in notes:
+        issued = timezone.localdate(note.issued_at, tz)
+        if issued <= end:
+            label = f"{note.number} · {note.reason}"[:120]
+            found.append((note.currency, Line(issued, "credit", label, credit=note.amount)))
+    refunds = CreditRefund.objects.filter(credit_note__in=notes, refunded_on__lte=end)
+    for refund in refunds.select_related("credit_note"):
+        note = refund.credit_note
+        found.append(
+            (note.currency, Line(refund.refunded_on, "refund", note.number, charge=refund.amount))
+        )
+    return found
 
 
 def statement(client, start: date, end: date, tz=None) -> list[Section]:
@@ -125,9 +153,17 @@ def statement(client, start: date, end: date, tz=None) -> list[Section]:
         request__in=[item.pk for item in requests if item.pk in owed_at_end],
         undone_at__isnull=True,  # an undone manual payment was never received
     ).select_related("request")
+    credit_paid: dict[str, Decimal] = {}  # per currency: what credit notes paid by ``end``
     for payment in payments:
         paid = day(payment.paid_at)
         number = payment.request.number
+        if payment.source == Payment.Source.CREDIT:
+            if paid <= end:  # owed less; no line: the credit note lowered the balance already
+                owed_at_end[payment.request_id] -= payment.amount
+                credit_paid[payment.currency] = credit_paid.get(payment.currency, ZERO) + (
+                    payment.amount
+                )
+            continue
         if paid <= end:
             owed_at_end[payment.request_id] -= payment.amount
             label = payment.method_label or _("Payment")
@@ -138,8 +174,11 @@ def statement(client, start: date, end: date, tz=None) -> list[Section]:
                 owed_at_end[payment.request_id] += payment.amount_refunded
                 line = Line(refunded, "refund", number, charge=payment.amount_refunded)
                 post(payment.currency, refunded, line)
-    for currency, line in credit_lines(client, end):
+    for currency, line in credit_lines(client, end, tz):
         post(currency, line.day, line)
+        section(currency).unapplied += line.credit - line.charge
+    for currency, amount in credit_paid.items():
+        section(currency).unapplied -= amount
     for item in requests:
         owed = owed_at_end.get(item.pk, ZERO)
         if owed > 0:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from client_portal.views import (
     access,
+    credits,
     invoices,
     payments,
     profile,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("portal/quotes/<int:pk>/decline/", quotes.decline, name="quote_decline"),
     path("portal/payments/", payments.payment_list, name="payments"),
     path("portal/payments/<int:pk>/", payments.receipt, name="payment"),
+    path("portal/credits/", credits.credit_list, name="credits"),
     path("portal/profile/", profile.profile, name="profile"),
     path("portal/statements/", statements.statement_page, name="statements"),
     path("portal/statements/pdf/", statements.statement_pdf, name="statement_pdf"),

@@ -137,6 +137,15 @@ class InvoiceRequest:
     attachment_links: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     lines: tuple[InvoiceLine, ...] = ()
+    # Credit notes applied to it (each line's ``amount`` is what the credit pays, positive):
+    # the platform bills ``amount_due``, showing each credit as a line taken off the total.
+    credits: tuple[InvoiceLine, ...] = ()
+
+    @property
+    def amount_due(self) -> Money:
+        """What the client is asked to pay: the total less the credit applied."""
+        credited = sum((line.amount.amount for line in self.credits), Decimal(0))
+        return Money(self.total.amount - credited, self.total.currency)
 
     @property
     def billed_lines(self) -> tuple[InvoiceLine, ...]:

@@ -304,6 +304,9 @@ class Payment(models.Model):
     class Source(models.TextChoices):
         PLATFORM = "platform", _("Payment platform")
         MANUAL = "manual", _("Recorded by hand")
+        # The part of an invoice a credit note paid (``credits``): no money moved, so the
+        # portal's payments, receipts and statements never show it as money received.
+        CREDIT = "credit", _("Credit note")
 
     class Method(models.TextChoices):
         # What a team member may record; a platform payment keeps the platform's own words.
@@ -339,10 +342,10 @@ class Payment(models.Model):
     class Meta:
         ordering = ["paid_at", "pk"]
         constraints = [
-            # A platform payment always mirrors the platform's; a manual one never does.
+            # A platform payment always mirrors the platform's; a manual one or a credit never.
             models.CheckConstraint(
                 condition=models.Q(source="platform", remote_payment__isnull=False)
-                | models.Q(source="manual", remote_payment__isnull=True),
+                | models.Q(source__in=["manual", "credit"], remote_payment__isnull=True),
                 name="payment_source_matches_remote",
             )
         ]
@@ -352,7 +355,10 @@ class Payment(models.Model):
 
     @property
     def method_label(self):
-        """A manual payment's method in the reader's language; a platform's, as it said it."""
+        """A manual payment's method in the reader's language; a platform's, as it said it;
+        a credit's, the credit note's number."""
+        if self.source == self.Source.CREDIT:
+            return gettext("Credit note %(number)s") % {"number": self.reference}
         return self.Method(self.method).label if self.method in self.Method.values else self.method
 
     @property

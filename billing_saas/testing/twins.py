@@ -37,6 +37,8 @@ from client_portal import links as portal_links
 from clients.models import Client
 from connectors.models import Connection, RemoteObject
 from connectors.routing.models import AccountRoute, OAuthState
+from credits.models import CreditNote
+from credits.services import issuing as credit_issuing
 from notifications.models import OutboxMessage
 from payment_requests import services
 from payment_requests.models import (
@@ -81,6 +83,7 @@ class Objects:
     booking: Booking  # of ``client`` for ``product``, with its charge
     charge: Charge  # unbilled, of ``client``
     api_key: ApiKey
+    credit_note: CreditNote | None = None  # of ``client``, to refund: never applied on send
 
 
 @dataclass
@@ -223,6 +226,17 @@ def _api_key(tenant, extra="") -> ApiKey:
         return create_key(f"{_label(tenant, extra).title()} booking tool")[0]
 
 
+def _credit_note(tenant, client, extra="") -> CreditNote:
+    with schema_context(tenant.schema_name):
+        return credit_issuing.issue(
+            client=client,
+            currency="EUR",
+            amount=Decimal(AMOUNTS[tenant.slug][1]),
+            reason=f"{_label(tenant, extra).title()} goodwill",
+            use=CreditNote.Use.REFUND,
+        )
+
+
 def _send_quote(tenant, quote, captured, mailoutbox) -> str:
     """Sends the quote; returns the token of the link emailed to the client."""
     with captured(execute=True), schema_context(tenant.schema_name):
@@ -321,6 +335,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
     bookings = _twins(Booking, alpha, beta, lambda t, i: _booking(t, clients[i], products[i]))
     charges = _twins(Charge, alpha, beta, lambda t, i: _charge(t, clients[i]))
     api_keys = _twins(ApiKey, alpha, beta, lambda t, _: _api_key(t))
+    credit_notes = _twins(CreditNote, alpha, beta, lambda t, i: _credit_note(t, clients[i]))
     accounts = []
     for index, tenant in enumerate((alpha, beta)):
         owner = owner_of(tenant)
@@ -349,6 +364,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
                     bookings[index],
                     charges[index],
                     api_keys[index],
+                    credit_notes[index],
                 ),
                 alpha_only=None,
                 pay_token=_send(tenant, requests[index], captured, mailoutbox),
@@ -408,6 +424,7 @@ def _alpha_only(alpha, beta, captured, mailoutbox) -> Objects:
         booking=made(Booking, lambda: _booking(alpha, client, product)),
         charge=made(Charge, lambda: _charge(alpha, client, "2")),
         api_key=made(ApiKey, lambda: _api_key(alpha, "2")),
+        credit_note=made(CreditNote, lambda: _credit_note(alpha, client, "2")),
     )
 
 

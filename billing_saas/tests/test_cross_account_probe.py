@@ -74,6 +74,7 @@ PARAMETERS = {
     "client_portal:quote": {"pk": lambda a, objects: objects.quote.pk},
     "client_portal:quote_approve": {"pk": lambda a, objects: objects.quote.pk},
     "client_portal:quote_decline": {"pk": lambda a, objects: objects.quote.pk},
+    "credits": {"pk": lambda a, objects: objects.credit_note.pk},
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}

@@ -778,6 +778,46 @@ PAGES = [
         signed_in=False,
     ),
     Page(ACCOUNT, "client_portal:settings", GP, {"registration_enabled": ("", "on")}),
+    # ---- account: credit notes (issue 18) ----------------------------------------------------
+    Page(
+        ACCOUNT,
+        "credits:list",
+        fields={
+            "state": ("available", "used", "all", "x"),
+            "client": ("{client}",),
+            "page": ("1", "2", "last"),
+        },
+    ),
+    Page(
+        ACCOUNT,
+        "credits:new",
+        GP,
+        {
+            "client": ("{client}", ""),
+            "currency": ("EUR", "JPY"),
+            "amount": ("30", "12,50", "12.5"),
+            "reason": ("Goodwill", ""),
+            "use": ("apply", "refund"),
+            "entry_key": ("",),
+        },
+    ),
+    Page(ACCOUNT, "credits:detail", args={"pk": "number"}),
+    Page(ACCOUNT, "credits:change_use", POST, {"use": ("apply", "refund")}, {"pk": "number"}),
+    Page(
+        ACCOUNT,
+        "credits:refund",
+        POST,
+        {
+            "amount": ("10", "12,50", "1200"),
+            "method": ("cash", "bank_transfer"),
+            "refunded_on": ("{today}", "{future}"),
+            "reference": ("", "TR 42"),
+            "entry_key": ("",),
+        },
+        {"pk": "number"},
+    ),
+    Page(ACCOUNT, "credits:void", POST, args={"pk": "number"}),
+    Page(ACCOUNT, "client_portal:credits", signed_in=False, portal=True),
 ]
 
 

@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from client_portal import statements
 from client_portal.tests.conftest import Status, make_client, make_invoice, signed_in
+from credits.models import CreditApplication, CreditNote
+from credits.services import issuing
 from payment_requests.models import Payment
 
 START, END = date(2026, 3, 1), date(2026, 3, 31)
@@ -124,8 +126,58 @@ def test_a_client_billed_in_two_currencies_gets_a_section_for_each(alpha):
     assert found["JPY"].closing == Decimal("5000") and found["EUR"].closing == Decimal("10.00")
 
 
-def test_credits_do_not_exist_yet():
-    assert statements.credit_lines(None, END) == []
+def credit_note(tenant, client, amount, issued, reason="Goodwill"):
+    with schema_context(tenant.schema_name):
+        note = issuing.issue(client=client, currency="EUR", amount=Decimal(amount), reason=reason)
+        CreditNote.objects.filter(pk=note.pk).update(issued_at=at(issued, tenant))
+        note.refresh_from_db()
+        return note
+
+
+def apply_credit(tenant, note, item, amount, day):
+    with schema_context(tenant.schema_name):
+        payment = Payment.objects.create(
+            request=item, source=Payment.Source.CREDIT, amount=Decimal(amount),
+            currency=item.currency, reference=note.number, paid_at=at(day, tenant),
+        )  # fmt: skip
+        CreditApplication.objects.create(
+            credit_note=note, request=item, payment=payment, amount=Decimal(amount),
+            applied_at=payment.paid_at,
+        )  # fmt: skip
+        CreditNote.objects.filter(pk=note.pk).update(amount_applied=Decimal(amount))
+
+
+def test_credit_notes_lower_the_balance_and_the_ageing_less_unapplied_credit_is_closing(alpha):
+    """50 credited in February; in March 100 invoiced, 30 of it paid by the credit and 40 by
+    cheque, 5 of the credit refunded and 10 more credited: 30 unpaid, 25 of credit left."""
+    ana = make_client(alpha)
+    note = credit_note(alpha, ana, "50.00", date(2026, 2, 10), reason="Late delivery")
+    item = invoice(alpha, ana, "INV-C", "100.00", date(2026, 3, 3), date(2026, 3, 17))
+    apply_credit(alpha, note, item, "30.00", date(2026, 3, 3))
+    pay(alpha, item, "40.00", date(2026, 3, 10), method=Payment.Method.CHEQUE)
+    with schema_context(alpha.schema_name):
+        issuing.record_refund(note.pk, actor=None, amount=Decimal("5.00"),
+                              method="bank_transfer", refunded_on=date(2026, 3, 20))  # fmt: skip
+    credit_note(alpha, ana, "10.00", date(2026, 3, 25))
+
+    euros = statement_of(alpha, ana)["EUR"]
+
+    assert euros.opening == Decimal("-50.00")
+    assert [(line.kind, line.label, line.charge, line.credit) for line in euros.lines] == [
+        ("invoice", "INV-C", Decimal("100.00"), 0),
+        ("payment", "Cheque", 0, Decimal("40.00")),  # the credit's 30 is no payment line
+        ("refund", "CR-00001", Decimal("5.00"), 0),
+        ("credit", "CR-00002 · Goodwill", 0, Decimal("10.00")),
+    ]
+    assert euros.closing == Decimal("5.00")
+    assert euros.ageing == {"1_30": Decimal("30.00")}
+    assert euros.unapplied == Decimal("25.00")
+    assert sum(euros.ageing.values()) - euros.unapplied == euros.closing
+
+    text = pdf_text(
+        signed_in(alpha, ana).get("/portal/statements/pdf/?from=2026-03-01&to=2026-03-31")
+    )
+    assert "Unapplied credit" in text and "−€25.00" in text and "CR-00002" in text
 
 
 def pdf_text(response) -> str:

@@ -105,7 +105,11 @@ def pay(request, item):
 
 
 def _show(request, item, **extra):
-    context = {**_layout(request, "invoices"), "item": item, "error": "", **extra}
+    from credits.services.applying import live_applications
+
+    credits = live_applications(item).select_related("credit_note").order_by("pk")
+    context = {**_layout(request, "invoices"), "item": item, "error": "", "credits": credits,
+               **extra}  # fmt: skip
     status = context.pop("status", 200)
     return render(request, "client_portal/invoice.html", context, status=status)
 

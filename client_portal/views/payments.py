@@ -19,9 +19,11 @@ PAGE_SIZE = 20
 
 
 def of_client(client):
-    """The client's recorded payments, on requests the portal knows (never a draft's)."""
+    """The client's recorded payments, on requests the portal knows (never a draft's). What a
+    credit note paid is no money received: the Credits page shows it instead."""
     return (
         Payment.objects.filter(request__in=invoices.of_client(client), undone_at__isnull=True)
+        .exclude(source=Payment.Source.CREDIT)
         .select_related("request")
         .order_by("-paid_at", "-pk")
     )

@@ -7,6 +7,9 @@ amount, as one unit at that price, and its description says the quantity, the un
 the discount: the amounts QuickBooks adds up are exactly ours, and the client still reads
 how the line came to be.
 
+A credit note applied to the invoice is one more line, negative and untaxed, so QuickBooks'
+total is what is left to pay.
+
 The taxes go in ``TxnTaxDetail``: one ``TaxLine`` per rate, on the lines that pay it, with
 the amounts billing computed (rounded line by line). QuickBooks would round per rate on the
 sum of the lines, which can differ by a cent; sending our amounts keeps its total ours.
@@ -40,6 +43,7 @@ def invoice_lines(request: InvoiceRequest, codes: TaxCodes | None) -> dict:
     taxed = any(line.taxes for line in lines)
     with translation.override(request.client.language or translation.get_language()):
         body = {"Line": [_sales_line(line, codes if taxed else None) for line in lines]}
+    body["Line"] += [_credit_line(line, codes if taxed else None) for line in request.credits]
     if taxed:
         body["TxnTaxDetail"] = _tax_detail(lines, codes)
         body["GlobalTaxCalculation"] = "TaxExcluded"
@@ -57,6 +61,22 @@ def _sales_line(line: InvoiceLine, codes: TaxCodes | None) -> dict:
     return {
         "Amount": number(line.amount.amount),
         "Description": description[:MAX_DESCRIPTION],
+        "DetailType": "SalesItemLineDetail",
+        "SalesItemLineDetail": detail,
+    }
+
+
+def _credit_line(credit: InvoiceLine, codes: TaxCodes | None) -> dict:
+    """A credit note taken off the invoice: a negative line on the same service item, untaxed
+    (QuickBooks takes negative lines on an invoice whose total stays positive; its
+    ``DiscountLine`` would be a percentage or an amount before tax, which changes the taxes)."""
+    amount = number(-credit.amount.amount)
+    detail = {"ItemRef": SERVICES, "Qty": 1, "UnitPrice": amount}
+    if codes is not None:
+        detail["TaxCodeRef"] = {"value": codes.code_for(())}
+    return {
+        "Amount": amount,
+        "Description": credit.description[:MAX_DESCRIPTION],
         "DetailType": "SalesItemLineDetail",
         "SalesItemLineDetail": detail,
     }

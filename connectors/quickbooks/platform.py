@@ -158,7 +158,7 @@ class QuickBooksPlatform(PaymentPlatform):
         """QuickBooks adds the invoice up itself: one that does not come to our total is
         deleted before anyone is sent it (a retry finds it deleted and refuses again)."""
         theirs = Decimal(str(created.get("TotalAmt", 0)))
-        if theirs == request.total.amount:
+        if theirs == request.amount_due.amount:  # its credit notes are lines taken off it
             return
         body = json.dumps({"Id": created["Id"], "SyncToken": created["SyncToken"]})
         try:
@@ -174,7 +174,7 @@ class QuickBooksPlatform(PaymentPlatform):
             )
             % {
                 "theirs": format_money(theirs, currency),
-                "ours": format_money(request.total.amount, currency),
+                "ours": format_money(request.amount_due.amount, currency),
             },
             code="total_mismatch",
             platform="quickbooks",

@@ -128,7 +128,8 @@ class StripePlatform(StripeEvents, PaymentPlatform):
     # ---- invoices ---------------------------------------------------------------------------
     def create_and_send_invoice(self, request: InvoiceRequest) -> RemoteInvoice:
         currency = request.total.currency.lower()
-        amount = minor_units(request.total.amount, request.total.currency)
+        # Its credit notes are negative items: Stripe's total is what is left to pay.
+        amount = minor_units(request.amount_due.amount, request.total.currency)
         if amount <= 0:
             raise PlatformError(
                 _("The amount must be greater than zero."), code="amount", platform="stripe"
@@ -200,6 +201,19 @@ class StripePlatform(StripeEvents, PaymentPlatform):
                     "metadata": metadata,
                 },
                 self._options(f"{request.idempotency_key}:item:{index}"),
+            )
+        for index, credit in enumerate(request.credits):
+            # Stripe takes negative invoice items (no tax: a credit is taken off the total).
+            self.api.invoice_items.create(
+                {
+                    "customer": customer_id,
+                    "invoice": invoice_id,
+                    "currency": currency,
+                    "description": credit.description,
+                    "amount": -minor_units(credit.amount.amount, credit.amount.currency),
+                    "metadata": {"request_id": str(request.local_id), "credit": credit.reference},
+                },
+                self._options(f"{request.idempotency_key}:credit:{index}"),
             )
 
     def _refuse_another_total(self, invoice, expected: int) -> None:
@@ -302,7 +316,7 @@ class StripePlatform(StripeEvents, PaymentPlatform):
                 },
                 self._options(f"{request.idempotency_key}:checkout"),
             )
-            expected = minor_units(request.total.amount, request.total.currency)
+            expected = minor_units(request.amount_due.amount, request.total.currency)
             if session["amount_total"] != expected:
                 self.api.checkout.sessions.expire(session["id"], {}, self._options())
                 raise _another_total(session["amount_total"], expected, session["currency"])
@@ -315,6 +329,8 @@ class StripePlatform(StripeEvents, PaymentPlatform):
         its tax rates. A session has no invoice number of its own: Checkout shows ours under
         the first line's name."""
         currency = request.total.currency.lower()
+        if request.credits:
+            return [self._credited_checkout_line(request)]
         lines = request.billed_lines
         rate_ids = tax_rate_ids(self, lines)
         items = []
@@ -336,6 +352,28 @@ class StripePlatform(StripeEvents, PaymentPlatform):
                     }
                 )
         return items
+
+    def _credited_checkout_line(self, request: InvoiceRequest) -> dict:
+        """Checkout has no negative line: a document with credit applied is one line of what
+        is left to pay, whose words say the total and the credit notes taken off it."""
+        total, due = request.total, request.amount_due
+        with _in_language(request.client.language):
+            name = _("Invoice %(number)s") % {"number": request.number}
+            text = _("%(total)s less credit %(credits)s") % {
+                "total": format_money(total.amount, total.currency),
+                "credits": ", ".join(
+                    f"{line.reference} ({format_money(line.amount.amount, total.currency)})"
+                    for line in request.credits
+                ),
+            }
+        return {
+            "quantity": 1,
+            "price_data": {
+                "currency": total.currency.lower(),
+                "unit_amount": minor_units(due.amount, due.currency),
+                "product_data": {"name": name, "description": text},
+            },
+        }
 
     def fetch_payment_link(self, remote_id: str) -> RemoteInvoice:
         with translated_errors():

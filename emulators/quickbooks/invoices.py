@@ -46,6 +46,13 @@ class InvoiceBook:
             lines = numbered(lines, currency)
             subtotal, tax_detail = invoice_taxes(company, lines, body.get("TxnTaxDetail"), currency)
             total = subtotal + Decimal(str(tax_detail["TotalTax"]))
+            if total < 0:  # negative lines (credits) may lower an invoice, not below zero
+                raise QboFault(
+                    400,
+                    "A business validation error has occurred while processing your request",
+                    "6000",
+                    "Business Validation Error: The invoice total cannot be negative.",
+                )
             invoice_id = self.new_id(company)
             invoice = {
                 **body,

@@ -73,6 +73,12 @@ def mark_sent(pk: int, *, actor) -> PaymentRequest:
         if request.status in PaymentRequest.OPEN_STATUSES:
             return request  # a double click: marked already
         _mark_sent(request, actor)
+        # The client's available credit pays what it can, as on an invoice sent online; paid
+        # in full, it is Paid at once (nothing emailed here either).
+        from credits.services.applying import apply_to, settle_if_covered
+
+        if apply_to(request, USER, actor):
+            settle_if_covered(request, USER, actor, email=False)
         request.save()
     return request
 
@@ -193,11 +199,13 @@ def undo_payment(pk: int, payment_pk: int, *, actor) -> Payment:
 
 
 def manual_total():
-    """An annotation: what team members recorded by hand on the request and did not undo (the
-    platform knows none of it)."""
+    """An annotation: what team members recorded by hand on the request and did not undo, and
+    what credit notes paid of it (the platform's payments know none of it)."""
     payments = (
         Payment.objects.filter(
-            request=OuterRef("pk"), source=Payment.Source.MANUAL, undone_at__isnull=True
+            request=OuterRef("pk"),
+            source__in=(Payment.Source.MANUAL, Payment.Source.CREDIT),
+            undone_at__isnull=True,
         )
         .values("request")
         .annotate(total=Sum("amount"))

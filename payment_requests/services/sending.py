@@ -56,14 +56,25 @@ def send_request(pk: int, *, actor, request_host=None, source=StatusChange.Sourc
             return request  # already sent (or being sent by another click): nothing twice
         if request.deleted_at:
             raise ActionRefused(_("This request was deleted."))
+        from credits.services.applying import apply_to, settle_if_covered
+
+        # Numbered at the claim so the platform shows our number too. A retry (after a refusal
+        # or a crash) keeps it: one number per request, never two, and none skipped.
+        request.number = request.number or next_number()
+        # The client's available credit pays what it can before the platform is asked for the
+        # rest (a stale claim finds it applied already); paid in full, nothing is sent at all.
+        if (
+            not stale
+            and apply_to(request, source, actor)
+            and settle_if_covered(request, source, actor)
+        ):
+            request.save()
+            return request
         connection = request.connection if stale else default_connection()
         if connection is None or not connection.is_usable:
             raise ActionRefused(_("Connect a payment platform before sending requests."))
         request.connection = connection
         request.sending_since = timezone.now()
-        # Numbered at the claim so the platform shows our number too. A retry (after a refusal
-        # or a crash) keeps it: one number per request, never two, and none skipped.
-        request.number = request.number or next_number()
         if not stale:  # a stale claim is already Sending: it is taken over, not moved
             states.move(request, Status.SENDING, source, actor)
         request.save()
@@ -78,6 +89,9 @@ def send_request(pk: int, *, actor, request_host=None, source=StatusChange.Sourc
             if not error.retryable:
                 request.send_attempt += 1  # a corrected retry must not replay the refusal
             request.sending_since = None
+            from credits.services.applying import release
+
+            release(request)  # the draft owes its whole amount again
             states.move(
                 request,
                 Status.DRAFT,
@@ -115,6 +129,8 @@ def send_request(pk: int, *, actor, request_host=None, source=StatusChange.Sourc
 
 def _create_on_platform(request: PaymentRequest, connection: Connection
                         ) -> tuple[RemoteInvoice, str]:  # fmt: skip
+    from credits.services.applying import invoice_credits
+
     platform = platform_for(connection)
     client = request.client
     # Its lines' taxes in one query, not one per line (an automated invoice has many lines).
@@ -150,6 +166,7 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
         metadata={"kind": request.kind},
         # Priced when saved (payment_requests/totals.py): their total is the request's amount.
         lines=request.document_lines,
+        credits=invoice_credits(request),
     )
     if request.billing_type == PaymentRequest.BillingType.PAYMENT_LINK:
         link = platform.create_payment_link(
@@ -160,7 +177,7 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
         return RemoteInvoice(
             remote_id=link.remote_id,
             status=RemoteStatus.OPEN,
-            amount_due=invoice.total,
+            amount_due=invoice.amount_due,
             amount_paid=Money(request.amount * 0, request.currency),
             pay_url=link.url,
             pay_url_expires_at=link.expires_at,

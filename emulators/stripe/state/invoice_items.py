@@ -3,7 +3,8 @@
 An item is priced by ``amount`` (quantity 1) or by ``quantity`` × ``unit_amount_decimal``
 (rounded half up to the minor unit), and taxed by its ``tax_rates``, each on its own
 (``tax_rates.tax_on``). The invoice's ``subtotal`` is the sum of its lines, ``total_taxes``
-the sum of their taxes per rate, ``total`` and ``amount_due`` both together.
+the sum of their taxes per rate, ``total`` both together, and ``amount_due`` the total, or
+zero when negative items (credits) take it below zero.
 """
 
 from __future__ import annotations
@@ -41,14 +42,17 @@ def recompute_totals(invoice: dict) -> None:
         total["amount"] += tax["amount"]
         total["taxable_amount"] += tax["taxable_amount"]
     tax = sum(entry["amount"] for entry in per_rate.values())
+    # A negative item (a credit) lowers the total; below zero, Stripe asks for nothing and
+    # credits the customer's balance with the rest.
+    due = max(subtotal + tax, 0)
     invoice.update(
         subtotal=subtotal,
         subtotal_excluding_tax=subtotal,
         total_excluding_tax=subtotal,
         total_taxes=list(per_rate.values()),
         total=subtotal + tax,
-        amount_due=subtotal + tax,
-        amount_remaining=subtotal + tax,
+        amount_due=due,
+        amount_remaining=due,
     )
 
 
