@@ -323,7 +323,7 @@ def checkout(state, method, session_id, form, accept_language=""):
     for key, data in state.accounts.items():
         if session_id in data.objects:
             session, account_id = data.objects[session_id], key
-    if session is None:
+    if session is None or session.get("mode") == "setup":  # saving a card: card_pages.py
         words = wording.choose(None, accept_language)
         title = words.text("not_found")
         return page(words, title, f"<h1>{words.html('session_not_found')}</h1>", 404)

@@ -179,6 +179,8 @@ class CheckoutMixin:
             self.sweep()
             data = self.accounts[account_id]
             session = self.get(data, "checkout session", session_id, "cs_")
+            if session["mode"] != "payment":
+                raise StripeError(400, "A Checkout Session in setup mode takes no payment.")
             if session["status"] != "open":
                 raise StripeError(400, "This Checkout Session is no longer active.")
             intent = self._payment_intent(
