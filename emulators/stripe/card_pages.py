@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 from emulators.stripe import wording
-from emulators.stripe.pages import card_form, page, redirect
+from emulators.stripe.pages import card_form, closed_session, page, redirect, success_url
 from emulators.stripe.state import StripeError, StripeState
 from emulators.stripe.wording import Wording
 
@@ -52,15 +52,9 @@ def setup_checkout(state, method, session_id, form, accept_language=""):
         f"<h1>{words.html('save_card_heading')}</h1>"
         f'<p class="muted">{words.html("save_card_intro", business=business)}</p>'
     )
-    if session["status"] == "expired":
-        return page(
-            words,
-            words.text("expired"),
-            summary + f'<p class="error" role="status">{words.html("session_expired")}</p>',
-            410,
-        )
-    if session["status"] == "complete":
-        return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
+    closed = closed_session(words, session, summary)
+    if closed:
+        return closed
     error = "authentication_failed" if _authentication_failed(data, session) else ""
     if method == "POST":
         try:
@@ -71,7 +65,7 @@ def setup_checkout(state, method, session_id, form, accept_language=""):
         else:
             if intent["status"] == "requires_action":
                 return redirect(intent["next_action"]["redirect_to_url"]["url"])
-            return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
+            return redirect(success_url(session))
     cancel = session.get("cancel_url")
     back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
     body = summary + card_form(words, "", error, "save_card") + back

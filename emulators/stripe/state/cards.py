@@ -176,6 +176,16 @@ class PaymentMethodsMixin:
             )
         return method
 
+    def customer_and_method(
+        self, data: AccountData, params: dict
+    ) -> tuple[str | None, dict | None]:
+        """An intent's ``customer`` and ``payment_method`` parameters, checked."""
+        customer = params.get("customer") or None
+        if customer:
+            self.get(data, "customer", customer, "cus_")
+        method_id = params.get("payment_method")
+        return customer, self.usable_method(data, method_id, customer) if method_id else None
+
     def attach_payment_method(self, data: AccountData, method_id: str, customer_id: str) -> dict:
         customer = self.get(data, "customer", customer_id or "", "cus_")
         method = self.usable_method(data, method_id, customer["id"])

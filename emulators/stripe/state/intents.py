@@ -21,7 +21,7 @@ from emulators.stripe.objects import build, new_id
 from emulators.stripe.state.cards import AUTHENTICATES, SUCCEEDS, card_error, declined
 from emulators.stripe.state.core import AccountData, StripeError, _bool, _int, public
 
-# What a PaymentIntent waiting to be confirmed may be confirmed from.
+# What an intent waiting to be confirmed may be confirmed from.
 CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
 AUTHENTICATION_FAILED = (
     "The provided PaymentMethod has failed authentication. You can provide "
@@ -34,6 +34,18 @@ def card_details(method: dict) -> dict:
     card = method["card"]
     keys = ("brand", "country", "exp_month", "exp_year", "fingerprint", "funding", "last4")
     return {key: card[key] for key in keys}
+
+
+def confirmable(intent: dict) -> dict:
+    """``intent`` (a PaymentIntent or a SetupIntent), if it may still be confirmed."""
+    if intent["status"] not in CONFIRMABLE:
+        kind = "PaymentIntent" if intent["object"] == "payment_intent" else "SetupIntent"
+        raise StripeError(
+            400,
+            f"You cannot confirm this {kind} because it has a status of {intent['status']}.",
+            code=f"{intent['object']}_unexpected_state",
+        )
+    return intent
 
 
 def _off_session(value) -> bool:
@@ -56,17 +68,12 @@ class PaymentIntentsMixin:
         if len(currency) != 3:
             raise StripeError(400, "Missing required param: currency.", code="parameter_missing",
                               param="currency")  # fmt: skip
-        customer = params.get("customer") or None
-        if customer:
-            self.get(data, "customer", customer, "cus_")
         confirm = _bool(params.get("confirm"))
         if _off_session(params.get("off_session")) and not confirm:
             raise StripeError(
                 400, "off_session can only be used when confirm=true.", param="off_session"
             )
-        method = None
-        if params.get("payment_method"):
-            method = self.usable_method(data, params["payment_method"], customer)
+        customer, method = self.customer_and_method(data, params)
         intent = build(
             "payment_intent",
             id=new_id("payment_intent"),
@@ -91,14 +98,7 @@ class PaymentIntentsMixin:
         return intent
 
     def confirm_payment_intent(self, data: AccountData, intent_id: str, params: dict) -> dict:
-        intent = self.get(data, "payment_intent", intent_id, "pi_")
-        if intent["status"] not in CONFIRMABLE:
-            raise StripeError(
-                400,
-                f"You cannot confirm this PaymentIntent because it has a status of "
-                f"{intent['status']}.",
-                code="payment_intent_unexpected_state",
-            )
+        intent = confirmable(self.get(data, "payment_intent", intent_id, "pi_"))
         method_id = params.get("payment_method") or intent["payment_method"]
         if not method_id:
             raise StripeError(

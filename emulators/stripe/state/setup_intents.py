@@ -15,26 +15,20 @@ import secrets
 from emulators.stripe.objects import build, new_id
 from emulators.stripe.state.cards import AUTHENTICATES, DECLINED, declined, read_card
 from emulators.stripe.state.core import AccountData, StripeError, _bool
-
-CONFIRMABLE = ("requires_payment_method", "requires_confirmation", "requires_action")
+from emulators.stripe.state.intents import confirmable
 
 
 class SetupIntentsMixin:
     """Saving a card for later: SetupIntents and the setup-mode Checkout Session."""
 
     def create_setup_intent(self, data: AccountData, params: dict, livemode: bool) -> dict:
-        customer = params.get("customer") or None
-        if customer:
-            self.get(data, "customer", customer, "cus_")
         usage = params.get("usage") or "off_session"
         if usage not in ("off_session", "on_session"):
             raise StripeError(400, f"Invalid usage: {usage}", param="usage")
         types = params.get("payment_method_types") or ["card"]
         if types != ["card"]:
             raise StripeError(400, "The emulator saves cards only.", param="payment_method_types")
-        method = None
-        if params.get("payment_method"):
-            method = self.usable_method(data, params["payment_method"], customer)
+        customer, method = self.customer_and_method(data, params)
         intent = build(
             "setup_intent",
             id=new_id("setup_intent"),
@@ -57,14 +51,7 @@ class SetupIntentsMixin:
         return intent
 
     def confirm_setup_intent(self, data: AccountData, intent_id: str, params: dict) -> dict:
-        intent = self.get(data, "setup_intent", intent_id, "seti_")
-        if intent["status"] not in CONFIRMABLE:
-            raise StripeError(
-                400,
-                f"You cannot confirm this SetupIntent because it has a status of "
-                f"{intent['status']}.",
-                code="setup_intent_unexpected_state",
-            )
+        intent = confirmable(self.get(data, "setup_intent", intent_id, "seti_"))
         method_id = params.get("payment_method") or intent["payment_method"]
         method = self.usable_method(data, method_id, intent["customer"]) if method_id else None
         self._confirm_setup(data, intent, method, params.get("return_url"))
