@@ -16,7 +16,7 @@ import time
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
-from emulators.stripe import pages
+from emulators.stripe import card_api, card_pages, pages
 from emulators.stripe.objects import list_object
 from emulators.stripe.state import OAuthError, StripeError, StripeState, public
 from emulators.stripe.webhooks import WebhookSender
@@ -113,6 +113,11 @@ class EmulatorApp:
             return self.oauth(method, path, query, body, headers)
         if path.startswith("/_emulator/"):
             return self.control(method, path, json.loads(body or "{}"))
+        if path.startswith(card_pages.PREFIXES):
+            return card_pages.handle(
+                self.state, method, path, dict(query), dict(parse_qsl(body)),
+                headers.get("accept-language", ""),
+            )  # fmt: skip
         return pages.handle(
             self.state,
             method,
@@ -236,7 +241,7 @@ class EmulatorApp:
         if parts[:1] == ["customers"] and len(parts) == 2:
             customer = state.get(data, "customer", parts[1], "cus_")
             if method == "POST":
-                customer = state.update_customer(customer, params)
+                customer = state.update_customer(data, customer, params)
             return public(customer)
         if parts == ["invoices"]:
             if method == "POST":
@@ -303,6 +308,9 @@ class EmulatorApp:
                 if event["id"] == parts[1]:
                     return event
             raise StripeError(404, f"No such event: '{parts[1]}'", code="resource_missing")
+        answer = card_api.dispatch(state, method, parts, params, data, livemode, url)
+        if answer is not None:
+            return answer
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
 
     def _list(self, data, object_type, params, url, keep):

@@ -32,6 +32,8 @@ ID_PREFIXES = {
     "tax_rate": "txr",
     "item": "li",
     "price": "price",
+    "payment_method": "pm",
+    "setup_intent": "seti",
 }
 
 _ALPHABET = string.ascii_letters + string.digits

@@ -323,7 +323,7 @@ def checkout(state, method, session_id, form, accept_language=""):
     for key, data in state.accounts.items():
         if session_id in data.objects:
             session, account_id = data.objects[session_id], key
-    if session is None:
+    if session is None or session.get("mode") == "setup":  # saving a card: card_pages.py
         words = wording.choose(None, accept_language)
         title = words.text("not_found")
         return page(words, title, f"<h1>{words.html('session_not_found')}</h1>", 404)
@@ -335,6 +335,29 @@ def checkout(state, method, session_id, form, accept_language=""):
       {f'<p class="muted">{html.escape(product)}</p>' if product else ""}
       <p class="amount">{money(words, session["amount_total"], session["currency"])}</p>
       {session_lines(session, words)}"""
+    closed = closed_session(words, session, summary)
+    if closed:
+        return closed
+    error = ""
+    if method == "POST":
+        done, error = attempt(
+            lambda: state.pay_session(account_id, session_id, form.get("card", ""))
+        )
+        if done:
+            return redirect(success_url(session))
+    cancel = session.get("cancel_url")
+    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
+    return page(words, words.text("checkout"), summary + card_form(words, "", error) + back)
+
+
+def success_url(session: dict) -> str:
+    """Where a completed session returns, its ``{CHECKOUT_SESSION_ID}`` filled in as Stripe does."""
+    return session["success_url"].replace("{CHECKOUT_SESSION_ID}", session["id"])
+
+
+def closed_session(words: Wording, session: dict, summary: str):
+    """The answer for a session that takes nothing more (expired; complete: back to its
+    success URL), or None while it is open."""
     if session["status"] == "expired":
         return page(
             words,
@@ -343,14 +366,5 @@ def checkout(state, method, session_id, form, accept_language=""):
             410,
         )
     if session["status"] == "complete":
-        return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
-    error = ""
-    if method == "POST":
-        done, error = attempt(
-            lambda: state.pay_session(account_id, session_id, form.get("card", ""))
-        )
-        if done:
-            return redirect(session["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id))
-    cancel = session.get("cancel_url")
-    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
-    return page(words, words.text("checkout"), summary + card_form(words, "", error) + back)
+        return redirect(success_url(session))
+    return None

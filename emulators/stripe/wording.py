@@ -93,6 +93,53 @@ WORDS: dict[str, dict[str, str]] = {
         "à l'expéditeur.",
     },
     "cancel": {"en": "Cancel and go back", "fr": "Annuler et revenir"},
+    # Checkout in setup mode: the client saves a card for later payments.
+    "save_card_title": {"en": "Save a card", "fr": "Enregistrer une carte"},
+    "save_card_heading": {
+        "en": "Save your card for future payments",
+        "fr": "Enregistrez votre carte pour vos prochains paiements",
+    },
+    "save_card_intro": {
+        "en": "{business} will be able to charge this card for future payments, as agreed "
+        "with you.",
+        "fr": "{business} pourra débiter cette carte pour vos prochains paiements, comme "
+        "convenu avec vous.",
+    },
+    "save_card": {"en": "Save card", "fr": "Enregistrer la carte"},
+    "invalid_expiry_month": {
+        "en": "Your card's expiration month is invalid.",
+        "fr": "Le mois d'expiration de votre carte n'est pas valide.",
+    },
+    "invalid_expiry_year": {
+        "en": "Your card's expiration year is invalid.",
+        "fr": "L'année d'expiration de votre carte n'est pas valide.",
+    },
+    "invalid_cvc": {
+        "en": "Your card's security code is invalid.",
+        "fr": "Le code de sécurité de votre carte n'est pas valide.",
+    },
+    "authentication_failed": {
+        "en": "Your card could not be authenticated. Try again or use another card.",
+        "fr": "Votre carte n'a pas pu être authentifiée. Réessayez ou utilisez une autre carte.",
+    },
+    # The authentication page (Stripe's test 3D Secure page), seen by the card holder.
+    "authenticate_title": {"en": "Authenticate your card", "fr": "Authentifiez votre carte"},
+    "authenticate_payment": {
+        "en": "Your bank asks you to confirm this payment of {amount}.",
+        "fr": "Votre banque vous demande de confirmer ce paiement de {amount}.",
+    },
+    "authenticate_setup": {
+        "en": "Your bank asks you to confirm that this card may be saved for future payments.",
+        "fr": "Votre banque vous demande de confirmer que cette carte peut être enregistrée "
+        "pour vos prochains paiements.",
+    },
+    "card_ending": {"en": "{brand} ending in {last4}", "fr": "{brand} se terminant par {last4}"},
+    "complete_authentication": {"en": "Complete authentication", "fr": "Confirmer"},
+    "fail_authentication": {"en": "Fail authentication", "fr": "Refuser"},
+    "authentication_over": {
+        "en": "Authentication is over. You can close this page.",
+        "fr": "L'authentification est terminée. Vous pouvez fermer cette page.",
+    },
     # Connect OAuth consent (seen by the provider, in their browser's language).
     "connect_title": {"en": "Connect with Stripe", "fr": "Se connecter avec Stripe"},
     "connect_heading": {"en": "Connect your Stripe account", "fr": "Connectez votre compte Stripe"},

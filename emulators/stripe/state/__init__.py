@@ -1,14 +1,16 @@
 """The emulated platform's state and rules: what Stripe would accept, refuse and emit.
 
 One ``StripeState`` holds the accounts connected to our platform and, per account, their
-customers, invoices, tax rates, checkout sessions, payments and events. Every mutation runs
-under one lock and emits the events Stripe would emit; ``on_event`` hands them to webhook
-delivery. Each resource's rules live in their own module; ``StripeState`` only combines them.
+customers, invoices, tax rates, checkout sessions, payments, saved cards and events. Every
+mutation runs under one lock and emits the events Stripe would emit; ``on_event`` hands them
+to webhook delivery. Each resource's rules live in their own module; ``StripeState`` only
+combines them.
 """
 
 from __future__ import annotations
 
 from emulators.stripe.state.accounts import AccountsMixin
+from emulators.stripe.state.cards import PaymentMethodsMixin
 from emulators.stripe.state.checkout import CheckoutMixin
 from emulators.stripe.state.core import (
     API_VERSION,
@@ -25,9 +27,11 @@ from emulators.stripe.state.core import (
 )
 from emulators.stripe.state.customers import CustomersMixin
 from emulators.stripe.state.events import EventsMixin
+from emulators.stripe.state.intents import PaymentIntentsMixin
 from emulators.stripe.state.invoice_items import InvoiceItemsMixin
 from emulators.stripe.state.invoices import InvoicesMixin
 from emulators.stripe.state.payments import PaymentsMixin
+from emulators.stripe.state.setup_intents import SetupIntentsMixin
 from emulators.stripe.state.tax_rates import TaxRatesMixin
 
 __all__ = [
@@ -45,6 +49,9 @@ class StripeState(
     InvoiceItemsMixin,
     PaymentsMixin,
     CheckoutMixin,
+    PaymentMethodsMixin,
+    SetupIntentsMixin,
+    PaymentIntentsMixin,
     StateCore,
 ):
     """The whole emulated platform: one instance per emulator."""

@@ -1,4 +1,4 @@
-"""Checkout Sessions: one-off payment pages that expire."""
+"""Checkout Sessions: one-off payment pages that expire (setup mode: ``setup_intents.py``)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ class CheckoutMixin:
     """Checkout Sessions in payment mode, paid on the emulator's Checkout page."""
 
     def create_checkout_session(self, data: AccountData, params: dict, livemode: bool) -> dict:
-        if params.get("mode", "payment") != "payment":
-            raise StripeError(400, "The emulator supports mode=payment only.", param="mode")
+        mode = params.get("mode", "payment")
+        if mode not in ("payment", "setup"):
+            raise StripeError(400, "The emulator supports mode=payment and setup.", param="mode")
         success_url = params.get("success_url") or ""
         if not success_url.startswith(("http://", "https://")):
             raise StripeError(400, "Not a valid URL", param="success_url")
+        if mode == "setup":
+            return self.create_setup_session(data, params, livemode)
         items = params.get("line_items") or []
         if not items:
             raise StripeError(400, "Missing required param: line_items.", param="line_items")
@@ -36,23 +39,7 @@ class CheckoutMixin:
             raise StripeError(
                 400, "The Checkout Session's total amount must be positive.", param="line_items"
             )
-        expires_at = _int(params.get("expires_at"), "expires_at") or (
-            self.now() + CHECKOUT_DEFAULT_TTL
-        )
-        if not 1800 <= expires_at - self.now() <= CHECKOUT_DEFAULT_TTL:
-            raise StripeError(
-                400,
-                "expires_at must be between 30 minutes and 24 hours from now.",
-                param="expires_at",
-            )
-        locale = params.get("locale") or None
-        if locale is not None and locale not in CHECKOUT_LOCALES:
-            raise StripeError(
-                400,
-                f"Invalid locale: must be one of {', '.join(CHECKOUT_LOCALES[:-1])}, "
-                f"or {CHECKOUT_LOCALES[-1]}",
-                param="locale",
-            )
+        expires_at, locale = self._session_expiry(params), self._session_locale(params)
         session_id = new_id("checkout.session", livemode)
         session = build(
             "checkout.session",
@@ -85,6 +72,30 @@ class CheckoutMixin:
         session["_product_description"] = product.get("description") or ""
         self.store(data, session, livemode)
         return session
+
+    def _session_expiry(self, params: dict) -> int:
+        expires_at = _int(params.get("expires_at"), "expires_at") or (
+            self.now() + CHECKOUT_DEFAULT_TTL
+        )
+        if not 1800 <= expires_at - self.now() <= CHECKOUT_DEFAULT_TTL:
+            raise StripeError(
+                400,
+                "expires_at must be between 30 minutes and 24 hours from now.",
+                param="expires_at",
+            )
+        return expires_at
+
+    @staticmethod
+    def _session_locale(params: dict) -> str | None:
+        locale = params.get("locale") or None
+        if locale is not None and locale not in CHECKOUT_LOCALES:
+            raise StripeError(
+                400,
+                f"Invalid locale: must be one of {', '.join(CHECKOUT_LOCALES[:-1])}, "
+                f"or {CHECKOUT_LOCALES[-1]}",
+                param="locale",
+            )
+        return locale
 
     def _checkout_line(self, data: AccountData, index: int, item: dict) -> dict:
         """One of a session's ``line_items`` as Checkout keeps it (an ``item``), its taxes
@@ -168,6 +179,8 @@ class CheckoutMixin:
             self.sweep()
             data = self.accounts[account_id]
             session = self.get(data, "checkout session", session_id, "cs_")
+            if session["mode"] != "payment":
+                raise StripeError(400, "A Checkout Session in setup mode takes no payment.")
             if session["status"] != "open":
                 raise StripeError(400, "This Checkout Session is no longer active.")
             intent = self._payment_intent(

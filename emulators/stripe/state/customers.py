@@ -38,7 +38,10 @@ class CustomersMixin:
         self.emit(data.account["id"], "customer.created", customer)
         return customer
 
-    def update_customer(self, customer: dict, params: dict) -> dict:
+    def update_customer(self, data: AccountData, customer: dict, params: dict) -> dict:
+        settings = params.get("invoice_settings")
+        if isinstance(settings, dict) and "default_payment_method" in settings:
+            self.set_default_payment_method(data, customer, settings["default_payment_method"])
         for field in ("name", "email", "phone", "description"):
             if field in params:
                 customer[field] = params[field]

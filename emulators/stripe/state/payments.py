@@ -94,29 +94,7 @@ class PaymentsMixin:
         intent["client_secret"] = f"{intent['id']}_secret_{secrets.token_hex(8)}"
         self.store(data, intent, bool(data.account.get("_livemode")))
         if number == SUCCESS_CARD:
-            charge = build(
-                "charge",
-                id=new_id("charge"),
-                amount=amount,
-                amount_captured=amount,
-                captured=True,
-                created=self.now(),
-                currency=currency,
-                customer=customer,
-                paid=True,
-                payment_intent=intent["id"],
-                status="succeeded",
-                description=description,
-                payment_method_details={
-                    "type": "card",
-                    "card": {"brand": "visa", "last4": number[-4:]},
-                },
-                outcome={"type": "authorized", "seller_message": "Payment complete."},
-                amount_refunded=0,
-                refunded=False,
-            )
-            charge["refunds"] = list_object([], f"/v1/charges/{charge['id']}/refunds")
-            self.store(data, charge, bool(data.account.get("_livemode")))
+            charge = self._charge(data, intent, {"brand": "visa", "last4": number[-4:]})
             intent.update(status="succeeded", amount_received=amount, latest_charge=charge["id"])
         elif number == DECLINE_CARD:
             intent["last_payment_error"] = {
@@ -132,6 +110,42 @@ class PaymentsMixin:
                 "message": "Your card number is incorrect.",
             }
         return intent
+
+    def _charge(self, data: AccountData, intent: dict, card: dict,
+                failure: dict | None = None) -> dict:  # fmt: skip
+        """A charge for ``intent`` on ``card`` (its ``payment_method_details.card``): captured
+        at once, or refused by the bank with ``failure`` (the intent's ``last_payment_error``)."""
+        amount = intent["amount"]
+        outcome = {"type": "authorized", "seller_message": "Payment complete."}
+        if failure:
+            outcome = {
+                "type": "issuer_declined", "network_status": "declined_by_network",
+                "reason": failure.get("decline_code"),
+                "seller_message": "The bank did not return any further details with this decline.",
+            }  # fmt: skip
+        charge = build(
+            "charge",
+            id=new_id("charge"),
+            amount=amount,
+            amount_captured=0 if failure else amount,
+            captured=not failure,
+            created=self.now(),
+            currency=intent["currency"],
+            customer=intent["customer"],
+            paid=not failure,
+            payment_intent=intent["id"],
+            payment_method=intent.get("payment_method"),
+            status="failed" if failure else "succeeded",
+            description=intent["description"],
+            failure_code=failure["code"] if failure else None,
+            failure_message=failure["message"] if failure else None,
+            payment_method_details={"type": "card", "card": card},
+            outcome=outcome,
+            amount_refunded=0,
+            refunded=False,
+        )
+        charge["refunds"] = list_object([], f"/v1/charges/{charge['id']}/refunds")
+        return self.store(data, charge, bool(data.account.get("_livemode")))
 
     def refund(self, data: AccountData, params: dict, livemode: bool) -> dict:
         intent = self.get(data, "payment_intent", params.get("payment_intent") or "", "pi_")

@@ -1,0 +1,111 @@
+"""The hosted pages for saved cards: Checkout in setup mode, and the authentication page.
+
+``/c/setup/<session>``: a client saves a card (the same fields and look as the payment page).
+A card that asks for authentication (``4000 0025 0000 3155``) is sent to the authentication
+page first, which comes back here to finish. ``/authenticate/<account>/<intent>?client_secret=…``:
+Stripe's test 3D Secure page, Complete or Fail, for a SetupIntent or a PaymentIntent in
+``requires_action`` (its ``next_action.redirect_to_url.url``).
+"""
+
+from __future__ import annotations
+
+import html
+
+from emulators.stripe import wording
+from emulators.stripe.pages import card_form, closed_session, page, redirect, success_url
+from emulators.stripe.state import StripeError, StripeState
+from emulators.stripe.wording import Wording
+
+PREFIXES = ("/c/setup/", "/authenticate/")
+# Why a card was not saved, by Stripe's error code; anything else: "payment_failed".
+REASONS = ("card_declined", "incorrect_number", "invalid_expiry_month", "invalid_expiry_year",
+           "invalid_cvc")  # fmt: skip
+
+
+def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
+           accept_language: str = ""):  # fmt: skip
+    parts = [part for part in path.split("/") if part]
+    if len(parts) == 3 and parts[:2] == ["c", "setup"]:
+        return setup_checkout(state, method, parts[2], form, accept_language)
+    if len(parts) == 3 and parts[0] == "authenticate":
+        return authentication(state, method, parts[1], parts[2], query, form, accept_language)
+    return not_found(wording.choose(None, accept_language), "page_not_found")
+
+
+def not_found(words: Wording, key: str):
+    return page(words, words.text("not_found"), f"<h1>{words.html(key)}</h1>", 404)
+
+
+def setup_checkout(state, method, session_id, form, accept_language=""):
+    state.sweep()
+    with state.lock:
+        found = [(key, data) for key, data in state.accounts.items() if session_id in data.objects]
+        if not found:
+            return not_found(wording.choose(None, accept_language), "session_not_found")
+        account_id, data = found[0]
+        session = data.objects[session_id]
+        # Back from the authentication page: the SetupIntent may have succeeded meanwhile.
+        state.complete_setup_session(data, session)
+    words = wording.choose(session.get("locale"), accept_language)
+    business = data.account["business_profile"].get("name") or ""
+    summary = (
+        f"<h1>{words.html('save_card_heading')}</h1>"
+        f'<p class="muted">{words.html("save_card_intro", business=business)}</p>'
+    )
+    closed = closed_session(words, session, summary)
+    if closed:
+        return closed
+    error = "authentication_failed" if _authentication_failed(data, session) else ""
+    if method == "POST":
+        try:
+            intent = state.save_card(account_id, session_id, form)
+        except StripeError as refusal:
+            code = refusal.body["error"].get("code")
+            error = code if code in REASONS else "payment_failed"
+        else:
+            if intent["status"] == "requires_action":
+                return redirect(intent["next_action"]["redirect_to_url"]["url"])
+            return redirect(success_url(session))
+    cancel = session.get("cancel_url")
+    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
+    body = summary + card_form(words, "", error, "save_card") + back
+    return page(words, words.text("save_card_title"), body)
+
+
+def _authentication_failed(data, session) -> bool:
+    intent = data.objects[session["setup_intent"]]
+    error = intent.get("last_setup_error") or {}
+    return error.get("code") == "setup_intent_authentication_failure"
+
+
+def authentication(state, method, account_id, intent_id, query, form, accept_language=""):
+    words = wording.choose(None, accept_language)
+    intent = state.authenticating(account_id, intent_id, query.get("client_secret", ""))
+    if intent is None:
+        return not_found(words, "page_not_found")
+    if method == "POST":
+        completed = form.get("decision") == "complete"
+        back = state.finish_authentication(account_id, intent, completed)
+        if back:
+            return redirect(back)
+    if intent["status"] != "requires_action":
+        over = f'<p class="ok" role="status">{words.html("authentication_over")}</p>'
+        return page(words, words.text("authenticate_title"), over)
+    card = state.accounts[account_id].objects[intent["payment_method"]]["card"]
+    if intent["object"] == "payment_intent":
+        amount = words.money(intent["amount"], intent["currency"])
+        what = words.html("authenticate_payment", amount=amount)
+    else:
+        what = words.html("authenticate_setup")
+    ending = words.html("card_ending", brand=card["brand"].title(), last4=card["last4"])
+    body = f"""
+      <h1>{words.html("authenticate_title")}</h1>
+      <p>{what}</p>
+      <p class="muted">{ending}</p>
+      <form method="post">
+        <button type="submit" name="decision" value="complete">
+          {words.html("complete_authentication")}</button>
+        <button type="submit" name="decision" value="fail" class="secondary">
+          {words.html("fail_authentication")}</button>
+      </form>"""
+    return page(words, words.text("authenticate_title"), body)
