@@ -25,6 +25,7 @@ COPY quotes ./quotes
 COPY charges ./charges
 COPY bookings ./bookings
 COPY auto_invoicing ./auto_invoicing
+COPY recurring ./recurring
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

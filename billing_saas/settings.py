@@ -141,6 +141,7 @@ TENANT_APPS = [
     "charges",
     "bookings",
     "auto_invoicing",
+    "recurring",  # recurring invoices (issue 19)
     "client_portal",  # what clients see of their documents, signed in by link (issue 18)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
