@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing_saas.testing.fixtures import install_client_billing, owner_of
+from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
 from billing_saas.testing.stripe import connect_stripe
 from clients.models import Client
 from payment_requests.services.lines import LineDraft
@@ -24,6 +24,12 @@ def alpha_stripe(stripe_platform, alpha):
     install_client_billing(alpha)
     stripe_platform.sender.paused = True
     return connect_stripe(stripe_platform, alpha, business_name="Alpha Studio")
+
+
+@pytest.fixture
+def owner_client(alpha):
+    install_client_billing(alpha)
+    return client_on(alpha, owner_of(alpha))
 
 
 @pytest.fixture
