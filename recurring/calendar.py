@@ -75,4 +75,3 @@ def upcoming(start: date, frequency: str, first: date | None, limit: int) -> lis
     while len(days) < limit:
         days.append(period_after(start, frequency, days[-1]))
     return days
-

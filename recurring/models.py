@@ -42,7 +42,10 @@ class RecurringInvoice(models.Model):
         FINISHED = "finished", _("Finished")
 
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="recurring_invoices", verbose_name=_("client")
+        Client,
+        on_delete=models.PROTECT,
+        related_name="recurring_invoices",
+        verbose_name=_("client"),
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="EUR")
     description = models.CharField(_("description"), max_length=300)
@@ -175,9 +178,7 @@ class RecurringDocument(models.Model):
     class Meta:
         ordering = ["-period", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["recurring", "period"], name="one_document_per_period"
-            ),
+            models.UniqueConstraint(fields=["recurring", "period"], name="one_document_per_period"),
         ]
 
     def __str__(self) -> str:

@@ -67,7 +67,11 @@ def test_two_ticks_at_once_make_one_invoice_per_period(stripe_platform, accounts
         def read():
             with schema_context(tenant.schema_name):
                 return (
-                    list(RecurringDocument.objects.order_by("period").values_list("period", flat=True)),
+                    list(
+                        RecurringDocument.objects.order_by("period").values_list(
+                            "period", flat=True
+                        )
+                    ),
                     list(PaymentRequest.objects.values_list("status", flat=True)),
                     Message.objects.count(),
                     RecurringInvoice.objects.get().cycles_done,

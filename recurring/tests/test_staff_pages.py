@@ -119,9 +119,10 @@ def test_pause_resume_and_stop_from_its_page(alpha, owner_client, ann):
     assert 'data-status="paused"' in owner_client.get(url).content.decode()
     paused = owner_client.get("/billing/recurring/?status=paused").content.decode()
     assert f'data-recurring="{recurring.pk}"' in paused
-    assert f'data-recurring="{recurring.pk}"' not in owner_client.get(
-        "/billing/recurring/?status=active"
-    ).content.decode()
+    assert (
+        f'data-recurring="{recurring.pk}"'
+        not in owner_client.get("/billing/recurring/?status=active").content.decode()
+    )
     owner_client.post(url + "resume/")
     assert 'data-status="active"' in owner_client.get(url).content.decode()
     owner_client.post(url + "stop/")
@@ -134,7 +135,11 @@ def test_only_people_with_client_billing_see_the_pages(alpha, owner_client, ann)
     employee = client_on(alpha, make_member(alpha, "eve@alpha.example"))  # not given access
     with schema_context(alpha.schema_name):
         recurring = a_recurring(alpha, ann, today())
-    for url in ("/billing/recurring/", "/billing/recurring/new/", f"/billing/recurring/{recurring.pk}/"):
+    for url in (
+        "/billing/recurring/",
+        "/billing/recurring/new/",
+        f"/billing/recurring/{recurring.pk}/",
+    ):
         assert client_on(alpha).get(url).status_code == 302  # signed out: to the sign-in page
         assert employee.get(url).status_code == 403
     assert employee.post(f"/billing/recurring/{recurring.pk}/stop/").status_code == 403
