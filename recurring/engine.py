@@ -31,6 +31,7 @@ from payment_requests import states
 from payment_requests.models import PaymentRequest, StatusChange
 from payment_requests.services.common import current_tenant
 from payment_requests.services.drafts import create_request
+from payment_requests.services.lines import drafts_from
 from recurring import calendar, services
 from recurring.models import RecurringDocument, RecurringInvoice
 
@@ -111,7 +112,7 @@ def _invoice(recurring: RecurringInvoice, now: datetime) -> PaymentRequest:
         client=recurring.client,
         currency=recurring.currency,
         due_date=services.account_today(now) + timedelta(days=recurring.due_days),
-        lines=services.line_drafts(recurring),
+        lines=drafts_from(recurring.lines.all()),
     )
     states.note(
         request,

@@ -116,28 +116,6 @@ def stop(pk: int) -> RecurringInvoice:
     return recurring
 
 
-def line_drafts(recurring: RecurringInvoice) -> list[LineDraft]:
-    """Its lines as ``create_request`` takes them, with the tax rates they were priced with."""
-    from payment_requests.models import TaxRate
-
-    return [
-        LineDraft(
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount=line.discount or None,
-            tax_rates=tuple(
-                TaxRate(pk=tax.tax_rate_id, name=tax.name, rate=tax.rate)
-                for tax in line.applied_taxes.all()
-            ),
-            reference=line.reference,
-            unit=line.unit,
-            product=line.product,
-        )
-        for line in recurring.lines.select_related("product").prefetch_related("applied_taxes")
-    ]
-
-
 def _next_from(recurring: RecurringInvoice, today: date) -> date:
     last = RecurringDocument.objects.filter(recurring=recurring).aggregate(last=Max("period"))
     after = max(today, last["last"] + timedelta(days=1)) if last["last"] else today

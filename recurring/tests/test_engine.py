@@ -4,6 +4,7 @@ worker outages and pauses; beat's tick is registered for every account."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,8 @@ from billing_saas.testing.stripe import connect_stripe
 from billing_saas.testing.threads import all_at_once, committed_account, in_thread
 from emulators.stripe.app import Fault
 from notifications.models import Message
-from payment_requests.models import PaymentRequest
+from payment_requests.models import PaymentRequest, TaxRate
+from payment_requests.services.lines import LineDraft
 from recurring import engine, services, tasks
 from recurring.models import Frequency, RecurringDocument, RecurringInvoice
 from recurring.tests.conftest import a_client, a_recurring, beat, in_time_zone, reload
@@ -213,3 +215,26 @@ def test_beat_ticks_every_account_every_five_minutes(alpha):
     assert entry["args"] == ["recurring.tasks.tick"]
     assert str(entry["schedule"]._orig_minute) == "*/5"
     assert tasks.tick(alpha.schema_name) == {"account": alpha.slug, "retried": 0, "made": []}
+
+
+def test_each_cycles_invoice_carries_the_lines_and_taxes_as_written(
+    alpha, alpha_stripe, paris, django_capture_on_commit_callbacks
+):
+    with schema_context(alpha.schema_name):
+        vat = TaxRate.objects.create(name="VAT", rate=Decimal("20"))
+        lines = [
+            LineDraft("Hosting", Decimal(1), Decimal("100"), tax_rates=(vat,)),
+            LineDraft("Support", Decimal("1.5"), Decimal("40"), discount=Decimal("10")),
+        ]
+        recurring = a_recurring(alpha, a_client(), date(2026, 6, 1), hour=0, lines=lines)
+        # The lines keep the rates they were written with, as every document does (edit the
+        # recurring invoice to take a new rate).
+        TaxRate.objects.filter(pk=vat.pk).update(rate=Decimal("21"))
+        with django_capture_on_commit_callbacks(execute=True):
+            engine.tick(paris.now)
+
+        invoice = RecurringDocument.objects.get().request
+        assert invoice.status == SENT
+        assert invoice.document_lines == recurring.document_lines
+        assert (invoice.amount, invoice.tax_total) == (Decimal("170.00"), Decimal("20.00"))
+        assert invoice.description == "Monthly maintenance"
