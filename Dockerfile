@@ -26,6 +26,7 @@ COPY charges ./charges
 COPY bookings ./bookings
 COPY auto_invoicing ./auto_invoicing
 COPY credits ./credits
+COPY recurring ./recurring
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

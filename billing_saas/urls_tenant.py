@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("bookings.urls")),
     path("", include("auto_invoicing.urls")),
     path("", include("credits.urls")),
+    path("", include("recurring.urls")),
     path("", include("client_portal.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

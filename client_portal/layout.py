@@ -12,6 +12,7 @@ from payment_requests.models import BillingSettings
 SECTIONS = (
     ("invoices", _("Invoices"), "client_portal:invoices"),
     ("quotes", _("Quotes"), "client_portal:quotes"),
+    ("recurring", _("Recurring invoices"), "recurring:portal_list"),
     ("payments", _("Payments"), "client_portal:payments"),
     ("credits", _("Credits"), "client_portal:credits"),
     ("profile", _("Profile"), "client_portal:profile"),

@@ -50,6 +50,7 @@ from payment_requests.models import (
 from products.models import Product
 from quotes import services as quote_services
 from quotes.models import Quote
+from recurring.models import RecurringInvoice
 from tenants.members import services as members
 from tenants.members.models import Invitation, Role, User
 from tenants.members.tokens import account_password_reset_token
@@ -84,6 +85,7 @@ class Objects:
     charge: Charge  # unbilled, of ``client``
     api_key: ApiKey
     credit_note: CreditNote | None = None  # of ``client``, to refund: never applied on send
+    recurring: RecurringInvoice | None = None  # active, of ``client`` (add_recurring_twins)
 
 
 @dataclass
@@ -377,6 +379,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
             )
         )
     accounts[0].alpha_only = _alpha_only(alpha, beta, captured, mailoutbox)
+    add_recurring_twins(*accounts)
     for account in accounts:
         account.markers = MARKERS[account.tenant.slug] + _platform_ids(account.tenant)
     with schema_context(alpha.schema_name):  # beta has none: its logo URL must stay empty
@@ -492,3 +495,32 @@ def emails_text(mailoutbox) -> str:
         "\n".join([mail.subject, mail.body, *mail.to, *(part for part, _ in mail.alternatives)])
         for mail in mailoutbox
     )
+
+
+def _recurring(tenant, client, extra="") -> RecurringInvoice:
+    from payment_requests.services.lines import LineDraft
+    from recurring.services import account_today, create_recurring
+
+    with schema_context(tenant.schema_name):
+        return create_recurring(
+            actor=owner_of(tenant),
+            client=client,
+            description=f"{_label(tenant, extra).title()} hosting",
+            currency="EUR",
+            start_on=account_today() + timedelta(days=1),
+            lines=[LineDraft("Hosting", Decimal(1), Decimal(AMOUNTS[tenant.slug][0]))],
+        )
+
+
+def add_recurring_twins(alpha: Account, beta: Account) -> None:
+    """A recurring invoice of each twin client under one id, and one of alpha's other client
+    under an id beta never hands out."""
+    twins = _twins(
+        RecurringInvoice,
+        alpha.tenant,
+        beta.tenant,
+        lambda t, i: _recurring(t, (alpha, beta)[i].twin.client),
+    )
+    alpha.twin.recurring, beta.twin.recurring = twins
+    skip_ahead(RecurringInvoice, alpha.tenant, [beta.tenant])
+    alpha.alpha_only.recurring = _recurring(alpha.tenant, alpha.alpha_only.client, "2")

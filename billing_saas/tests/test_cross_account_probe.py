@@ -75,6 +75,7 @@ PARAMETERS = {
     "client_portal:quote_approve": {"pk": lambda a, objects: objects.quote.pk},
     "client_portal:quote_decline": {"pk": lambda a, objects: objects.quote.pk},
     "credits": {"pk": lambda a, objects: objects.credit_note.pk},
+    "recurring": {"pk": lambda a, objects: objects.recurring.pk},
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}
@@ -94,12 +95,15 @@ SHOWS_THE_OBJECT = {
     "outbox:html",
     "outbox:attachment",
     "charges:client_payments",
+    "recurring:detail",
+    "recurring:edit",
 }
 # Asked by beta's client signed into beta's portal, these show beta's request of the same id.
 PORTAL_SHOWS_THE_OBJECT = {
     "client_portal:invoice",
     "client_portal:invoice_pdf",
     "client_portal:quote",
+    "recurring:portal_detail",
 }
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

@@ -818,6 +818,43 @@ PAGES = [
     ),
     Page(ACCOUNT, "credits:void", POST, args={"pk": "number"}),
     Page(ACCOUNT, "client_portal:credits", signed_in=False, portal=True),
+    # ---- account: recurring invoices (issue 19) -----------------------------------------------
+    Page(
+        ACCOUNT,
+        "recurring:list",
+        fields={"status": ("active", "paused", "finished", "x"), "page": ("1", "2", "last")},
+    ),
+    *(
+        Page(ACCOUNT, name, GP, fields, args)
+        for name, args in (("recurring:new", {}), ("recurring:edit", {"pk": "number"}))
+        for fields in [
+            {
+                **{key: value for key, value in QUOTE_FIELDS.items() if key.startswith("lines-")},
+                "client": ("{client}", ""),
+                "description": ("Hosting",),
+                "currency": ("EUR", "JPY"),
+                "frequency": ("monthly", "weekly", "yearly"),
+                "start_on": ("{today}", "{future}", "2026-02-29"),
+                "hour": ("9", "0", "23"),
+                "due_days": ("14", "0"),
+                "cycles": ("", "12"),
+                "add_product": ("{product}",),
+                "action": ("save", "add_line", "recalculate", "add_product"),
+            }
+        ]
+    ),
+    Page(ACCOUNT, "recurring:detail", args={"pk": "number"}, fields={"page": ("1", "last")}),
+    Page(ACCOUNT, "recurring:pause", POST, args={"pk": "number"}),
+    Page(ACCOUNT, "recurring:resume", POST, args={"pk": "number"}),
+    Page(ACCOUNT, "recurring:stop", POST, args={"pk": "number"}),
+    Page(
+        ACCOUNT,
+        "recurring:portal_list",
+        fields={"page": ("1", "2", "last")},
+        signed_in=False,
+        portal=True,
+    ),
+    Page(ACCOUNT, "recurring:portal_detail", args={"pk": "number"}, signed_in=False, portal=True),
 ]
 
 

@@ -99,3 +99,25 @@ def write_lines(current, line_model, tax_model, owner: dict, drafts: Sequence[Li
         for row, draft, line in zip(rows, drafts, priced, strict=True)
         for rate, tax in zip(draft.tax_rates, line.taxes, strict=True)
     )
+
+
+def drafts_from(lines) -> list[LineDraft]:
+    """A saved document's lines (a ``PricedLine`` queryset: a quote's, a recurring invoice's)
+    as ``create_request`` takes them: each with the taxes' own snapshot (name and rate), not
+    the account's rates as they may read today."""
+    return [
+        LineDraft(
+            description=line.description,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            discount=line.discount or None,
+            tax_rates=tuple(
+                TaxRate(pk=tax.tax_rate_id, name=tax.name, rate=tax.rate)
+                for tax in line.applied_taxes.all()
+            ),
+            reference=line.reference,
+            unit=line.unit,
+            product=line.product,
+        )
+        for line in lines.select_related("product").prefetch_related("applied_taxes")
+    ]

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_noop
 from billing_saas import languages
 from billing_saas.refusals import ActionRefused
 from payment_requests import states as request_states
-from payment_requests.models import PaymentRequest, StatusChange, TaxRate
+from payment_requests.models import PaymentRequest, StatusChange
 from payment_requests.services import create_request, send_request
-from payment_requests.services.lines import LineDraft
+from payment_requests.services.lines import drafts_from
 from payment_requests.services.links import new_link as new_pay_link
 from quotes import states
 from quotes.models import Quote
@@ -75,22 +75,7 @@ def _approve(quote: Quote, actor) -> None:
 def _invoice_from(quote: Quote, actor) -> PaymentRequest:
     """A draft invoice with the quote's lines as they were approved: the taxes' own snapshot
     (name and rate), not the account's rates as they may read today."""
-    lines = [
-        LineDraft(
-            description=line.description,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            discount=line.discount or None,
-            tax_rates=tuple(
-                TaxRate(pk=tax.tax_rate_id, name=tax.name, rate=tax.rate)
-                for tax in line.applied_taxes.all()
-            ),
-            reference=line.reference,
-            unit=line.unit,
-            product=line.product,
-        )
-        for line in quote.lines.select_related("product").prefetch_related("applied_taxes")
-    ]
+    lines = drafts_from(quote.lines.all())
     with translation.override(languages.client_language(quote.client)):
         description = quote.title or _("Quote %(number)s") % {"number": quote.number}
     invoice = create_request(
