@@ -166,7 +166,8 @@ def statement(client, start: date, end: date, tz=None) -> list[Section]:
             continue
         if paid <= end:
             owed_at_end[payment.request_id] -= payment.amount
-            label = payment.method_label or _("Payment")
+            # Which invoice it paid, and how: the client matches it to its own books.
+            label = " · ".join(str(part) for part in (number, payment.method_label) if part)
             post(payment.currency, paid, Line(paid, "payment", label, credit=payment.amount))
         if payment.amount_refunded and payment.refunded_at:
             refunded = day(payment.refunded_at)

@@ -76,7 +76,7 @@ def test_opening_lines_and_closing_balance_from_the_ledger(alpha, ledger):
     assert euros.opening == Decimal("60.00")
     assert [(line.kind, line.label, line.charge, line.credit) for line in euros.lines] == [
         ("invoice", "INV-2", Decimal("250.50"), 0),
-        ("payment", "Cheque", 0, Decimal("60.00")),
+        ("payment", "INV-1 · Cheque", 0, Decimal("60.00")),
     ]
     assert euros.closing == Decimal("250.50")  # 60 + 250.50 - 60; the undone payment is not
     assert euros.ageing["1_30"] == Decimal("250.50")  # due on the 17th: 14 days late
@@ -165,7 +165,7 @@ def test_credit_notes_lower_the_balance_and_the_ageing_less_unapplied_credit_is_
     assert euros.opening == Decimal("-50.00")
     assert [(line.kind, line.label, line.charge, line.credit) for line in euros.lines] == [
         ("invoice", "INV-C", Decimal("100.00"), 0),
-        ("payment", "Cheque", 0, Decimal("40.00")),  # the credit's 30 is no payment line
+        ("payment", "INV-C · Cheque", 0, Decimal("40.00")),  # the credit's 30 is no payment line
         ("refund", "CR-00001", Decimal("5.00"), 0),
         ("credit", "CR-00002 · Goodwill", 0, Decimal("10.00")),
     ]

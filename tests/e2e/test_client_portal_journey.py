@@ -181,6 +181,7 @@ def test_client_pays_from_the_email_approves_a_quote_and_reads_its_statement(
     text = " ".join(page.extract_text() for page in reader.pages)
     text = re.sub(r"\s+", " ", text)
     assert f"Invoice {number} €120.00" in text, text
+    assert f"Payment · {number} · Visa •••• 4242 €120.00" in text, text  # which invoice it paid
     assert "Opening balance €0.00 Invoiced €500.00 Received €420.00 Closing balance €80.00" in text
     # The ageing row, in its columns' order: only the €80.00 due 35 days ago is unpaid.
     assert "Over 90 days €0.00 €0.00 €80.00 €0.00 €0.00" in text, text
