@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import owner_of
+from connectors.tasks import drain_inbox
 from credits.models import CreditApplication, CreditNote
 from credits.services.applying import apply_to
 from credits.tests.conftest import (
@@ -213,3 +214,32 @@ def test_marking_sent_applies_the_credit_without_the_platform(alpha, owner_clien
         item = services.mark_sent(draft.pk, actor=owner_of(alpha))
 
     assert (item.status, item.amount_paid, item.balance_due) == ("sent", 30, 70)
+
+
+def test_refunding_all_the_money_of_a_credited_invoice_makes_it_refunded(
+    stripe_platform, alpha_billing, alpha, django_capture_on_commit_callbacks
+):
+    from payment_requests.tests.conftest import event_count, post_new_events
+
+    ana = make_client(alpha)
+    credit(alpha, ana, "30.00")
+    item = send(alpha, make_request(alpha, ana, "100.00").pk, django_capture_on_commit_callbacks)
+    since = event_count(stripe_platform, alpha_billing)
+    intent = stripe_platform.state.pay_invoice(
+        alpha_billing.remote_account_id, item.remote.remote_id, "4242424242424242"
+    )["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_new_events(stripe_platform, alpha_billing, since)
+        drain_inbox(alpha.schema_name)
+    assert fresh(alpha, item).status == "paid"
+
+    since = event_count(stripe_platform, alpha_billing)
+    with stripe_platform.state.lock:  # the provider refunds the €70.00 in Stripe's dashboard
+        data = stripe_platform.state.accounts[alpha_billing.remote_account_id]
+        stripe_platform.state.refund(data, {"payment_intent": intent}, False)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_new_events(stripe_platform, alpha_billing, since)
+        drain_inbox(alpha.schema_name)
+
+    item = fresh(alpha, item)
+    assert (item.status, item.amount_refunded) == ("refunded", Decimal("70.00"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -119,13 +120,22 @@ def _record_refund(request: PaymentRequest, recorded: Payment, payment: RemotePa
     return grown
 
 
+def _refundable(request: PaymentRequest) -> Decimal:
+    """What the platform can give back: what was paid less what credit notes paid (a credit
+    is no money on the platform; refunding all the money refunds the invoice)."""
+    credited = request.payments.filter(
+        source=Payment.Source.CREDIT, undone_at__isnull=True
+    ).aggregate(total=Sum("amount"))["total"]
+    return request.amount_paid - (credited or Decimal(0))
+
+
 def _follow_refunds(request: PaymentRequest, refund: Decimal, newly_paid: bool) -> bool:
     """The request's status and history after a refund of ``refund`` (or after it became
     paid with refunds already recorded); whether the client and creator are to be told."""
     if not request.amount_refunded or not (refund or newly_paid):
         return False
     to = Status.PARTIALLY_REFUNDED
-    if request.amount_refunded >= request.amount_paid:
+    if request.amount_refunded >= _refundable(request):
         to = Status.REFUNDED
     amount = refund or request.amount_refunded
     params = {"amount": str(amount), "currency": request.currency}
