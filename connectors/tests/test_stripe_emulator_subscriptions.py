@@ -96,11 +96,14 @@ def test_subscribing_on_the_page_starts_an_active_subscription_with_a_paid_invoi
     assert [kind for kind in types if kind in expected] == expected
 
 
-def test_a_declined_card_is_refused_on_the_page_and_nothing_is_created(api, customer):
+@pytest.mark.parametrize("declined_card", ["4000000000000002", "4000000000000341"])
+def test_a_declined_card_is_refused_on_the_page_and_nothing_is_created(
+    api, customer, declined_card
+):
     pro = plan(api, "Pro", 4999)
     session = subscription_session(api, customer.id, pro.id)
 
-    refused = pay_page(session.url, "4000000000000002")
+    refused = pay_page(session.url, declined_card)
 
     assert refused.status_code == 200 and "Your card was declined." in refused.text
     assert api.checkout.sessions.retrieve(session.id).status == "open"
@@ -109,9 +112,7 @@ def test_a_declined_card_is_refused_on_the_page_and_nothing_is_created(api, cust
     assert "payment_method.attached" not in all_event_types(api)
 
 
-def test_a_switch_mid_period_is_prorated_to_the_second_and_billed_at_renewal(
-    api, customer, renew
-):
+def test_a_switch_mid_period_is_prorated_to_the_second_and_billed_at_renewal(api, customer, renew):
     basic, pro = plan(api, "Basic", 1999), plan(api, "Pro", 4999)
     subscription = subscribe(api, customer.id, basic.id)
     start, end = period(subscription)
@@ -242,9 +243,7 @@ def test_renewal_charges_the_next_period_on_the_saved_card(api, customer, renew)
     assert renewed["status"] == "active"
 
 
-def test_a_renewal_declined_by_the_default_card_leaves_it_past_due(
-    api, customer, renew
-):
+def test_a_renewal_declined_by_the_default_card_leaves_it_past_due(api, customer, renew):
     subscription = subscribe(api, customer.id, plan(api, "Pro", 4999).id)
     failing = api.payment_methods.attach("pm_card_chargeCustomerFail", {"customer": customer.id})
     api.subscriptions.update(subscription.id, {"default_payment_method": failing.id})
