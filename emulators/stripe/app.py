@@ -3,7 +3,8 @@
 A plain WSGI application. The official SDK reaches it through its ``base_addresses``; browsers
 reach the hosted pages through the URLs the API returns. ``/_emulator/…`` is not Stripe's: it
 lets tests and the dev stack drive what a person or Stripe would do (advance the clock, lose
-webhooks, inject a timeout, mint an OAuth code, pay, refund as from the dashboard).
+webhooks, inject a timeout, mint an OAuth code, pay, refund as from the dashboard, end a
+subscription's period: ``subscription_api.py``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 A card that asks for authentication (``4000 0025 0000 3155``) is sent to the authentication
 page first, which comes back here to finish. ``/authenticate/<account>/<intent>?client_secret=…``:
 Stripe's test 3D Secure page, Complete or Fail, for a SetupIntent or a PaymentIntent in
-``requires_action`` (its ``next_action.redirect_to_url.url``).
+``requires_action`` (its ``next_action.redirect_to_url.url``). ``/c/subscribe/<session>``,
+where a client saves a card to subscribe, is answered by ``subscription_pages.py``.
 """
 
 from __future__ import annotations
