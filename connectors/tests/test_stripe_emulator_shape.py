@@ -9,6 +9,7 @@ import pytest
 
 from emulators.stripe.objects import FIXTURES
 from emulators.stripe.server import TEST_SECRET_KEY
+from emulators.stripe.state import public
 
 # Stripe's own example objects (stripe/openapi fixtures3.json, unmodified, MIT licence beside it).
 REFERENCE = FIXTURES.with_name("reference") / "fixtures3.json"
@@ -242,3 +243,62 @@ def test_saved_card_objects_have_stripes_fields(stripe_emulator, reference):
     assert_stripes_fields(returned, reference)
     card = returned["payment_method"]["card"]
     assert set(card["checks"]) == set(reference["payment_method"]["card"]["checks"])
+
+
+def subscription_objects(stripe_emulator) -> dict[str, dict]:
+    """A plan in the catalog, subscribed to through Checkout, then switched (prorated)."""
+    acct = call(stripe_emulator, "POST", "/v1/accounts", data={"country": "FR"})["id"]
+    customer = call(stripe_emulator, "POST", "/v1/customers", acct, {"email": "c@x.test"})
+    product = call(stripe_emulator, "POST", "/v1/products", acct, {"name": "Basic"})
+    price, pro = (
+        call(stripe_emulator, "POST", "/v1/prices", acct,
+             {"product": product["id"], "currency": "eur", "unit_amount": amount,
+              "recurring[interval]": "month"})
+        for amount in ("1999", "4999")
+    )  # fmt: skip
+    session = call(
+        stripe_emulator, "POST", "/v1/checkout/sessions", acct,
+        {"mode": "subscription", "customer": customer["id"], "success_url": "https://x.test/ok",
+         "line_items[0][price]": price["id"]},
+    )  # fmt: skip
+    stripe_emulator.state.subscribe(
+        acct, session["id"], {"card": "4242424242424242", "exp": "12/34", "cvc": "123"}
+    )
+    session = call(stripe_emulator, "GET", f"/v1/checkout/sessions/{session['id']}", acct)
+    subscription = call(stripe_emulator, "GET", f"/v1/subscriptions/{session['subscription']}",
+                        acct)  # fmt: skip
+    item = subscription["items"]["data"][0]
+    switched = call(
+        stripe_emulator, "POST", f"/v1/subscriptions/{subscription['id']}", acct,
+        {"items[0][id]": item["id"], "items[0][price]": pro["id"],
+         "proration_behavior": "always_invoice"},
+    )  # fmt: skip
+    invoice = call(stripe_emulator, "GET", f"/v1/invoices/{switched['latest_invoice']}", acct)
+    proration = invoice["lines"]["data"][0]
+    invoice_item = proration["parent"]["subscription_item_details"]["invoice_item"]
+    return {
+        "product": call(stripe_emulator, "GET", f"/v1/products/{product['id']}", acct),
+        "price": price, "checkout.session": session, "subscription": switched,
+        "subscription_item": switched["items"]["data"][0], "invoice": invoice,
+        "line_item": proration,
+        "invoiceitem": stripe_emulator.state.accounts[acct].objects[invoice_item],
+    }  # fmt: skip
+
+
+def test_subscription_objects_have_stripes_fields(stripe_emulator, reference):
+    stripe_emulator.sender.paused = True
+    try:
+        returned = subscription_objects(stripe_emulator)
+    finally:
+        stripe_emulator.sender.paused = False
+
+    assert returned["subscription"]["status"] == "active"
+    assert returned["invoice"]["billing_reason"] == "subscription_update"
+    returned["invoiceitem"] = public(returned["invoiceitem"])
+    assert_stripes_fields(returned, reference)
+    subscription, item = returned["subscription"], returned["subscription_item"]
+    for field in ("automatic_tax", "cancellation_details", "invoice_settings",
+                  "payment_settings"):  # fmt: skip
+        assert set(subscription[field]) == set(reference["subscription"][field]), field
+    assert set(item["price"]) == set(reference["price"])
+    assert set(item["plan"]) == set(reference["subscription_item"]["plan"])

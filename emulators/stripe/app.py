@@ -3,7 +3,8 @@
 A plain WSGI application. The official SDK reaches it through its ``base_addresses``; browsers
 reach the hosted pages through the URLs the API returns. ``/_emulator/…`` is not Stripe's: it
 lets tests and the dev stack drive what a person or Stripe would do (advance the clock, lose
-webhooks, inject a timeout, mint an OAuth code, pay, refund as from the dashboard).
+webhooks, inject a timeout, mint an OAuth code, pay, refund as from the dashboard, end a
+subscription's period: ``subscription_api.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from http import HTTPStatus
 from urllib.parse import parse_qsl, urlencode
 
-from emulators.stripe import card_api, card_pages, pages
+from emulators.stripe import card_api, card_pages, pages, subscription_api
 from emulators.stripe.objects import list_object
 from emulators.stripe.state import OAuthError, StripeError, StripeState, public
 from emulators.stripe.webhooks import WebhookSender
@@ -309,6 +310,8 @@ class EmulatorApp:
                     return event
             raise StripeError(404, f"No such event: '{parts[1]}'", code="resource_missing")
         answer = card_api.dispatch(state, method, parts, params, data, livemode, url)
+        if answer is None:
+            answer = subscription_api.dispatch(state, method, parts, params, data, livemode, url)
         if answer is not None:
             return answer
         raise StripeError(404, f"Unrecognized request URL ({method}: {path}).")
@@ -362,6 +365,8 @@ class EmulatorApp:
         if path == "/_emulator/clock" and method == "POST":
             state.advance_clock(int(payload.get("advance", 0)))
             return 200, "json", {"now": state.now()}, {}
+        if path.startswith(subscription_api.CONTROL):
+            return subscription_api.control(state, method, path, payload)
         if path == "/_emulator/webhooks" and method == "POST":
             self.sender.paused = bool(payload.get("paused"))
             return 200, "json", {"paused": self.sender.paused}, {}

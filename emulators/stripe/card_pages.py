@@ -4,22 +4,27 @@
 A card that asks for authentication (``4000 0025 0000 3155``) is sent to the authentication
 page first, which comes back here to finish. ``/authenticate/<account>/<intent>?client_secret=…``:
 Stripe's test 3D Secure page, Complete or Fail, for a SetupIntent or a PaymentIntent in
-``requires_action`` (its ``next_action.redirect_to_url.url``).
+``requires_action`` (its ``next_action.redirect_to_url.url``). ``/c/subscribe/<session>``,
+where a client saves a card to subscribe, is answered by ``subscription_pages.py``.
 """
 
 from __future__ import annotations
 
-import html
-
-from emulators.stripe import wording
-from emulators.stripe.pages import card_form, closed_session, page, redirect, success_url
+from emulators.stripe import subscription_pages, wording
+from emulators.stripe.pages import (
+    cancel_link,
+    card_form,
+    closed_session,
+    find_session,
+    page,
+    reason,
+    redirect,
+    success_url,
+)
 from emulators.stripe.state import StripeError, StripeState
 from emulators.stripe.wording import Wording
 
-PREFIXES = ("/c/setup/", "/authenticate/")
-# Why a card was not saved, by Stripe's error code; anything else: "payment_failed".
-REASONS = ("card_declined", "incorrect_number", "invalid_expiry_month", "invalid_expiry_year",
-           "invalid_cvc")  # fmt: skip
+PREFIXES = ("/c/setup/", "/authenticate/", *subscription_pages.PREFIXES)
 
 
 def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
@@ -27,6 +32,8 @@ def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
     parts = [part for part in path.split("/") if part]
     if len(parts) == 3 and parts[:2] == ["c", "setup"]:
         return setup_checkout(state, method, parts[2], form, accept_language)
+    if len(parts) == 3 and parts[:2] == ["c", "subscribe"]:
+        return subscription_pages.checkout(state, method, parts[2], form, accept_language)
     if len(parts) == 3 and parts[0] == "authenticate":
         return authentication(state, method, parts[1], parts[2], query, form, accept_language)
     return not_found(wording.choose(None, accept_language), "page_not_found")
@@ -39,11 +46,9 @@ def not_found(words: Wording, key: str):
 def setup_checkout(state, method, session_id, form, accept_language=""):
     state.sweep()
     with state.lock:
-        found = [(key, data) for key, data in state.accounts.items() if session_id in data.objects]
-        if not found:
+        account_id, data, session = find_session(state, session_id)
+        if session is None or session["mode"] != "setup":
             return not_found(wording.choose(None, accept_language), "session_not_found")
-        account_id, data = found[0]
-        session = data.objects[session_id]
         # Back from the authentication page: the SetupIntent may have succeeded meanwhile.
         state.complete_setup_session(data, session)
     words = wording.choose(session.get("locale"), accept_language)
@@ -60,15 +65,12 @@ def setup_checkout(state, method, session_id, form, accept_language=""):
         try:
             intent = state.save_card(account_id, session_id, form)
         except StripeError as refusal:
-            code = refusal.body["error"].get("code")
-            error = code if code in REASONS else "payment_failed"
+            error = reason(refusal.body["error"].get("code"))
         else:
             if intent["status"] == "requires_action":
                 return redirect(intent["next_action"]["redirect_to_url"]["url"])
             return redirect(success_url(session))
-    cancel = session.get("cancel_url")
-    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
-    body = summary + card_form(words, "", error, "save_card") + back
+    body = summary + card_form(words, "", error, "save_card") + cancel_link(words, session)
     return page(words, words.text("save_card_title"), body)
 
 

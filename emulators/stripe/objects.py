@@ -34,6 +34,9 @@ ID_PREFIXES = {
     "price": "price",
     "payment_method": "pm",
     "setup_intent": "seti",
+    "product": "prod",
+    "subscription": "sub",
+    "subscription_item": "si",
 }
 
 _ALPHABET = string.ascii_letters + string.digits

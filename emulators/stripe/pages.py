@@ -149,15 +149,33 @@ def attempt(pay) -> tuple[bool, str]:
     try:
         intent = pay()
     except StripeError as failure:
-        return False, _reason(failure.body["error"].get("code"))
+        return False, reason(failure.body["error"].get("code"))
     if intent["status"] == "succeeded":
         return True, ""
-    return False, _reason((intent.get("last_payment_error") or {}).get("code"))
+    return False, reason((intent.get("last_payment_error") or {}).get("code"))
 
 
-def _reason(code: str | None) -> str:
-    known = ("card_declined", "incorrect_number", "invoice_not_open")
-    return code if code in known else "payment_failed"
+# Why a card was not taken, by Stripe's error code; anything else: "payment_failed".
+REASONS = ("card_declined", "incorrect_number", "invalid_expiry_month", "invalid_expiry_year",
+           "invalid_cvc", "invoice_not_open")  # fmt: skip
+
+
+def reason(code: str | None) -> str:
+    return code if code in REASONS else "payment_failed"
+
+
+def find_session(state: StripeState, session_id: str):
+    """(account id, account data, session) of a Checkout Session, or Nones."""
+    for account_id, data in state.accounts.items():
+        session = data.objects.get(session_id)
+        if session is not None and session.get("object") == "checkout.session":
+            return account_id, data, session
+    return None, None, None
+
+
+def cancel_link(words: Wording, session: dict) -> str:
+    cancel = session.get("cancel_url")
+    return f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
 
 
 def handle(state: StripeState, method: str, path: str, query: dict, form: dict,
@@ -318,12 +336,9 @@ def hosted_invoice(state, method, account_id, invoice_id, query, form, accept_la
 
 def checkout(state, method, session_id, form, accept_language=""):
     state.sweep()
-    session = None
-    account_id = ""
-    for key, data in state.accounts.items():
-        if session_id in data.objects:
-            session, account_id = data.objects[session_id], key
-    if session is None or session.get("mode") == "setup":  # saving a card: card_pages.py
+    account_id, _, session = find_session(state, session_id)
+    # Saving a card (card_pages.py) or subscribing (subscription_pages.py) is another page.
+    if session is None or session.get("mode") != "payment":
         words = wording.choose(None, accept_language)
         title = words.text("not_found")
         return page(words, title, f"<h1>{words.html('session_not_found')}</h1>", 404)
@@ -345,9 +360,8 @@ def checkout(state, method, session_id, form, accept_language=""):
         )
         if done:
             return redirect(success_url(session))
-    cancel = session.get("cancel_url")
-    back = f'<p><a href="{html.escape(cancel)}">{words.html("cancel")}</a></p>' if cancel else ""
-    return page(words, words.text("checkout"), summary + card_form(words, "", error) + back)
+    body = summary + card_form(words, "", error) + cancel_link(words, session)
+    return page(words, words.text("checkout"), body)
 
 
 def success_url(session: dict) -> str:

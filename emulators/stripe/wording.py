@@ -93,6 +93,21 @@ WORDS: dict[str, dict[str, str]] = {
         "à l'expéditeur.",
     },
     "cancel": {"en": "Cancel and go back", "fr": "Annuler et revenir"},
+    # Checkout in subscription mode: the plan and its price per interval.
+    "subscribe_title": {"en": "Subscribe", "fr": "Abonnement"},
+    "subscribe_to": {"en": "Subscribe to {plan}", "fr": "Abonnement à {plan}"},
+    "subscribe": {"en": "Subscribe", "fr": "S'abonner"},
+    "per_day": {"en": "{amount} per day", "fr": "{amount} par jour"},
+    "per_week": {"en": "{amount} per week", "fr": "{amount} par semaine"},
+    "per_month": {"en": "{amount} per month", "fr": "{amount} par mois"},
+    "per_year": {"en": "{amount} per year", "fr": "{amount} par an"},
+    "every_day": {"en": "{amount} every {count} days", "fr": "{amount} tous les {count} jours"},
+    "every_week": {
+        "en": "{amount} every {count} weeks",
+        "fr": "{amount} toutes les {count} semaines",
+    },
+    "every_month": {"en": "{amount} every {count} months", "fr": "{amount} tous les {count} mois"},
+    "every_year": {"en": "{amount} every {count} years", "fr": "{amount} tous les {count} ans"},
     # Checkout in setup mode: the client saves a card for later payments.
     "save_card_title": {"en": "Save a card", "fr": "Enregistrer une carte"},
     "save_card_heading": {

@@ -1,7 +1,8 @@
 """The emulated platform's state and rules: what Stripe would accept, refuse and emit.
 
 One ``StripeState`` holds the accounts connected to our platform and, per account, their
-customers, invoices, tax rates, checkout sessions, payments, saved cards and events. Every
+customers, invoices, tax rates, checkout sessions, payments, saved cards, products and
+prices, subscriptions and events. Every
 mutation runs under one lock and emits the events Stripe would emit; ``on_event`` hands them
 to webhook delivery. Each resource's rules live in their own module; ``StripeState`` only
 combines them.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from emulators.stripe.state.accounts import AccountsMixin
 from emulators.stripe.state.cards import PaymentMethodsMixin
+from emulators.stripe.state.catalog import CatalogMixin
 from emulators.stripe.state.checkout import CheckoutMixin
 from emulators.stripe.state.core import (
     API_VERSION,
@@ -32,6 +34,8 @@ from emulators.stripe.state.invoice_items import InvoiceItemsMixin
 from emulators.stripe.state.invoices import InvoicesMixin
 from emulators.stripe.state.payments import PaymentsMixin
 from emulators.stripe.state.setup_intents import SetupIntentsMixin
+from emulators.stripe.state.subscription_billing import SubscriptionBillingMixin
+from emulators.stripe.state.subscriptions import SubscriptionsMixin
 from emulators.stripe.state.tax_rates import TaxRatesMixin
 
 __all__ = [
@@ -52,6 +56,9 @@ class StripeState(
     PaymentMethodsMixin,
     SetupIntentsMixin,
     PaymentIntentsMixin,
+    CatalogMixin,
+    SubscriptionsMixin,
+    SubscriptionBillingMixin,
     StateCore,
 ):
     """The whole emulated platform: one instance per emulator."""

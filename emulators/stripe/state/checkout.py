@@ -1,4 +1,5 @@
-"""Checkout Sessions: one-off payment pages that expire (setup mode: ``setup_intents.py``)."""
+"""Checkout Sessions: one-off payment pages that expire (setup mode: ``setup_intents.py``;
+subscription mode: ``subscriptions.py``)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,17 @@ class CheckoutMixin:
 
     def create_checkout_session(self, data: AccountData, params: dict, livemode: bool) -> dict:
         mode = params.get("mode", "payment")
-        if mode not in ("payment", "setup"):
-            raise StripeError(400, "The emulator supports mode=payment and setup.", param="mode")
+        if mode not in ("payment", "setup", "subscription"):
+            raise StripeError(
+                400, "The emulator supports mode=payment, setup and subscription.", param="mode"
+            )
         success_url = params.get("success_url") or ""
         if not success_url.startswith(("http://", "https://")):
             raise StripeError(400, "Not a valid URL", param="success_url")
         if mode == "setup":
             return self.create_setup_session(data, params, livemode)
+        if mode == "subscription":
+            return self.create_subscription_session(data, params, livemode)
         items = params.get("line_items") or []
         if not items:
             raise StripeError(400, "Missing required param: line_items.", param="line_items")
@@ -125,8 +130,22 @@ class CheckoutMixin:
              "taxability_reason": None, "taxable_amount": amount}
             for rate in rates
         ]  # fmt: skip
-        tax = sum(entry["amount"] for entry in taxes)
         product = price.get("product_data") or {}
+        one_off = {
+            "active": False, "currency": currency, "created": self.now(), "id": new_id("price"),
+            "type": "one_time", "unit_amount": unit_amount, "unit_amount_decimal": str(unit_amount),
+            "recurring": None, "transform_quantity": None, "custom_unit_amount": None,
+            "tax_behavior": "exclusive" if rates else "unspecified", "billing_scheme": "per_unit",
+            "livemode": bool(data.account.get("_livemode")),
+        }  # fmt: skip
+        return self.checkout_item(one_off, quantity, taxes, product.get("name"),
+                                  product.get("description"))  # fmt: skip
+
+    def checkout_item(self, price: dict, quantity: int, taxes: list[dict], name: str | None,
+                      product_description: str | None) -> dict:  # fmt: skip
+        """A session's line (an ``item``) for ``quantity`` of ``price``, with its taxes."""
+        amount = price["unit_amount"] * quantity
+        tax = sum(entry["amount"] for entry in taxes)
         line = build(
             "item",
             id=new_id("item"),
@@ -134,21 +153,15 @@ class CheckoutMixin:
             amount_subtotal=amount,
             amount_tax=tax,
             amount_total=amount + tax,
-            currency=currency,
-            description=product.get("name"),
+            currency=price["currency"],
+            description=name,
             quantity=quantity,
             metadata=None,
             adjustable_quantity=None,
         )
-        line["price"].update(
-            active=False, currency=currency, created=self.now(), id=new_id("price"),
-            type="one_time", unit_amount=unit_amount, unit_amount_decimal=str(unit_amount),
-            recurring=None, transform_quantity=None, custom_unit_amount=None,
-            tax_behavior="exclusive" if rates else "unspecified", billing_scheme="per_unit",
-            livemode=bool(data.account.get("_livemode")),
-        )  # fmt: skip
+        line["price"].update(price)
         line["_taxes"] = taxes
-        line["_product_description"] = product.get("description") or ""
+        line["_product_description"] = product_description or ""
         return line
 
     def session_line_items(self, data: AccountData, session_id: str, expand, url: str) -> dict:

@@ -19,6 +19,12 @@ class InvoicesMixin:
     """Invoices as Stripe keeps them, from draft to paid or void."""
 
     def create_invoice(self, data: AccountData, params: dict, livemode: bool) -> dict:
+        invoice = self.new_invoice(data, params, livemode)
+        self.emit(data.account["id"], "invoice.created", invoice)
+        return invoice
+
+    def new_invoice(self, data: AccountData, params: dict, livemode: bool) -> dict:
+        """A draft invoice, stored but not yet told of (a subscription's gets its lines first)."""
         customer = self.get(data, "customer", params.get("customer") or "", "cus_")
         method = params.get("collection_method", "charge_automatically")
         if method not in ("charge_automatically", "send_invoice"):
@@ -80,9 +86,7 @@ class InvoicesMixin:
             },
         )
         invoice["lines"]["url"] = f"/v1/invoices/{invoice['id']}/lines"
-        self.store(data, invoice, livemode)
-        self.emit(data.account["id"], "invoice.created", invoice)
-        return invoice
+        return self.store(data, invoice, livemode)
 
     def update_invoice(self, data: AccountData, invoice_id: str, params: dict) -> dict:
         """A draft's number, description and footer; a finalised invoice's metadata only."""

@@ -34,33 +34,43 @@ class PaymentsMixin:
                 {},
                 card,
             )
-            payment = build(
-                "invoice_payment",
-                id=new_id("invoice_payment"),
-                amount_paid=None,
-                amount_requested=invoice["amount_remaining"],
-                created=self.now(),
-                currency=invoice["currency"],
-                invoice=invoice["id"],
-                is_default=True,
-                livemode=invoice["livemode"],
-                status="open",
-                payment={"type": "payment_intent", "payment_intent": intent["id"]},
-                status_transitions={"canceled_at": None, "paid_at": None},
-            )
-            data.objects[payment["id"]] = payment
-            invoice["attempt_count"] += 1
-            invoice["attempted"] = True
+            payment = self._invoice_payment(data, invoice, intent)
             if intent["status"] != "succeeded":
                 self.emit(account_id, "payment_intent.payment_failed", intent)
                 self.emit(account_id, "invoice.payment_failed", invoice)
                 return intent
-            payment.update(status="paid", amount_paid=intent["amount"])
-            payment["status_transitions"]["paid_at"] = self.now()
             self.emit(account_id, "payment_intent.succeeded", intent)
-            self.emit(account_id, "invoice_payment.paid", payment)
-            self._mark_paid(data, invoice, intent)
+            self._invoice_payment_paid(data, invoice, payment, intent)
             return intent
+
+    def _invoice_payment(self, data: AccountData, invoice: dict, intent: dict) -> dict:
+        """An attempt to pay ``invoice`` through ``intent``, counted on the invoice."""
+        payment = build(
+            "invoice_payment",
+            id=new_id("invoice_payment"),
+            amount_paid=None,
+            amount_requested=invoice["amount_remaining"],
+            created=self.now(),
+            currency=invoice["currency"],
+            invoice=invoice["id"],
+            is_default=True,
+            livemode=invoice["livemode"],
+            status="open",
+            payment={"type": "payment_intent", "payment_intent": intent["id"]},
+            status_transitions={"canceled_at": None, "paid_at": None},
+        )
+        data.objects[payment["id"]] = payment
+        invoice["attempt_count"] += 1
+        invoice["attempted"] = True
+        return payment
+
+    def _invoice_payment_paid(self, data: AccountData, invoice: dict, payment: dict,
+                              intent: dict) -> dict:  # fmt: skip
+        """``intent`` succeeded: its invoice payment and the invoice are paid."""
+        payment.update(status="paid", amount_paid=intent["amount"])
+        payment["status_transitions"]["paid_at"] = self.now()
+        self.emit(data.account["id"], "invoice_payment.paid", payment)
+        return self._mark_paid(data, invoice, intent)
 
     def _mark_paid(self, data: AccountData, invoice: dict, intent: dict | None) -> dict:
         previous = {"status": invoice["status"], "amount_paid": invoice["amount_paid"]}
