@@ -34,21 +34,7 @@ class PaymentsMixin:
                 {},
                 card,
             )
-            payment = build(
-                "invoice_payment",
-                id=new_id("invoice_payment"),
-                amount_paid=None,
-                amount_requested=invoice["amount_remaining"],
-                created=self.now(),
-                currency=invoice["currency"],
-                invoice=invoice["id"],
-                is_default=True,
-                livemode=invoice["livemode"],
-                status="open",
-                payment={"type": "payment_intent", "payment_intent": intent["id"]},
-                status_transitions={"canceled_at": None, "paid_at": None},
-            )
-            data.objects[payment["id"]] = payment
+            payment = self._invoice_payment(data, invoice, intent)
             invoice["attempt_count"] += 1
             invoice["attempted"] = True
             if intent["status"] != "succeeded":
@@ -61,6 +47,25 @@ class PaymentsMixin:
             self.emit(account_id, "invoice_payment.paid", payment)
             self._mark_paid(data, invoice, intent)
             return intent
+
+    def _invoice_payment(self, data: AccountData, invoice: dict, intent: dict) -> dict:
+        """The attempt to pay ``invoice`` with ``intent`` (Stripe's ``invoice_payment``)."""
+        payment = build(
+            "invoice_payment",
+            id=new_id("invoice_payment"),
+            amount_paid=None,
+            amount_requested=invoice["amount_remaining"],
+            created=self.now(),
+            currency=invoice["currency"],
+            invoice=invoice["id"],
+            is_default=True,
+            livemode=invoice["livemode"],
+            status="open",
+            payment={"type": "payment_intent", "payment_intent": intent["id"]},
+            status_transitions={"canceled_at": None, "paid_at": None},
+        )
+        data.objects[payment["id"]] = payment
+        return payment
 
     def _mark_paid(self, data: AccountData, invoice: dict, intent: dict | None) -> dict:
         previous = {"status": invoice["status"], "amount_paid": invoice["amount_paid"]}
