@@ -29,6 +29,16 @@ class RecurringInvoiceForm(QuoteForm):
     new_client_email = None
     new_client_company = None
     hour = forms.TypedChoiceField(label=_lazy("Send at"), choices=HOURS, coerce=int, initial=9)
+    # Not required: a form without it (an older page, a script) leaves auto-bill off.
+    auto_bill = forms.TypedChoiceField(
+        label=_lazy("Auto-bill"),
+        choices=AutoBill.choices,
+        required=False,
+        empty_value=AutoBill.OFF,
+        initial=AutoBill.OFF,
+        widget=forms.RadioSelect,
+        help_text=_lazy("Each invoice is charged to the client's saved card when it is sent."),
+    )
 
     class Meta:
         model = RecurringInvoice

@@ -14,15 +14,19 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django_tenants.utils import schema_context
 
+from billing_saas.testing.fixtures import install_client_billing
+from billing_saas.testing.stripe import connect_stripe
+from billing_saas.testing.threads import all_at_once, committed_account, in_thread
 from client_portal.invoices import portal_path
 from client_portal.tests.conftest import signed_in
 from emulators.stripe.server import TEST_SECRET_KEY
 from emulators.stripe.state import SUCCESS_CARD
 from payment_requests.models import PaymentRequest, PlatformCustomer
 from payment_requests.tests.conftest import deliver_new_events, event_count
-from recurring import auto_charge, engine
+from recurring import auto_charge, engine, services, tasks
 from recurring.models import AutoBill, ChargeAttempt, RecurringDocument
 from recurring.tests.conftest import a_client, a_recurring
+from tenants.periodic import beat_schedule
 
 PARIS = ZoneInfo("Europe/Paris")
 Status = PaymentRequest.Status
@@ -237,3 +241,46 @@ def test_an_invoice_made_with_auto_bill_off_is_never_charged(
             engine.tick(june.now)
         assert run(june, june.now + timedelta(minutes=5), captured) == {"charged": []}
         assert not ChargeAttempt.objects.exists()
+
+
+def test_two_runs_at_once_make_one_attempt_and_one_charge(stripe_platform, accounts):
+    stripe_platform.sender.paused = True
+
+    def prepare():
+        tenant, _owner = committed_account("Charge")
+        install_client_billing(tenant)
+        connection = connect_stripe(stripe_platform, tenant)
+        with schema_context(tenant.schema_name):
+            today = services.account_today()
+            auto = AutoBill.DEFAULT_METHOD
+            a_recurring(tenant, a_client(), today, hour=0, auto_bill=auto)
+            engine.tick()
+            request = RecurringDocument.objects.get().request
+            save_card(stripe_platform, connection, request, VISA)
+        return tenant, connection
+
+    tenant, connection = in_thread(prepare)
+    try:
+
+        def charge():
+            with schema_context(tenant.schema_name):
+                return auto_charge.run_due()
+
+        reports = all_at_once(2, charge)
+
+        def read():
+            with schema_context(tenant.schema_name):
+                return list(ChargeAttempt.objects.values_list("number", "outcome"))
+
+        tries = in_thread(read)
+    finally:
+        in_thread(lambda: tenant.delete(force_drop=True))
+    assert sorted(len(report["charged"]) for report in reports) == [0, 1]
+    assert tries == [(1, Outcome.PAID)]
+    assert charges(stripe_platform, connection) == ["succeeded"]
+
+
+def test_beat_runs_the_due_tries_of_every_account_every_five_minutes(alpha):
+    entry = beat_schedule()["per-account:recurring.tasks.charge_due"]
+    assert str(entry["schedule"]._orig_minute) == "*/5"
+    assert tasks.charge_due(alpha.schema_name) == {"account": alpha.slug, "charged": []}
