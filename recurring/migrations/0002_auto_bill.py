@@ -5,43 +5,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('payment_requests', '0016_payment_source_credit'),
-        ('recurring', '0001_initial'),
+        ("payment_requests", "0016_payment_source_credit"),
+        ("recurring", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='recurringdocument',
-            name='auto_bill',
+            model_name="recurringdocument",
+            name="auto_bill",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='recurringdocument',
-            name='next_charge_at',
+            model_name="recurringdocument",
+            name="next_charge_at",
             field=models.DateTimeField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='recurringinvoice',
-            name='auto_bill',
-            field=models.CharField(choices=[('off', 'Off: the client pays from the emailed link'), ('default_method', "Charge the client's default saved card")], default='off', help_text="Each invoice is charged to the client's saved card when it is sent.", max_length=20, verbose_name='auto-bill'),
+            model_name="recurringinvoice",
+            name="auto_bill",
+            field=models.CharField(
+                choices=[
+                    ("off", "Off: the client pays from the emailed link"),
+                    ("default_method", "Charge the client's default saved card"),
+                ],
+                default="off",
+                help_text="Each invoice is charged to the client's saved card when it is sent.",
+                max_length=20,
+                verbose_name="auto-bill",
+            ),
         ),
         migrations.CreateModel(
-            name='ChargeAttempt',
+            name="ChargeAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('idempotency_key', models.CharField(max_length=100, unique=True)),
-                ('outcome', models.CharField(choices=[('pending', 'Being charged'), ('paid', 'Paid'), ('authentication_required', 'Confirmation asked by the bank'), ('declined', 'Declined'), ('no_method', 'No saved card')], default='pending', max_length=30)),
-                ('message', models.TextField(blank=True)),
-                ('attempted_at', models.DateTimeField()),
-                ('next_try_at', models.DateTimeField(blank=True, null=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='charge_attempts', to='payment_requests.paymentrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("idempotency_key", models.CharField(max_length=100, unique=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Being charged"),
+                            ("paid", "Paid"),
+                            ("authentication_required", "Confirmation asked by the bank"),
+                            ("declined", "Declined"),
+                            ("no_method", "No saved card"),
+                        ],
+                        default="pending",
+                        max_length=30,
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("attempted_at", models.DateTimeField()),
+                ("next_try_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charge_attempts",
+                        to="payment_requests.paymentrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['number'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'number'), name='one_charge_attempt_per_try'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='charge_attempt_number_positive')],
+                "ordering": ["number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("request", "number"), name="one_charge_attempt_per_try"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)),
+                        name="charge_attempt_number_positive",
+                    ),
+                ],
             },
         ),
     ]

@@ -228,7 +228,7 @@ def test_no_default_card_emails_the_client_to_pay_from_the_link(
         assert attempts(sent) == [(1, Outcome.NO_METHOD)]
     (mail,) = mailoutbox
     assert mail.subject.startswith("We could not charge your card")
-    assert "No default card is saved for the client." in mail.body and "/pay/" in mail.body
+    assert "You have no default card saved with us." in mail.body and "/pay/" in mail.body
 
 
 def test_an_invoice_made_with_auto_bill_off_is_never_charged(
