@@ -104,6 +104,9 @@ CACHES = {
 # --- Applications -----------------------------------------------------------------------
 # A sending claim older than this was left by a dead worker (payment_requests/services/sending.py).
 STALE_SENDING_SECONDS = int(env("STALE_SENDING_SECONDS", "120"))
+# An auto-billed recurring invoice's card is tried when it is sent, then again after each of
+# these delays in days (recurring/auto_charge.py): three tries over a week.
+AUTO_CHARGE_RETRY_DAYS = tuple(int(d) for d in env("AUTO_CHARGE_RETRY_DAYS", "2,5").split(","))
 
 SHARED_APPS = [
     "django_tenants",

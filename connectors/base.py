@@ -45,6 +45,7 @@ class Capability(enum.StrEnum):
     SAVED_PAYMENT_METHODS = "saved_payment_methods"  # charge a client's saved card later
     REFUNDS = "refunds"  # refunds made on the platform come back as events
     LINES_WITH_TAXES = "lines_with_taxes"  # an InvoiceRequest's lines, taxes and all
+    AUTO_CHARGE = "auto_charge"  # charge a sent invoice to the client's default saved method
 
 
 class EventKind(enum.StrEnum):
@@ -173,6 +174,17 @@ class RemoteInvoice:
     amount_paid: Money
     pay_url: str = ""
     pay_url_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    """What charging an invoice to the client's saved method came to: ``outcome`` is "paid",
+    "authentication_required" (the client must confirm it), "declined" or "no_method" (no
+    default method saved); ``message`` says why, for people; ``invoice`` when paid."""
+
+    outcome: str
+    message: str = ""
+    invoice: RemoteInvoice | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +383,13 @@ class PaymentPlatform(abc.ABC):
         """Return if the account can take payments now; else raise ``PlatformError`` whose
         message tells a billing administrator what to do (finish activating the account,
         reconnect…). Asks the platform: slow, for installation and settings, not per request."""
+
+    def charge_saved_method(self, remote_invoice_id: str, idempotency_key: str) -> ChargeOutcome:
+        """Charge the sent invoice off-session to its client's default saved method. A card
+        the bank refuses is an outcome, not an error; the same ``idempotency_key`` never
+        charges twice. Only with ``Capability.AUTO_CHARGE``."""
+        raise PlatformError("This platform does not charge saved payment methods.",
+                            code="unsupported", platform=self.name)  # fmt: skip
 
     def connection_event(self, payload: dict) -> ConnectionEvent | None:
         """A verified event's payload, if it is about the connection itself (access revoked,

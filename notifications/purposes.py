@@ -27,6 +27,8 @@ PURPOSES: dict[str, dict[str, str]] = {
         "sms": "payment_requests/sms/reminder",
     },
     "request.canceled": {"email": "payment_requests/emails/canceled"},
+    # An auto-billed invoice whose card was not charged (recurring/auto_charge.py).
+    "request.charge_failed": {"email": "recurring/emails/charge_failed"},
     # A quote to approve, from the account (context: quotes/services/sending.py).
     "quote.sent": {"email": "quotes/emails/sent", "sms": "quotes/sms/sent"},
     "request.paid.client": {"email": "payment_requests/emails/paid_client"},
@@ -55,6 +57,7 @@ LABELS = {
     "request.sent": _("Payment request"),
     "request.reminder": _("Reminder"),
     "request.canceled": _("Cancellation notice"),
+    "request.charge_failed": _("Card not charged"),
     "quote.sent": _("Quote"),
     "request.paid.client": _("Payment receipt"),
     "request.paid.staff": _("Payment notice to the team"),

@@ -33,7 +33,7 @@ from payment_requests.services.common import current_tenant
 from payment_requests.services.drafts import create_request
 from payment_requests.services.lines import drafts_from
 from recurring import calendar, services
-from recurring.models import RecurringDocument, RecurringInvoice
+from recurring.models import AutoBill, RecurringDocument, RecurringInvoice
 
 log = logging.getLogger(__name__)
 Status = RecurringInvoice.Status
@@ -89,8 +89,14 @@ def make_next(pk: int, now: datetime) -> RecurringDocument | None:
         if calendar.send_time(recurring, period, tz) > now:
             return None
         request = _invoice(recurring, now)
+        # Auto-bill as it is now: the first try follows once it is sent (``auto_charge.py``).
+        auto_bill = recurring.auto_bill == AutoBill.DEFAULT_METHOD
         document = RecurringDocument.objects.create(
-            recurring=recurring, period=period, request=request
+            recurring=recurring,
+            period=period,
+            request=request,
+            auto_bill=auto_bill,
+            next_charge_at=now if auto_bill else None,
         )
         recurring.cycles_done += 1
         if recurring.cycles is not None and recurring.cycles_done >= recurring.cycles:

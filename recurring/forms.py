@@ -11,13 +11,16 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from connectors.base import Capability
+from connectors.registry import capabilities_of
+from payment_requests.services.common import default_connection
 from quotes.forms import QuoteForm
-from recurring.models import RecurringInvoice
+from recurring.models import AutoBill, RecurringInvoice
 from recurring.services import account_today
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 FIELDS = ("client", "description", "currency", "frequency", "start_on", "hour", "due_days",
-          "cycles")  # fmt: skip
+          "cycles", "auto_bill")  # fmt: skip
 
 
 class RecurringInvoiceForm(QuoteForm):
@@ -26,6 +29,16 @@ class RecurringInvoiceForm(QuoteForm):
     new_client_email = None
     new_client_company = None
     hour = forms.TypedChoiceField(label=_lazy("Send at"), choices=HOURS, coerce=int, initial=9)
+    # Not required: a form without it (an older page, a script) leaves auto-bill off.
+    auto_bill = forms.TypedChoiceField(
+        label=_lazy("Auto-bill"),
+        choices=AutoBill.choices,
+        required=False,
+        empty_value=AutoBill.OFF,
+        initial=AutoBill.OFF,
+        widget=forms.RadioSelect,
+        help_text=_lazy("Each invoice is charged to the client's saved card when it is sent."),
+    )
 
     class Meta:
         model = RecurringInvoice
@@ -44,6 +57,14 @@ class RecurringInvoiceForm(QuoteForm):
         changed = self.instance.pk is None or "start_on" in self.changed_data
         if start and changed and start < account_today():
             self.add_error("start_on", _("The start date cannot be in the past."))
+        if data.get("auto_bill", AutoBill.OFF) != AutoBill.OFF and not _charges_saved_cards():
+            self.add_error(
+                "auto_bill",
+                _(
+                    "Your payment platform cannot charge saved cards: auto-bill needs Stripe. "
+                    "Turn auto-bill off, or connect Stripe."
+                ),
+            )
         product = data.get("add_product")
         if self.action == "add_product" and product and product.currency != data.get("currency"):
             self.add_error(
@@ -59,3 +80,9 @@ class RecurringInvoiceForm(QuoteForm):
 
     def recurring_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in FIELDS}
+
+
+def _charges_saved_cards() -> bool:
+    """Whether the connection new invoices go to can charge a saved card (``AUTO_CHARGE``)."""
+    connection = default_connection()
+    return connection is not None and Capability.AUTO_CHARGE in capabilities_of(connection)

@@ -35,6 +35,11 @@ class Frequency(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
+class AutoBill(models.TextChoices):
+    OFF = "off", _("Off: the client pays from the emailed link")
+    DEFAULT_METHOD = "default_method", _("Charge the client's default saved card")
+
+
 class RecurringInvoice(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -75,6 +80,13 @@ class RecurringInvoice(models.Model):
         help_text=_("Leave empty to send it until you stop it."),
     )
     cycles_done = models.PositiveIntegerField(default=0)
+    auto_bill = models.CharField(
+        _("auto-bill"),
+        max_length=20,
+        choices=AutoBill.choices,
+        default=AutoBill.OFF,
+        help_text=_("Each invoice is charged to the client's saved card when it is sent."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -173,6 +185,10 @@ class RecurringDocument(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Auto-bill as it was when this invoice was made (``recurring/auto_charge.py``), and when
+    # its next charge is due: none when auto-bill was off, once paid, or after the last try.
+    auto_bill = models.BooleanField(default=False)
+    next_charge_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -183,3 +199,40 @@ class RecurringDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recurring_id} for {self.period}"
+
+
+class ChargeAttempt(models.Model):
+    """One try at charging an auto-billed invoice to the client's saved card. Exactly one row
+    per try (``one_charge_attempt_per_try``), claimed before the platform is called, with the
+    idempotency key the platform sees: a crashed try is finished under the same key."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Being charged")
+        PAID = "paid", _("Paid")
+        AUTHENTICATION_REQUIRED = "authentication_required", _("Confirmation asked by the bank")
+        DECLINED = "declined", _("Declined")
+        NO_METHOD = "no_method", _("No saved card")
+
+    request = models.ForeignKey(
+        "payment_requests.PaymentRequest", on_delete=models.PROTECT, related_name="charge_attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, default=Outcome.PENDING)
+    message = models.TextField(blank=True)
+    attempted_at = models.DateTimeField()
+    next_try_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "number"], name="one_charge_attempt_per_try"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="charge_attempt_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} try {self.number}"

@@ -27,7 +27,7 @@ from recurring.models import RecurringDocument, RecurringInvoice, RecurringLine,
 
 Status = RecurringInvoice.Status
 EDITABLE = ("client", "currency", "description", "frequency", "start_on", "hour", "due_days",
-            "cycles")  # fmt: skip
+            "cycles", "auto_bill")  # fmt: skip
 
 
 def account_today(now: datetime | None = None) -> date:

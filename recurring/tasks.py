@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recurring import engine
+from recurring import auto_charge, engine
 from tenants.tasking import tenant_task
 
 
@@ -11,3 +11,9 @@ def tick(tenant) -> dict:
     """Every five minutes, per account: send the cycles' drafts still waiting, then make and
     send each invoice whose send time has come."""
     return {"account": tenant.slug, **engine.tick()}
+
+
+@tenant_task(ignore_result=False)
+def charge_due(tenant) -> dict:
+    """Every five minutes, per account: each auto-billed invoice whose try has come."""
+    return {"account": tenant.slug, **auto_charge.run_due()}

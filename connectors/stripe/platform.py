@@ -27,6 +27,7 @@ from connectors.base import (
 )
 from connectors.money import minor_units
 from connectors.stripe.app import StripeApp
+from connectors.stripe.auto_charge import StripeAutoCharge
 from connectors.stripe.client import plain_api, translated_errors
 from connectors.stripe.events import INVOICE_STATUSES, StripeEvents, _money, _when
 from connectors.stripe.lines import line_taxes, pricing, tax_rate_ids
@@ -65,7 +66,7 @@ def _another_total(remote: int, expected: int, currency: str) -> PlatformError:
     )
 
 
-class StripePlatform(StripeEvents, PaymentPlatform):
+class StripePlatform(StripeEvents, StripeAutoCharge, PaymentPlatform):
     name = "stripe"
 
     def __init__(self, connection):
@@ -406,8 +407,9 @@ class StripePlatform(StripeEvents, PaymentPlatform):
 
     # ---- events -----------------------------------------------------------------------------
     capabilities = frozenset(
-        {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES}
-    )
+        {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES,
+         Capability.AUTO_CHARGE}
+    )  # fmt: skip
 
     def check_ready(self) -> None:
         ready, _name = StripeApp().account_ready(self.mode, self.account_id)

@@ -1,4 +1,5 @@
-"""The REST routes for saved cards: SetupIntents, PaymentMethods, PaymentIntents made by API.
+"""The REST routes for saved cards: SetupIntents, PaymentMethods, PaymentIntents made by API,
+and an invoice paid with a saved card (``state/invoice_charges.py``).
 
 Kept beside ``app.py``'s router, which asks here before answering 404; the rules live in
 ``state/cards.py``, ``state/setup_intents.py`` and ``state/intents.py``.
@@ -29,6 +30,8 @@ def dispatch(state, method: str, parts: list[str], params: dict, data, livemode:
             return public(state.attach_payment_method(data, rest[0], params.get("customer")))
         if rest[1:] == ["detach"] and method == "POST":
             return public(state.detach_payment_method(data, rest[0]))
+    if head == "invoices" and rest[1:] == ["pay"] and method == "POST":
+        return public(state.pay_invoice_by_api(data, rest[0], params))
     if head == "customers" and rest[1:] == ["payment_methods"] and method == "GET":
         return state.customer_payment_methods(data, rest[0], params, url)
     if head == "payment_intents" and method == "POST":

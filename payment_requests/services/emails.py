@@ -28,16 +28,17 @@ PURPOSE_OF = {
     "paid_staff": "request.paid.staff",
     "refund_client": "request.refund.client",
     "refund_staff": "request.refund.staff",
+    "charge_failed": "request.charge_failed",  # recurring/auto_charge.py
 }
 # Emails told to the client and to the request's creator, each with a template of its own.
 TO_CLIENT_AND_CREATOR = ("paid", "refund")
 
 
-def email_later(pk: int, template: str, url: str) -> None:
+def email_later(pk: int, template: str, url: str, extra: dict | None = None) -> None:
     """The ``template`` messages, recorded in the caller's transaction (so a change that
     commits cannot lose them, and one that rolls back sends nothing) and handed over by a
-    worker once it commits (``notifications/delivery.py``)."""
-    deliver_email(pk, template, url)
+    worker once it commits (``notifications/delivery.py``). ``extra``: more for the template."""
+    deliver_email(pk, template, url, extra)
 
 
 def email_paid_later(pk: int) -> None:
@@ -72,7 +73,7 @@ def send_email(pk: int, template: str, url: str) -> None:
     deliver_email(pk, template, url)
 
 
-def deliver_email(pk: int, template: str, url: str) -> int:
+def deliver_email(pk: int, template: str, url: str, extra: dict | None = None) -> int:
     """Render and record the request's ``template`` messages (``paid``, ``refund``: the
     client's and the creator's); each at most once, keyed by request, template and link (a
     refund: by the refunded total). Returns how many were recorded now."""
@@ -81,7 +82,7 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         .prefetch_related("lines__applied_taxes")  # the emails list lines and taxes
         .get(pk=pk)
     )
-    context = _context(request, url)
+    context = {**_context(request, url), **(extra or {})}
     # The client reads the account's sender name; the creator, the app's own address.
     client = (Recipient.for_client(request.client), context["from_email"])
     messages = [(template, *client)]
@@ -104,7 +105,7 @@ def deliver_email(pk: int, template: str, url: str) -> int:
         # Once per refunded total: a second refund is told again, a redelivery is not.
         link = f"refunded-{request.amount_refunded}"
     # The request's own messages go the way its writer chose; confirmations, by email.
-    carries_link = template in ("request", "reminder")
+    carries_link = template in ("request", "reminder", "charge_failed")
     chosen = channels_for(request) if carries_link else None
     # The invoice's PDF, when the account attaches it: printed with this email's own link.
     attachments = [_invoice_pdf(request, url)] if carries_link and attaches_pdf() else []

@@ -12,7 +12,7 @@ from payment_requests.models import PaymentRequest
 
 DOCUMENT = "payment_request"
 # Messages that carry a pay link: pointless once the request cannot be paid any more.
-PAY_LINK_PURPOSES = ("request.sent", "request.reminder")
+PAY_LINK_PURPOSES = ("request.sent", "request.reminder", "request.charge_failed")
 
 
 def messages_of(request: PaymentRequest) -> list[Message]:

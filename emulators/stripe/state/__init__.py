@@ -30,6 +30,7 @@ from emulators.stripe.state.core import (
 from emulators.stripe.state.customers import CustomersMixin
 from emulators.stripe.state.events import EventsMixin
 from emulators.stripe.state.intents import PaymentIntentsMixin
+from emulators.stripe.state.invoice_charges import InvoiceChargesMixin
 from emulators.stripe.state.invoice_items import InvoiceItemsMixin
 from emulators.stripe.state.invoices import InvoicesMixin
 from emulators.stripe.state.payments import PaymentsMixin
@@ -59,6 +60,7 @@ class StripeState(
     CatalogMixin,
     SubscriptionsMixin,
     SubscriptionBillingMixin,
+    InvoiceChargesMixin,
     StateCore,
 ):
     """The whole emulated platform: one instance per emulator."""
