@@ -117,7 +117,7 @@ def test_confirm_draft_sends_it_and_tells_the_client_by_sms_only(
         item = PaymentRequest.objects.get(pk=document.request_id)
         assert item.status == PaymentRequest.Status.SENT and item.remote is not None
     (sms,) = twilio_platform.sent_to(MOBILE)
-    assert "/pay/" in sms["body"]
+    assert "/portal/open/" in sms["body"]  # the invoice in the portal, Pay on it
     assert mailoutbox == []
 
 

@@ -185,7 +185,7 @@ def test_sms_goes_to_the_client_with_a_mobile_the_other_gets_the_email_and_why(
         run = run_now(django_capture_on_commit_callbacks)
 
         (sms,) = twilio_platform.sent_to(MOBILE)
-        assert "/pay/" in sms["body"]
+        assert "/portal/open/" in sms["body"]
         assert [mail.to for mail in mailoutbox] == [[bob.email]]  # Ann by SMS only
         bob_document = RunDocument.objects.get(run=run, client=bob)
         assert bob_document.state == RunDocument.State.SENT
