@@ -24,7 +24,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from client_portal import invoices

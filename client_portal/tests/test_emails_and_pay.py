@@ -1,5 +1,6 @@
 """The request emails carry a portal link that signs in; Pay goes to the platform's page."""
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from client_portal.models import PortalLink
@@ -132,3 +133,33 @@ def test_the_quote_email_carries_a_portal_link_that_signs_in_on_the_quote(
     landed = browser(alpha).get(path_of(link), follow=True)
     assert landed.redirect_chain[-1][0] == f"/portal/quotes/{quote.pk}/"
     assert "Tiling" in landed.content.decode()
+
+
+def test_the_receipt_links_to_the_paid_invoice_in_the_portal_and_the_staff_notice_does_not(
+    alpha, alpha_billing, mailoutbox, django_capture_on_commit_callbacks
+):
+    from payment_requests.services.emails import deliver_email
+
+    item, _mail = sent_invoice(alpha, django_capture_on_commit_callbacks, mailoutbox)
+    with schema_context(alpha.schema_name):
+        PaymentRequest.objects.filter(pk=item.pk).update(
+            status=PaymentRequest.Status.PAID, amount_paid=item.amount, paid_at=timezone.now()
+        )
+    mailoutbox.clear()
+    with schema_context(alpha.schema_name):
+        deliver_email(item.pk, "paid", "")
+
+    receipt = next(mail for mail in mailoutbox if item.client.email in mail.to)
+    [link] = portal_links_in(receipt)
+    assert all(not portal_links_in(mail) for mail in mailoutbox if mail is not receipt)
+    landed = browser(alpha).get(path_of(link), follow=True)
+    assert landed.redirect_chain[-1][0] == f"/portal/invoices/{item.pk}/"
+    assert "Paid" in landed.content.decode()
+    mailoutbox.clear()
+    with schema_context(alpha.schema_name):
+        PaymentRequest.objects.filter(pk=item.pk).update(
+            status=PaymentRequest.Status.REFUNDED, amount_refunded=item.amount
+        )
+        deliver_email(item.pk, "refund", "")
+    refund = next(mail for mail in mailoutbox if item.client.email in mail.to)
+    assert len(portal_links_in(refund)) == 1

@@ -109,7 +109,7 @@ def deliver_email(pk: int, template: str, url: str, extra: dict | None = None) -
     chosen = channels_for(request) if carries_link else None
     # The invoice's PDF, when the account attaches it: printed with this email's own link.
     attachments = [_invoice_pdf(request, url)] if carries_link and attaches_pdf() else []
-    if carries_link:
+    if carries_link or template in ("paid", "refund"):  # the receipts link to it too
         context.update(_portal_links(request))
     return sum(
         notify(
