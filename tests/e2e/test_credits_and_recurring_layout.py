@@ -38,7 +38,9 @@ def account(accounts, django_db_blocker):
     with django_db_blocker.unblock(), schema_context(tenant.schema_name):
         owner = owner_of(tenant)
         client = Client.objects.create(
-            name="Nora Castellanos-Whitfield", company="Whitfield Architecture", email="nora@wa.test"
+            name="Nora Castellanos-Whitfield",
+            company="Whitfield Architecture",
+            email="nora@wa.test",
         )
         vat = TaxRate.objects.create(name="VAT", rate=Decimal("20"))
         today = timezone.localdate(timezone.now(), tenant.tzinfo)
