@@ -406,14 +406,8 @@ class StripePlatform(StripeEvents, StripeSavedMethods, PaymentPlatform):
         return self._remote_session(session)
 
     # ---- events -----------------------------------------------------------------------------
-    capabilities = frozenset(
-        {
-            Capability.PAYMENT_LINKS,
-            Capability.REFUNDS,
-            Capability.LINES_WITH_TAXES,
-            Capability.SAVED_METHODS,
-        }
-    )
+    capabilities = frozenset({Capability.PAYMENT_LINKS, Capability.REFUNDS,
+                              Capability.LINES_WITH_TAXES, Capability.SAVED_METHODS})  # fmt: skip
 
     def check_ready(self) -> None:
         ready, _name = StripeApp().account_ready(self.mode, self.account_id)
