@@ -147,6 +147,7 @@ TENANT_APPS = [
     "credits",  # credit notes, applied to the next invoice or refunded (issue 18)
     "recurring",  # recurring invoices (issue 19)
     "client_portal",  # what clients see of their documents, signed in by link (issue 18)
+    "payment_methods",  # clients' saved cards, kept on the payment platform (issue 19)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

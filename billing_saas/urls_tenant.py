@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("credits.urls")),
     path("", include("recurring.urls")),
     path("", include("client_portal.urls")),
+    path("", include("payment_methods.urls")),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -17,6 +17,7 @@ SECTIONS = (
     ("credits", _("Credits"), "client_portal:credits"),
     ("profile", _("Profile"), "client_portal:profile"),
     ("statements", _("Statements"), "client_portal:statements"),
+    ("payment_methods", _("Payment methods"), "payment_methods:list"),
 )
 
 

@@ -42,7 +42,8 @@ class Capability(enum.StrEnum):
     "unsupported" error at run time: billing offers only what the platform declares."""
 
     PAYMENT_LINKS = "payment_links"  # one-off pay pages (create, fetch, expire)
-    SAVED_PAYMENT_METHODS = "saved_payment_methods"  # charge a client's saved card later
+    # Clients add, list and remove cards or bank accounts on the platform's hosted page.
+    SAVED_METHODS = "saved_methods"
     REFUNDS = "refunds"  # refunds made on the platform come back as events
     LINES_WITH_TAXES = "lines_with_taxes"  # an InvoiceRequest's lines, taxes and all
     AUTO_CHARGE = "auto_charge"  # charge a sent invoice to the client's default saved method
@@ -192,6 +193,20 @@ class PaymentLink:
     remote_id: str
     url: str
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SavedMethod:
+    """A card or bank account the platform keeps for a customer: what a person needs to tell
+    them apart, never a full number nor a security code (those stay on the platform)."""
+
+    remote_id: str
+    kind: str  # "card" or "bank"
+    brand: str  # "visa", "mastercard"; a bank's name
+    last4: str
+    exp_month: int | None = None  # cards only
+    exp_year: int | None = None
+    is_default: bool = False
 
 
 @dataclass(frozen=True)
@@ -395,3 +410,33 @@ class PaymentPlatform(abc.ABC):
         """A verified event's payload, if it is about the connection itself (access revoked,
         the account able or unable to charge, renamed); ``None`` for any other event."""
         return None
+
+    # ---- saved payment methods (``Capability.SAVED_METHODS``) ------------------------------
+    # Not abstract: a platform without the capability keeps these, which refuse clearly.
+    def start_saving_method(self, client: ClientRef, success_url: str, cancel_url: str) -> str:
+        """The URL of the platform's hosted page where ``client`` (whose ``remote_id`` is its
+        customer) adds a card or bank account; it comes back to ``success_url`` once saved,
+        to ``cancel_url`` if the client gives up. No card number ever reaches us."""
+        raise self._cannot_keep_methods()
+
+    def saved_methods(self, customer_id: str) -> list[SavedMethod]:
+        """The customer's methods as the platform keeps them now, the default one marked."""
+        raise self._cannot_keep_methods()
+
+    def remove_method(self, customer_id: str, remote_id: str) -> None:
+        """Detach the method from the customer on the platform; one already gone is no error.
+        A method of another customer is refused."""
+        raise self._cannot_keep_methods()
+
+    def set_default_method(self, customer_id: str, remote_id: str) -> None:
+        """Make one of the customer's methods the one the platform charges by default."""
+        raise self._cannot_keep_methods()
+
+    def _cannot_keep_methods(self) -> PlatformError:
+        from django.utils.translation import gettext as _
+
+        return PlatformError(
+            _("This payment platform cannot keep payment methods."),
+            code="not_supported",
+            platform=self.name,
+        )

@@ -855,6 +855,26 @@ PAGES = [
         portal=True,
     ),
     Page(ACCOUNT, "recurring:portal_detail", args={"pk": "number"}, signed_in=False, portal=True),
+    # ---- account: the portal's saved payment methods (issue 19) -------------------------------
+    Page(
+        ACCOUNT,
+        "payment_methods:list",
+        fields={"added": ("1", ""), "removed": ("1",), "default": ("1",)},
+        signed_in=False,
+        portal=True,
+    ),
+    Page(ACCOUNT, "payment_methods:add", POST, signed_in=False, portal=True),
+    *(
+        Page(
+            ACCOUNT,
+            f"payment_methods:{name}",
+            methods,
+            args={"pk": "number"},
+            signed_in=False,
+            portal=True,
+        )
+        for name, methods in (("detail", ("GET",)), ("remove", GP), ("make_default", POST))
+    ),
 ]
 
 

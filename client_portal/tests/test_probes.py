@@ -25,15 +25,20 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.test import Client as Browser
+from django.test import override_settings
 from django.urls import get_resolver
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing_saas.testing.fixtures import client_on, install_client_billing, owner_of
+from billing_saas.testing.stripe import connect_stripe
 from client_portal import links, registration, sessions
 from client_portal.models import PortalLink, PortalRegistration, PortalSession
 from clients.models import Client
+from connectors.models import Connection
+from emulators.stripe.server import app_settings as stripe_settings
 from notifications.models import Message
+from payment_methods.models import SavedPaymentMethod
 from payment_requests import services
 from payment_requests.models import Payment, PaymentRequest
 from payment_requests.services.lines import LineDraft
@@ -56,6 +61,9 @@ KIND_OF = {
     "payment": "payment",
     "staff_open": "client",
     "staff_open_invoice": "invoice",
+    "payment_methods:detail": "method",
+    "payment_methods:remove": "method",
+    "payment_methods:make_default": "method",
 }
 # Staff pages among the portal's URLs: to a portal session, the staff's sign-in page.
 STAFF_ROUTES = {"staff_open", "staff_open_invoice", "settings"}
@@ -77,9 +85,12 @@ class Route:
         return "/" + PARAMETER.sub(str(value), self.route)
 
 
+# The portal's URLconfs: its own, and its sections kept in other apps (named with their app's).
+PORTAL_URLCONFS = {"client_portal.urls": "", "payment_methods.urls": "payment_methods:"}
 ROUTES = [
-    Route(entry.name, str(entry.pattern))
-    for entry in get_resolver("client_portal.urls").url_patterns
+    Route(prefix + entry.name, str(entry.pattern))
+    for urlconf, prefix in PORTAL_URLCONFS.items()
+    for entry in get_resolver(urlconf).url_patterns
 ]
 
 
@@ -122,6 +133,16 @@ def payment(tenant, request_pk, amount="7319.47", **extra):
         ).pk  # fmt: skip
 
 
+def saved_method(tenant, client, last4, brand="visa", **extra):
+    """A card kept on the account's Stripe (saved as ``sync`` would mirror it); B's and beta's
+    brands are their markers."""
+    with schema_context(tenant.schema_name):
+        return SavedPaymentMethod.objects.create(
+            client=client, connection=Connection.objects.get(), remote_id=f"pm_{last4}",
+            brand=brand, last4=last4, exp_month=12, exp_year=2034, **extra,
+        ).pk  # fmt: skip
+
+
 def client(tenant, name, email):
     with schema_context(tenant.schema_name):
         return Client.objects.create(name=name, email=email)
@@ -140,6 +161,7 @@ def build(alpha, beta) -> World:
         "client": ana.pk,
     }
     world.own["payment"] = payment(alpha, invoice(alpha, ana, Status.PAID, "6123.45"), "6123.45")
+    world.own["method"] = saved_method(alpha, ana, "6123")
     world.targets = {
         "invoice": [
             *[(f"B's {status} invoice", pk) for status, pk in bobs.items()],
@@ -160,6 +182,8 @@ def build(alpha, beta) -> World:
             ("A's undone payment", payment(alpha, anas_canceled, undone_at=timezone.now())),
         ],
         "client": [("B", bob.pk)],
+        "method": [("B's card", saved_method(alpha, bob, "3194", "bobsecret")),
+                   ("A's removed card", saved_method(alpha, ana, "6124", removed_at=now))],
     }  # fmt: skip
     with schema_context(alpha.schema_name):
         # Links of A's that are dead: to B's invoice, to A's canceled one; and a usable one.
@@ -181,6 +205,7 @@ def build(alpha, beta) -> World:
                   ("beta's draft quote", quote(beta, beta_client, Quote.Status.DRAFT))],
         "payment": [("beta's payment", payment(beta, beta_paid, "4256.18"))],
         "client": [("beta's client", beta_client.pk)],
+        "method": [("beta's card", saved_method(beta, beta_client, "2561", "betasecret"))],
     }  # fmt: skip
     with schema_context(beta.schema_name):
         beta_token = links.new_link(beta_client, "/portal/", valid_for=timedelta(days=9))
@@ -200,12 +225,19 @@ def build(alpha, beta) -> World:
 
 
 @pytest.fixture(scope="module")
-def world(accounts, django_db_blocker):
-    """One set of objects for every probe (tests roll back to it), dropped at the end."""
+def world(accounts, django_db_blocker, stripe_emulator):
+    """One set of objects for every probe (tests roll back to it), dropped at the end. Both
+    accounts are on (emulated) Stripe, which keeps payment methods: the portal offers them."""
     alpha, beta = accounts["alpha"], accounts["beta"]
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(**stripe_settings(stripe_emulator.url)),
+    ):
         install_client_billing(alpha)
         install_client_billing(beta)
+        connect_stripe(stripe_emulator, alpha)
+        connect_stripe(stripe_emulator, beta)
         yield build(alpha, beta)
         transaction.set_rollback(True)
 
@@ -227,6 +259,11 @@ def snapshot(tenant):
             list(PortalLink.objects.order_by("pk").values_list("pk", "used_at")),
             list(PortalRegistration.objects.order_by("pk").values_list("pk", "used_at")),
             list(Client.objects.order_by("pk").values_list("pk", "name", "mobile", "language")),
+            list(
+                SavedPaymentMethod.objects.order_by("pk").values_list(
+                    "pk", "is_default", "removed_at"
+                )
+            ),
             Message.objects.count(),
         )
 

@@ -102,7 +102,9 @@ class StripeEvents:
             return self._invoice_event(event_type, obj, base)
         if event_type == "invoice_payment.paid":
             return self._invoice_payment_event(obj, base)
-        if event_type.startswith("checkout.session."):
+        if event_type.startswith("checkout.session.") and obj.get("mode") != "setup":
+            # A setup session saves a card and bills nothing (it has no currency): the portal
+            # reads the client's methods back when it returns (``payment_methods``).
             return self._checkout_event(event_type, obj, base)
         if event_type == "payment_intent.payment_failed":
             metadata = obj.get("metadata") or {}

@@ -31,6 +31,7 @@ from connectors.stripe.auto_charge import StripeAutoCharge
 from connectors.stripe.client import plain_api, translated_errors
 from connectors.stripe.events import INVOICE_STATUSES, StripeEvents, _money, _when
 from connectors.stripe.lines import line_taxes, pricing, tax_rate_ids
+from connectors.stripe.saved_methods import StripeSavedMethods
 
 CHECKOUT_TTL = timedelta(hours=24)
 
@@ -66,7 +67,7 @@ def _another_total(remote: int, expected: int, currency: str) -> PlatformError:
     )
 
 
-class StripePlatform(StripeEvents, StripeAutoCharge, PaymentPlatform):
+class StripePlatform(StripeEvents, StripeAutoCharge, StripeSavedMethods, PaymentPlatform):
     name = "stripe"
 
     def __init__(self, connection):
@@ -408,7 +409,7 @@ class StripePlatform(StripeEvents, StripeAutoCharge, PaymentPlatform):
     # ---- events -----------------------------------------------------------------------------
     capabilities = frozenset(
         {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES,
-         Capability.AUTO_CHARGE}
+         Capability.AUTO_CHARGE, Capability.SAVED_METHODS}
     )  # fmt: skip
 
     def check_ready(self) -> None:

@@ -135,19 +135,7 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
     client = request.client
     # Its lines' taxes in one query, not one per line (an automated invoice has many lines).
     prefetch_related_objects([request], "lines__applied_taxes")
-    known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
-    ref = ClientRef(
-        client.pk,
-        str(client),
-        client.email,
-        known.remote_id if known else "",
-        language=languages.client_language(client),
-    )
-    customer_id = platform.ensure_customer(ref)
-    if known is None or known.remote_id != customer_id:
-        PlatformCustomer.objects.update_or_create(
-            client=client, connection=connection, defaults={"remote_id": customer_id}
-        )
+    customer_id = ensure_platform_customer(client, connection, platform)
     invoice = InvoiceRequest(
         local_id=request.pk,
         idempotency_key=f"request:{request.pk}:send:{request.send_attempt}",
@@ -155,13 +143,7 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
         description=request.description,
         total=Money(request.amount, request.currency),
         due_date=request.due_date,
-        client=ClientRef(
-            client.pk,
-            str(client),
-            client.email,
-            customer_id,
-            language=languages.client_language(client),
-        ),
+        client=client_ref(client, customer_id),
         attachment_links=(),
         metadata={"kind": request.kind},
         # Priced when saved (payment_requests/totals.py): their total is the request's amount.
@@ -183,6 +165,26 @@ def _create_on_platform(request: PaymentRequest, connection: Connection
             pay_url_expires_at=link.expires_at,
         ), RemoteObject.Kind.PAYMENT_LINK
     return platform.create_and_send_invoice(invoice), RemoteObject.Kind.INVOICE
+
+
+def client_ref(client, remote_id: str = "") -> ClientRef:
+    """The client as a platform sees it, in the client's language."""
+    return ClientRef(
+        client.pk, str(client), client.email, remote_id, language=languages.client_language(client)
+    )
+
+
+def ensure_platform_customer(client, connection: Connection, platform=None) -> str:
+    """The client's customer id on ``connection``'s platform: created there once, then kept
+    (``PlatformCustomer``) and reused; one the platform re-created is kept instead."""
+    platform = platform or platform_for(connection)
+    known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
+    customer_id = platform.ensure_customer(client_ref(client, known.remote_id if known else ""))
+    if known is None or known.remote_id != customer_id:
+        PlatformCustomer.objects.update_or_create(
+            client=client, connection=connection, defaults={"remote_id": customer_id}
+        )
+    return customer_id
 
 
 def account_url_for_thanks(request: PaymentRequest) -> str:
