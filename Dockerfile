@@ -27,6 +27,7 @@ COPY bookings ./bookings
 COPY auto_invoicing ./auto_invoicing
 COPY credits ./credits
 COPY recurring ./recurring
+COPY subscriptions ./subscriptions
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

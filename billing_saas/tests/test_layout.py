@@ -10,7 +10,7 @@ from django.conf import settings
 BASE_DIR = Path(settings.BASE_DIR)
 PRODUCT = (
     "billing_saas", "tenants", "clients", "solutions", "payment_requests", "connectors",
-    "notifications", "products", "quotes", "client_portal",
+    "notifications", "products", "quotes", "client_portal", "subscriptions",
 )  # fmt: skip
 # Development and test tools inside those apps: they start the emulators on purpose.
 DEV_ONLY = (

@@ -30,6 +30,7 @@ from connectors.stripe.app import StripeApp
 from connectors.stripe.client import plain_api, translated_errors
 from connectors.stripe.events import INVOICE_STATUSES, StripeEvents, _money, _when
 from connectors.stripe.lines import line_taxes, pricing, tax_rate_ids
+from connectors.stripe.subscriptions import StripeSubscriptions
 
 CHECKOUT_TTL = timedelta(hours=24)
 
@@ -65,7 +66,7 @@ def _another_total(remote: int, expected: int, currency: str) -> PlatformError:
     )
 
 
-class StripePlatform(StripeEvents, PaymentPlatform):
+class StripePlatform(StripeEvents, StripeSubscriptions, PaymentPlatform):
     name = "stripe"
 
     def __init__(self, connection):
@@ -406,7 +407,12 @@ class StripePlatform(StripeEvents, PaymentPlatform):
 
     # ---- events -----------------------------------------------------------------------------
     capabilities = frozenset(
-        {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES}
+        {
+            Capability.PAYMENT_LINKS,
+            Capability.REFUNDS,
+            Capability.LINES_WITH_TAXES,
+            Capability.SUBSCRIPTIONS,
+        }
     )
 
     def check_ready(self) -> None:
