@@ -39,6 +39,7 @@ from payment_requests.models import Payment, PaymentRequest
 from payment_requests.services.lines import LineDraft
 from quotes import services as quote_services
 from quotes.models import Quote
+from subscriptions.models import Plan, Subscription
 
 Status = PaymentRequest.Status
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -56,6 +57,8 @@ KIND_OF = {
     "payment": "payment",
     "staff_open": "client",
     "staff_open_invoice": "invoice",
+    "portal_cancel": "subscription",
+    "portal_plan": "subscription",
 }
 # Staff pages among the portal's URLs: to a portal session, the staff's sign-in page.
 STAFF_ROUTES = {"staff_open", "staff_open_invoice", "settings"}
@@ -80,6 +83,10 @@ class Route:
 ROUTES = [
     Route(entry.name, str(entry.pattern))
     for entry in get_resolver("client_portal.urls").url_patterns
+] + [  # sections other apps add to the portal
+    Route(entry.name, str(entry.pattern))
+    for entry in get_resolver("subscriptions.urls").url_patterns
+    if str(entry.pattern).startswith("portal/")
 ]
 
 
@@ -122,6 +129,23 @@ def payment(tenant, request_pk, amount="7319.47", **extra):
         ).pk  # fmt: skip
 
 
+def subscription(tenant, client, price="7319.47"):
+    """A subscription of ``client`` to a plan of a group with another plan (so every option
+    shows), on a connection row of its own (no platform is asked: every probe is refused)."""
+    from connectors.models import Connection
+
+    with schema_context(tenant.schema_name):
+        connection = Connection.objects.create(
+            platform="stripe", remote_account_id="acct_probe", status="disconnected"
+        )
+        plan = Plan.objects.create(name=f"{client.name} plan", price=Decimal(price), group="g")
+        Plan.objects.create(name="Other plan", price=Decimal(1), group="g")
+        return Subscription.objects.create(
+            client=client, connection=connection, remote_id=f"sub_{client.pk}", plan=plan,
+            status=Subscription.Status.ACTIVE,
+        ).pk  # fmt: skip
+
+
 def client(tenant, name, email):
     with schema_context(tenant.schema_name):
         return Client.objects.create(name=name, email=email)
@@ -138,6 +162,7 @@ def build(alpha, beta) -> World:
         "invoice": invoice(alpha, ana, amount="6123.45"),
         "quote": quote(alpha, ana, price="6123.45"),
         "client": ana.pk,
+        "subscription": subscription(alpha, ana, "6123.45"),
     }
     world.own["payment"] = payment(alpha, invoice(alpha, ana, Status.PAID, "6123.45"), "6123.45")
     world.targets = {
@@ -160,6 +185,7 @@ def build(alpha, beta) -> World:
             ("A's undone payment", payment(alpha, anas_canceled, undone_at=timezone.now())),
         ],
         "client": [("B", bob.pk)],
+        "subscription": [("B's subscription", subscription(alpha, bob))],
     }  # fmt: skip
     with schema_context(alpha.schema_name):
         # Links of A's that are dead: to B's invoice, to A's canceled one; and a usable one.
@@ -181,6 +207,7 @@ def build(alpha, beta) -> World:
                   ("beta's draft quote", quote(beta, beta_client, Quote.Status.DRAFT))],
         "payment": [("beta's payment", payment(beta, beta_paid, "4256.18"))],
         "client": [("beta's client", beta_client.pk)],
+        "subscription": [("beta's subscription", subscription(beta, beta_client, "4256.18"))],
     }  # fmt: skip
     with schema_context(beta.schema_name):
         beta_token = links.new_link(beta_client, "/portal/", valid_for=timedelta(days=9))
@@ -227,6 +254,11 @@ def snapshot(tenant):
             list(PortalLink.objects.order_by("pk").values_list("pk", "used_at")),
             list(PortalRegistration.objects.order_by("pk").values_list("pk", "used_at")),
             list(Client.objects.order_by("pk").values_list("pk", "name", "mobile", "language")),
+            list(
+                Subscription.objects.order_by("pk").values_list(
+                    "pk", "plan_id", "cancellation_requested_at", "cancel_at_period_end"
+                )
+            ),
             Message.objects.count(),
         )
 
