@@ -25,6 +25,7 @@ def test_each_platform_declares_what_our_connector_does_on_it():
         Capability.PAYMENT_LINKS,
         Capability.REFUNDS,
         Capability.LINES_WITH_TAXES,
+        Capability.SUBSCRIPTIONS,
     }
     assert QuickBooksPlatform.capabilities == {Capability.LINES_WITH_TAXES, Capability.REFUNDS}
 

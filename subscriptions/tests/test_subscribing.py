@@ -33,6 +33,10 @@ def test_a_client_subscribing_through_the_link_sees_an_active_subscription_in_th
     assert "Pro" in page and "49.99" in page and "per month" in page and "Active" in page
     listed = staff.get("/billing/subscriptions/").content.decode()
     assert "Ana Client" in listed and "Pro" in listed
+    client_page = staff.get(f"/billing/clients/{ana.pk}/").content.decode()
+    assert f"/billing/subscriptions/?client={ana.pk}" in client_page
+    theirs = staff.get(f"/billing/subscriptions/?client={ana.pk}").content.decode()
+    assert "Subscriptions of Ana Client" in theirs and "Pro" in theirs
 
 
 def test_the_plans_page_saves_a_plan_and_the_catalog_links_to_it(alpha, alpha_stripe, staff):
