@@ -69,10 +69,12 @@ class PlanPrice(models.Model):
 class Subscription(models.Model):
     class Status(models.TextChoices):
         INCOMPLETE = "incomplete", _("Incomplete")
+        INCOMPLETE_EXPIRED = "incomplete_expired", _("Never started")
         ACTIVE = "active", _("Active")
         TRIALING = "trialing", _("Trial")
         PAST_DUE = "past_due", _("Past due")
         UNPAID = "unpaid", _("Unpaid")
+        PAUSED = "paused", _("Paused")
         CANCELED = "canceled", _("Canceled")
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")

@@ -148,11 +148,10 @@ def request_cancellation(subscription: Subscription) -> Subscription:
     if mode == SubscriptionSettings.Cancellation.OFF or subscription.status == "canceled":
         raise NotAllowed
     if mode == SubscriptionSettings.Cancellation.PERIOD_END:
-        remote = platform_for(subscription.connection).cancel_subscription_at_period_end(
+        platform_for(subscription.connection).cancel_subscription_at_period_end(
             subscription.remote_id
         )
-        with transaction.atomic():
-            return mirror(subscription.connection, remote, _locked(subscription))
+        return _refresh(subscription)
     with transaction.atomic():
         locked = _locked(subscription)
         if locked.cancellation_requested_at is None:
@@ -197,10 +196,18 @@ def switch_plan(subscription: Subscription, plan: Plan) -> Subscription:
         raise NotAllowed
     connection = subscription.connection
     price_id = plan_price(plan, connection)
-    remote = platform_for(connection).switch_subscription_plan(subscription.remote_id, price_id)
-    with transaction.atomic():
-        return mirror(connection, remote, _locked(subscription))
+    platform_for(connection).switch_subscription_plan(subscription.remote_id, price_id)
+    return _refresh(subscription)
 
 
 def _locked(subscription: Subscription) -> Subscription:
     return Subscription.objects.select_for_update().get(pk=subscription.pk)
+
+
+def _refresh(subscription: Subscription) -> Subscription:
+    """Mirror the platform's state fetched under the row's lock, not the answer of the call
+    just made: a webhook's worker may have written a newer state since that answer."""
+    with transaction.atomic():
+        locked = _locked(subscription)
+        remote = platform_for(locked.connection).fetch_subscription(locked.remote_id)
+        return mirror(locked.connection, remote, locked)

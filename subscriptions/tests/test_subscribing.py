@@ -80,3 +80,19 @@ def test_on_quickbooks_the_portal_says_subscriptions_are_not_available(
 
     assert "Subscriptions are not available." in page
     assert "does not offer subscriptions" in staff.get("/billing/plans/").content.decode()
+
+
+def test_a_plan_is_priced_once_on_the_platform_in_its_currencys_minor_unit(alpha, alpha_stripe):
+    from connectors.registry import platform_for
+    from subscriptions import services
+
+    yen = a_plan(alpha, "Yen plan", "1200", currency="JPY", interval="year")
+    with schema_context(alpha.schema_name):
+        first = services.plan_price(yen, alpha_stripe)
+        again = services.plan_price(yen, alpha_stripe)
+        platform = platform_for(alpha_stripe)
+        price = platform.api.prices.retrieve(first, {}, platform._options())
+
+    assert first == again
+    assert (price["unit_amount"], price["currency"]) == (1200, "jpy")
+    assert price["recurring"]["interval"] == "year"

@@ -19,13 +19,15 @@ from subscriptions.forms import SwitchForm
 from subscriptions.models import Subscription, SubscriptionSettings
 
 SECTION = "subscriptions"
+# A subscription whose first payment never went through is none the client took.
+NEVER_STARTED = (Subscription.Status.INCOMPLETE, Subscription.Status.INCOMPLETE_EXPIRED)
 
 
 def _own(request, pk) -> Subscription:
     found = (
         Subscription.objects.select_related("plan", "connection")
         .filter(client=request.portal_client, pk=pk)
-        .exclude(status=Subscription.Status.INCOMPLETE)
+        .exclude(status__in=NEVER_STARTED)
         .first()
     )
     if found is None:
@@ -40,7 +42,7 @@ def portal_list(request):
     rows = (
         Subscription.objects.select_related("plan")
         .filter(client=request.portal_client)
-        .exclude(status=Subscription.Status.INCOMPLETE)
+        .exclude(status__in=NEVER_STARTED)
     )
     context = {
         **layout_context(request, SECTION),
