@@ -60,3 +60,20 @@ def test_an_event_applied_again_directly_changes_nothing(alpha, alpha_stripe, st
             services.apply_event(alpha_stripe, platform.normalise(payload.payload))
         assert Subscription.objects.count() == 1
     assert only_subscription(alpha).status == "active"
+
+
+def test_the_inbox_drain_applies_subscription_events_with_the_others(alpha, alpha_stripe, staff):
+    from connectors import inbox
+    from connectors.models import InboundEvent
+
+    plan = a_plan(alpha)
+    subscribe(staff, plan, make_client(alpha, "Ana Client"))
+    with schema_context(alpha.schema_name):
+        for payload in platform_events(alpha_stripe):
+            inbox.store(alpha_stripe.pk, payload, "webhook")
+        inbox.drain(alpha.schema_name)
+        applied = InboundEvent.objects.filter(
+            event_type__startswith="customer.subscription.", outcome="applied"
+        )
+        assert applied.exists()
+    assert only_subscription(alpha).status == "active"
