@@ -28,6 +28,7 @@ COPY auto_invoicing ./auto_invoicing
 COPY credits ./credits
 COPY recurring ./recurring
 COPY payment_methods ./payment_methods
+COPY subscriptions ./subscriptions
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

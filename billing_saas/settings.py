@@ -146,6 +146,7 @@ TENANT_APPS = [
     "auto_invoicing",
     "credits",  # credit notes, applied to the next invoice or refunded (issue 18)
     "recurring",  # recurring invoices (issue 19)
+    "subscriptions",  # plans and the subscriptions clients take through a link (issue 19)
     "client_portal",  # what clients see of their documents, signed in by link (issue 18)
     "payment_methods",  # clients' saved cards, kept on the payment platform (issue 19)
 ]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("auto_invoicing.urls")),
     path("", include("credits.urls")),
     path("", include("recurring.urls")),
+    path("", include("subscriptions.urls")),
     path("", include("client_portal.urls")),
     path("", include("payment_methods.urls")),
     path("healthz", healthz, name="healthz"),

@@ -13,6 +13,7 @@ SECTIONS = (
     ("invoices", _("Invoices"), "client_portal:invoices"),
     ("quotes", _("Quotes"), "client_portal:quotes"),
     ("recurring", _("Recurring invoices"), "recurring:portal_list"),
+    ("subscriptions", _("Subscriptions"), "subscriptions:portal_list"),
     ("payments", _("Payments"), "client_portal:payments"),
     ("credits", _("Credits"), "client_portal:credits"),
     ("profile", _("Profile"), "client_portal:profile"),

@@ -47,6 +47,7 @@ class Capability(enum.StrEnum):
     REFUNDS = "refunds"  # refunds made on the platform come back as events
     LINES_WITH_TAXES = "lines_with_taxes"  # an InvoiceRequest's lines, taxes and all
     AUTO_CHARGE = "auto_charge"  # charge a sent invoice to the client's default saved method
+    SUBSCRIPTIONS = "subscriptions"  # recurring prices, subscription links, plan switches
 
 
 class EventKind(enum.StrEnum):
@@ -240,7 +241,7 @@ class WebhookEvent:
     """
 
     event_id: str
-    object_kind: str  # "invoice" or "payment_link"
+    object_kind: str  # "invoice", "payment_link" or "subscription"
     remote_id: str
     occurred_at: datetime
     kind: EventKind | None = None
@@ -251,6 +252,31 @@ class WebhookEvent:
     refund: PaymentInfo | None = None  # the payment and its total refunded so far
     failure_message: str = ""
     local_ref: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteSubscription:
+    """A platform subscription as it is now: its one plan (price) and its current period."""
+
+    remote_id: str
+    status: str  # incomplete, active, past_due, canceled (others kept as the platform says)
+    price_id: str
+    customer_id: str
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecurringPrice:
+    """A recurring price to create on the platform: ``amount`` every ``interval_count``
+    ``interval`` (month, year or week)."""
+
+    local_id: int
+    name: str
+    amount: Money
+    interval: str
+    interval_count: int = 1
 
 
 class ConnectionEventKind(enum.StrEnum):
@@ -440,3 +466,34 @@ class PaymentPlatform(abc.ABC):
             code="not_supported",
             platform=self.name,
         )
+    # ---- subscriptions (``Capability.SUBSCRIPTIONS``) ----------------------------------------
+    # A platform without the capability refuses them all: billing asks ``capabilities`` first.
+    def _no_subscriptions(self):
+        from django.utils.translation import gettext as _
+
+        return PlatformError(
+            _("This payment platform does not offer subscriptions."),
+            code="unsupported",
+            platform=self.name,
+        )
+
+    def ensure_plan_price(self, plan: RecurringPrice) -> str:
+        """The platform's recurring price for ``plan``, created once (idempotent per plan)."""
+        raise self._no_subscriptions()
+
+    def create_subscription_link(
+        self, client: ClientRef, price_id: str, success_url: str, cancel_url: str,
+        metadata: dict[str, str] | None = None,
+    ) -> str:  # fmt: skip
+        """A hosted page where ``client`` subscribes to ``price_id``; its URL."""
+        raise self._no_subscriptions()
+
+    def fetch_subscription(self, remote_id: str) -> RemoteSubscription:
+        raise self._no_subscriptions()
+
+    def cancel_subscription_at_period_end(self, remote_id: str) -> RemoteSubscription:
+        raise self._no_subscriptions()
+
+    def switch_subscription_plan(self, remote_id: str, price_id: str) -> RemoteSubscription:
+        """Move the subscription to ``price_id``; the platform prorates the period's rest."""
+        raise self._no_subscriptions()

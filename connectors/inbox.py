@@ -39,6 +39,7 @@ from connectors.models import Connection, InboundEvent, RemotePayment
 from connectors.registry import app_for, platform_for
 from connectors.remote_state import apply, apply_many, batchable
 from connectors.routing.models import AccountRoute
+from connectors.signals import subscription_event
 from tenants import routing_cache
 from tenants.schema import on_commit_here
 
@@ -472,6 +473,12 @@ def _handle(connection: Connection, event: InboundEvent) -> tuple[str, str]:
     normalised = platform.normalise(event.payload)
     if normalised is None:
         return InboundEvent.Outcome.IGNORED, ""
+    if normalised.object_kind == "subscription":
+        notes = [note for _receiver, note in subscription_event.send(
+            sender=Connection, connection=connection, event=normalised) if note]  # fmt: skip
+        if not notes:
+            return InboundEvent.Outcome.IGNORED, ""
+        return InboundEvent.Outcome.APPLIED, "; ".join(notes)
     result = apply(connection, normalised)
     if "payment" in result.changes:
         _retry_pending_after_commit(connection)

@@ -148,8 +148,9 @@ def apply(connection: Connection, event: WebhookEvent) -> Applied:
 
 def batchable(event: WebhookEvent) -> bool:
     """Whether ``apply_many`` takes the event: one that names its platform object. Refunds
-    (rows of their payment) and failed attempts known only by our request go to ``apply``."""
-    return event.refund is None and bool(event.remote_id)
+    (rows of their payment) and failed attempts known only by our request go to ``apply``;
+    subscriptions are no remote objects of ours (``inbox._handle`` hands them on)."""
+    return event.refund is None and bool(event.remote_id) and event.object_kind != "subscription"
 
 
 def apply_many(connection: Connection, events: list[WebhookEvent]) -> list[Applied]:

@@ -50,6 +50,8 @@ PURPOSES: dict[str, dict[str, str]] = {
     "connection.changed": {"email": "connectors/emails/connection_changed"},
     # "Send a test email" on the email settings page, to the administrator who pressed it.
     "email_sending.test": {"email": "notifications/emails/test_email"},
+    # To the members with Client Billing: a client asks to cancel a subscription (portal).
+    "subscription.cancellation_requested": {"email": "subscriptions/emails/cancellation"},
 }
 
 # What each message is called on the pages that list them (a request's panel, a client's page).
@@ -70,4 +72,5 @@ LABELS = {
     "account.sign_in_links": _("Sign-in links"),
     "connection.changed": _("Payment platform notice"),
     "email_sending.test": _("Test email"),
+    "subscription.cancellation_requested": _("Subscription cancellation request"),
 }

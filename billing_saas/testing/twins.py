@@ -51,6 +51,7 @@ from products.models import Product
 from quotes import services as quote_services
 from quotes.models import Quote
 from recurring.models import RecurringInvoice
+from subscriptions.models import Plan, Subscription
 from tenants.members import services as members
 from tenants.members.models import Invitation, Role, User
 from tenants.members.tokens import account_password_reset_token
@@ -86,6 +87,8 @@ class Objects:
     api_key: ApiKey
     credit_note: CreditNote | None = None  # of ``client``, to refund: never applied on send
     recurring: RecurringInvoice | None = None  # active, of ``client`` (add_recurring_twins)
+    plan: Plan | None = None  # add_subscription_twins
+    subscription: Subscription | None = None  # active, of ``client`` on ``plan``
 
 
 @dataclass
@@ -380,6 +383,7 @@ def build_twins(alpha, beta, emulator, captured, mailoutbox) -> tuple[Account, A
         )
     accounts[0].alpha_only = _alpha_only(alpha, beta, captured, mailoutbox)
     add_recurring_twins(*accounts)
+    add_subscription_twins(*accounts)
     for account in accounts:
         account.markers = MARKERS[account.tenant.slug] + _platform_ids(account.tenant)
     with schema_context(alpha.schema_name):  # beta has none: its logo URL must stay empty
@@ -524,3 +528,42 @@ def add_recurring_twins(alpha: Account, beta: Account) -> None:
     alpha.twin.recurring, beta.twin.recurring = twins
     skip_ahead(RecurringInvoice, alpha.tenant, [beta.tenant])
     alpha.alpha_only.recurring = _recurring(alpha.tenant, alpha.alpha_only.client, "2")
+
+
+def _plan(tenant, extra="") -> Plan:
+    with schema_context(tenant.schema_name):
+        return Plan.objects.create(
+            name=f"{_label(tenant, extra).title()} plan",
+            price=Decimal(AMOUNTS[tenant.slug][1]),
+            currency="EUR",
+            group=_label(tenant),
+        )
+
+
+def _subscription(tenant, objects: Objects, extra="") -> Subscription:
+    with schema_context(tenant.schema_name):
+        return Subscription.objects.create(
+            client=objects.client,
+            connection=objects.connection,
+            remote_id=f"sub_{_label(tenant, extra)}",
+            plan=objects.plan,
+            status=Subscription.Status.ACTIVE,
+            current_period_end=timezone.now() + timedelta(days=30),
+        )
+
+
+def add_subscription_twins(alpha: Account, beta: Account) -> None:
+    """A plan of each account and a subscription of each twin client to it, under one id each;
+    and alpha's other client's, under ids beta never hands out."""
+    accounts = (alpha, beta)
+    plans = _twins(Plan, alpha.tenant, beta.tenant, lambda t, i: _plan(t))
+    alpha.twin.plan, beta.twin.plan = plans
+    subscriptions = _twins(
+        Subscription, alpha.tenant, beta.tenant,
+        lambda t, i: _subscription(t, accounts[i].twin),
+    )  # fmt: skip
+    alpha.twin.subscription, beta.twin.subscription = subscriptions
+    skip_ahead(Plan, alpha.tenant, [beta.tenant])
+    skip_ahead(Subscription, alpha.tenant, [beta.tenant])
+    alpha.alpha_only.plan = _plan(alpha.tenant, "2")
+    alpha.alpha_only.subscription = _subscription(alpha.tenant, alpha.alpha_only, "2")

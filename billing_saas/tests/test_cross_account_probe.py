@@ -76,6 +76,9 @@ PARAMETERS = {
     "client_portal:quote_decline": {"pk": lambda a, objects: objects.quote.pk},
     "credits": {"pk": lambda a, objects: objects.credit_note.pk},
     "recurring": {"pk": lambda a, objects: objects.recurring.pk},
+    "subscriptions": {"pk": lambda a, objects: objects.plan.pk},
+    "subscriptions:portal_cancel": {"pk": lambda a, objects: objects.subscription.pk},
+    "subscriptions:portal_plan": {"pk": lambda a, objects: objects.subscription.pk},
 }
 # Views that are not probed, each with the reason; keep it short.
 NOT_PROBED: dict[str, str] = {}
@@ -97,6 +100,7 @@ SHOWS_THE_OBJECT = {
     "charges:client_payments",
     "recurring:detail",
     "recurring:edit",
+    "subscriptions:plan_link",
 }
 # Asked by beta's client signed into beta's portal, these show beta's request of the same id.
 PORTAL_SHOWS_THE_OBJECT = {

@@ -874,6 +874,45 @@ PAGES = [
             portal=True,
         )
         for name, methods in (("detail", ("GET",)), ("remove", GP), ("make_default", POST))
+    # ---- account: subscriptions (issue 19) ----------------------------------------------------
+    Page(
+        ACCOUNT,
+        "subscriptions:plans",
+        GP,
+        {
+            "name": ("Pro",),
+            "price": ("49.99", "12,50"),
+            "currency": ("EUR", "JPY"),
+            "interval": ("month", "year", "week"),
+            "interval_count": ("1", "3"),
+            "group": ("studio", ""),
+        },
+    ),
+    Page(ACCOUNT, "subscriptions:plan_link", GP, {"client": ("{client}", "")}, {"pk": "number"}),
+    Page(ACCOUNT, "subscriptions:list", fields={"client": ("{client}", ""), "page": ("1", "last")}),
+    Page(
+        ACCOUNT,
+        "subscriptions:portal_options",
+        POST,
+        {"allow_cancellation": ("off", "staff", "period_end"), "allow_plan_switch": ("on", "")},
+    ),
+    Page(ACCOUNT, "subscriptions:portal_list", signed_in=False, portal=True),
+    Page(
+        ACCOUNT,
+        "subscriptions:portal_cancel",
+        POST,
+        args={"pk": "number"},
+        signed_in=False,
+        portal=True,
+    ),
+    Page(
+        ACCOUNT,
+        "subscriptions:portal_plan",
+        GP,
+        {"plan": ("1", "")},
+        {"pk": "number"},
+        signed_in=False,
+        portal=True,
     ),
 ]
 

@@ -11,6 +11,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 PRODUCT = (
     "billing_saas", "tenants", "clients", "solutions", "payment_requests", "connectors",
     "notifications", "products", "quotes", "client_portal", "payment_methods",
+    "subscriptions",
 )  # fmt: skip
 # Development and test tools inside those apps: they start the emulators on purpose.
 DEV_ONLY = (

@@ -44,6 +44,8 @@ from payment_requests.models import Payment, PaymentRequest
 from payment_requests.services.lines import LineDraft
 from quotes import services as quote_services
 from quotes.models import Quote
+from recurring.models import RecurringInvoice
+from subscriptions.models import Plan, Subscription
 
 Status = PaymentRequest.Status
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
@@ -64,6 +66,9 @@ KIND_OF = {
     "payment_methods:detail": "method",
     "payment_methods:remove": "method",
     "payment_methods:make_default": "method",
+    "subscriptions:portal_cancel": "subscription",
+    "subscriptions:portal_plan": "subscription",
+    "recurring:portal_detail": "recurring",
 }
 # Staff pages among the portal's URLs: to a portal session, the staff's sign-in page.
 STAFF_ROUTES = {"staff_open", "staff_open_invoice", "settings"}
@@ -86,11 +91,18 @@ class Route:
 
 
 # The portal's URLconfs: its own, and its sections kept in other apps (named with their app's).
-PORTAL_URLCONFS = {"client_portal.urls": "", "payment_methods.urls": "payment_methods:"}
+PORTAL_URLCONFS = {
+    "client_portal.urls": "",
+    "payment_methods.urls": "payment_methods:",
+    "subscriptions.urls": "subscriptions:",
+    "recurring.urls": "recurring:",
+}
 ROUTES = [
     Route(prefix + entry.name, str(entry.pattern))
     for urlconf, prefix in PORTAL_URLCONFS.items()
     for entry in get_resolver(urlconf).url_patterns
+    # other apps' URL modules hold their staff pages too: only their portal pages here
+    if urlconf == "client_portal.urls" or str(entry.pattern).startswith("portal/")
 ]
 
 
@@ -143,6 +155,34 @@ def saved_method(tenant, client, last4, brand="visa", **extra):
         ).pk  # fmt: skip
 
 
+def subscription(tenant, client, price="7319.47"):
+    """A subscription of ``client`` to a plan of a group with another plan (so every option
+    shows), on a connection row of its own (no platform is asked: every probe is refused)."""
+    from connectors.models import Connection
+
+    with schema_context(tenant.schema_name):
+        # The account's own (never asked: every probe is refused before any platform call).
+        connection = Connection.objects.first() or Connection.objects.create(
+            platform="stripe", remote_account_id="acct_probe", status="disconnected"
+        )
+        plan = Plan.objects.create(name=f"{client.name} plan", price=Decimal(price), group="g")
+        Plan.objects.create(name="Other plan", price=Decimal(1), group="g")
+        return Subscription.objects.create(
+            client=client, connection=connection, remote_id=f"sub_{client.pk}", plan=plan,
+            status=Subscription.Status.ACTIVE,
+        ).pk  # fmt: skip
+
+
+def recurring(tenant, client, total="7319.47", **extra):
+    """An active monthly recurring invoice of ``client`` (its total is its marker)."""
+    with schema_context(tenant.schema_name):
+        today = timezone.localdate()
+        return RecurringInvoice.objects.create(
+            client=client, description=f"{client.name} hosting", total=Decimal(total),
+            start_on=today, next_send_on=today + timedelta(days=30), **extra,
+        ).pk  # fmt: skip
+
+
 def client(tenant, name, email):
     with schema_context(tenant.schema_name):
         return Client.objects.create(name=name, email=email)
@@ -159,6 +199,7 @@ def build(alpha, beta) -> World:
         "invoice": invoice(alpha, ana, amount="6123.45"),
         "quote": quote(alpha, ana, price="6123.45"),
         "client": ana.pk,
+        "subscription": subscription(alpha, ana, "6123.45"),
     }
     world.own["payment"] = payment(alpha, invoice(alpha, ana, Status.PAID, "6123.45"), "6123.45")
     world.own["method"] = saved_method(alpha, ana, "6123")
@@ -184,6 +225,9 @@ def build(alpha, beta) -> World:
         "client": [("B", bob.pk)],
         "method": [("B's card", saved_method(alpha, bob, "3194", "bobsecret")),
                    ("A's removed card", saved_method(alpha, ana, "6124", removed_at=now))],
+        "subscription": [("B's subscription", subscription(alpha, bob))],
+        "recurring": [("B's recurring invoice", recurring(alpha, bob)),
+                      ("A's paused one", recurring(alpha, ana, "6123.45", status="paused"))],
     }  # fmt: skip
     with schema_context(alpha.schema_name):
         # Links of A's that are dead: to B's invoice, to A's canceled one; and a usable one.
@@ -206,6 +250,8 @@ def build(alpha, beta) -> World:
         "payment": [("beta's payment", payment(beta, beta_paid, "4256.18"))],
         "client": [("beta's client", beta_client.pk)],
         "method": [("beta's card", saved_method(beta, beta_client, "2561", "betasecret"))],
+        "subscription": [("beta's subscription", subscription(beta, beta_client, "4256.18"))],
+        "recurring": [("beta's recurring invoice", recurring(beta, beta_client, "4256.18"))],
     }  # fmt: skip
     with schema_context(beta.schema_name):
         beta_token = links.new_link(beta_client, "/portal/", valid_for=timedelta(days=9))
@@ -262,6 +308,11 @@ def snapshot(tenant):
             list(
                 SavedPaymentMethod.objects.order_by("pk").values_list(
                     "pk", "is_default", "removed_at"
+                )
+            ),
+            list(
+                Subscription.objects.order_by("pk").values_list(
+                    "pk", "plan_id", "cancellation_requested_at", "cancel_at_period_end"
                 )
             ),
             Message.objects.count(),

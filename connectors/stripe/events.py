@@ -102,6 +102,10 @@ class StripeEvents:
             return self._invoice_event(event_type, obj, base)
         if event_type == "invoice_payment.paid":
             return self._invoice_payment_event(obj, base)
+        if event_type.startswith("customer.subscription.") and obj.get("object") == "subscription":
+            # Only which subscription changed: the app fetches its current state, so events
+            # late, duplicated or shuffled all converge on the platform's.
+            return WebhookEvent(**base, object_kind="subscription", remote_id=obj["id"])
         if event_type.startswith("checkout.session.") and obj.get("mode") != "setup":
             # A setup session saves a card and bills nothing (it has no currency): the portal
             # reads the client's methods back when it returns (``payment_methods``).

@@ -32,6 +32,7 @@ from connectors.stripe.client import plain_api, translated_errors
 from connectors.stripe.events import INVOICE_STATUSES, StripeEvents, _money, _when
 from connectors.stripe.lines import line_taxes, pricing, tax_rate_ids
 from connectors.stripe.saved_methods import StripeSavedMethods
+from connectors.stripe.subscriptions import StripeSubscriptions
 
 CHECKOUT_TTL = timedelta(hours=24)
 
@@ -67,7 +68,9 @@ def _another_total(remote: int, expected: int, currency: str) -> PlatformError:
     )
 
 
-class StripePlatform(StripeEvents, StripeAutoCharge, StripeSavedMethods, PaymentPlatform):
+class StripePlatform(
+    StripeEvents, StripeAutoCharge, StripeSavedMethods, StripeSubscriptions, PaymentPlatform
+):
     name = "stripe"
 
     def __init__(self, connection):
@@ -409,7 +412,7 @@ class StripePlatform(StripeEvents, StripeAutoCharge, StripeSavedMethods, Payment
     # ---- events -----------------------------------------------------------------------------
     capabilities = frozenset(
         {Capability.PAYMENT_LINKS, Capability.REFUNDS, Capability.LINES_WITH_TAXES,
-         Capability.AUTO_CHARGE, Capability.SAVED_METHODS}
+         Capability.AUTO_CHARGE, Capability.SAVED_METHODS, Capability.SUBSCRIPTIONS}
     )  # fmt: skip
 
     def check_ready(self) -> None:

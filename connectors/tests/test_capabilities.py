@@ -27,6 +27,7 @@ def test_each_platform_declares_what_our_connector_does_on_it():
         Capability.LINES_WITH_TAXES,
         Capability.AUTO_CHARGE,
         Capability.SAVED_METHODS,
+        Capability.SUBSCRIPTIONS,
     }
     assert QuickBooksPlatform.capabilities == {Capability.LINES_WITH_TAXES, Capability.REFUNDS}
 
