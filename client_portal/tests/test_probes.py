@@ -203,6 +203,7 @@ def build(alpha, beta) -> World:
     }
     world.own["payment"] = payment(alpha, invoice(alpha, ana, Status.PAID, "6123.45"), "6123.45")
     world.own["method"] = saved_method(alpha, ana, "6123")
+    world.own["recurring"] = recurring(alpha, ana, "6123.45")
     world.targets = {
         "invoice": [
             *[(f"B's {status} invoice", pk) for status, pk in bobs.items()],
