@@ -149,15 +149,16 @@ def test_a_database_dump_holds_no_smtp_password_twilio_token_or_pay_link_token(
         ("email", "sent", ""),
         ("sms", "delivered", ""),
     ]
+    # The email's pay link and portal link; the SMS's portal link (its only link).
     pay_links = {
-        f"pay link in the {where}": token
+        f"{kind} link in the {where}": token
         for where, text in (
             ("email", request_email.message.get_body(("plain",)).get_content()),
             ("SMS", sms["body"]),
         )
-        for token in re.findall(r"/pay/([\w-]+)/", text)
+        for kind, token in re.findall(r"/(pay|portal/open)/([\w-]+)/", text)
     }
-    assert len(pay_links) == 2, pay_links
+    assert len(pay_links) == 3, pay_links
 
     dump = pg_dump()
 
