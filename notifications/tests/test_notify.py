@@ -153,7 +153,6 @@ SAMPLES = {
         "Ana Client was refunded €50.00",
         "Ana Client a été remboursé de 50,00 €",
     ),
-    # French: passes once the lead's catalogue translates the subject.
     "subscription.cancellation_requested": (
         {
             "client": SimpleNamespace(name="Ana Client"),
@@ -162,7 +161,6 @@ SAMPLES = {
         "Ana Client asks to cancel a subscription",
         "Ana Client demande l’annulation d’un abonnement",
     ),
-    # French: passes once the lead's catalogue translates the subject.
     "email_sending.test": (
         {"account_name": "Alpha Studio"},
         "Test email: your email settings work",
