@@ -8,17 +8,17 @@ from django.utils.translation import gettext_lazy as _
 
 from payment_requests.models import BillingSettings
 
-# (name, label, URL name): later issue 18 steps add quotes, payments, credits, statements…
+# (name, label, URL name), in the order the tabs show: documents, then money, then the client.
 SECTIONS = (
     ("invoices", _("Invoices"), "client_portal:invoices"),
     ("quotes", _("Quotes"), "client_portal:quotes"),
     ("recurring", _("Recurring invoices"), "recurring:portal_list"),
     ("subscriptions", _("Subscriptions"), "subscriptions:portal_list"),
     ("payments", _("Payments"), "client_portal:payments"),
-    ("credits", _("Credits"), "client_portal:credits"),
-    ("profile", _("Profile"), "client_portal:profile"),
-    ("statements", _("Statements"), "client_portal:statements"),
     ("payment_methods", _("Payment methods"), "payment_methods:list"),
+    ("credits", _("Credits"), "client_portal:credits"),
+    ("statements", _("Statements"), "client_portal:statements"),
+    ("profile", _("Profile"), "client_portal:profile"),
 )
 
 
