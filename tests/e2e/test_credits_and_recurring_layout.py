@@ -1,4 +1,4 @@
-"""Credit notes and recurring invoices in Chromium, staff side and client portal, at 1280 and
+"""Credit notes, recurring invoices and subscription plans in Chromium, staff side and client portal, at 1280 and
 390 px: every page fits, nothing scrolls sideways, no table is cut off. Screenshots land in
 ``test-artifacts/credits-and-recurring/``."""
 
@@ -33,6 +33,7 @@ def account(accounts, django_db_blocker):
     from payment_requests.services.manual import mark_sent
     from recurring.models import RecurringDocument, RecurringInvoice
     from recurring.services import create_recurring
+    from subscriptions.models import Plan
 
     tenant = committed_account(django_db_blocker, "creditsrec", "Harbour Lane Studio", "Ivy Owner")
     with django_db_blocker.unblock(), schema_context(tenant.schema_name):
@@ -68,6 +69,10 @@ def account(accounts, django_db_blocker):
         RecurringInvoice.objects.filter(pk=recurring.pk).update(
             cycles_done=1, next_send_on=today + timedelta(days=31)
         )
+        Plan.objects.create(name="Care plan – Essentials", price=Decimal("49.00"), group="care")
+        Plan.objects.create(
+            name="Care plan – Pro", price=Decimal("490.00"), interval="year", group="care"
+        )
         links = {
             viewport["width"]: new_link(client, "/portal/credits/", valid_for=timedelta(days=1))
             for viewport in VIEWPORTS
@@ -99,6 +104,8 @@ def test_credit_and_recurring_pages_fit(browser, live_app, account, viewport):
     shot("/billing/recurring/", "recurring", "Website hosting and care plan")
     shot(f"/billing/recurring/{recurring}/", "a-recurring-invoice", "INV-00002")
     shot("/billing/recurring/new/", "new-recurring-invoice", "Schedule")
+    shot("/billing/plans/", "plans", "Care plan – Pro")
+    shot("/billing/subscriptions/", "subscriptions", "What clients may do in their portal")
 
     portal = context.new_page()
     page = portal
@@ -111,4 +118,7 @@ def test_credit_and_recurring_pages_fit(browser, live_app, account, viewport):
     expect(page.get_by_text("INV-00002").first).to_be_visible()
     fits_width(page, "the portal's recurring invoice", width)
     page.screenshot(path=f"{SHOTS}/portal-a-recurring-invoice-{width}.png", full_page=True)
+    # Not connected to a platform that keeps cards or runs subscriptions: each page says so.
+    shot("/portal/payment-methods/", "portal-payment-methods", "cannot keep payment methods")
+    shot("/portal/subscriptions/", "portal-subscriptions", "Subscriptions are not available.")
     context.close()
