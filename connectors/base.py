@@ -466,6 +466,7 @@ class PaymentPlatform(abc.ABC):
             code="not_supported",
             platform=self.name,
         )
+
     # ---- subscriptions (``Capability.SUBSCRIPTIONS``) ----------------------------------------
     # A platform without the capability refuses them all: billing asks ``capabilities`` first.
     def _no_subscriptions(self):

@@ -874,6 +874,7 @@ PAGES = [
             portal=True,
         )
         for name, methods in (("detail", ("GET",)), ("remove", GP), ("make_default", POST))
+    ),
     # ---- account: subscriptions (issue 19) ----------------------------------------------------
     Page(
         ACCOUNT,

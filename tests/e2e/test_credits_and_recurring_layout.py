@@ -1,6 +1,6 @@
-"""Credit notes, recurring invoices and subscription plans in Chromium, staff side and client portal, at 1280 and
-390 px: every page fits, nothing scrolls sideways, no table is cut off. Screenshots land in
-``test-artifacts/credits-and-recurring/``."""
+"""Credit notes, recurring invoices and subscription plans in Chromium, staff side and client
+portal, at 1280 and 390 px: every page fits, nothing scrolls sideways, no table is cut off.
+Screenshots land in ``test-artifacts/credits-and-recurring/``."""
 
 from __future__ import annotations
 
