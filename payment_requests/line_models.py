@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,22 @@ class PricedLine(models.Model):
             discount=Money(self.discount, currency) if self.discount else None,
             reference=self.reference,
         )
+
+
+class HasPricedLines:
+    """A document whose ``lines`` are ``PricedLine``s (a request, a quote, a recurring
+    invoice): its lines and totals as priced when saved."""
+
+    @cached_property
+    def document_lines(self):
+        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
+        return tuple(line.priced() for line in self.lines.all())
+
+    @cached_property
+    def document_totals(self):
+        from payment_requests.totals import totals
+
+        return totals(self.document_lines, self.currency)
 
 
 class AppliedTax(models.Model):

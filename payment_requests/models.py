@@ -16,14 +16,18 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import connection as db_connection
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.currencies import CURRENCIES
 from clients.models import Client
 from connectors.models import Connection, RemoteObject, RemotePayment
-from payment_requests.line_models import DocumentLine, LineTax, TaxRate  # noqa: F401 - with the others
+from payment_requests.line_models import (  # noqa: F401 - with the others
+    DocumentLine,
+    HasPricedLines,
+    LineTax,
+    TaxRate,
+)
 from payment_requests.pdf_models import DocumentPdf  # noqa: F401 - with the others
 
 
@@ -45,7 +49,7 @@ class PlatformCustomer(models.Model):
         return f"{self.client_id} on {self.connection_id}: {self.remote_id}"
 
 
-class PaymentRequest(models.Model):
+class PaymentRequest(HasPricedLines, models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice (after service)")
         # Quotes are their own documents: a request is asked for after or before service.
@@ -195,17 +199,6 @@ class PaymentRequest(models.Model):
     @property
     def platform_name(self) -> str:
         return self.connection.get_platform_display() if self.connection else ""
-
-    @cached_property
-    def document_lines(self):
-        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
-        return tuple(line.priced() for line in self.lines.all())
-
-    @cached_property
-    def document_totals(self):
-        from payment_requests.totals import totals
-
-        return totals(self.document_lines, self.currency)
 
     @property
     def is_itemized(self) -> bool:

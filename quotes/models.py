@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.currencies import CURRENCIES
 from clients.models import Client
-from payment_requests.line_models import AppliedTax, PricedLine, TaxRate
+from payment_requests.line_models import AppliedTax, HasPricedLines, PricedLine, TaxRate
 
 
-class Quote(models.Model):
+class Quote(HasPricedLines, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
@@ -84,17 +83,6 @@ class Quote(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    @cached_property
-    def document_lines(self):
-        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
-        return tuple(line.priced() for line in self.lines.all())
-
-    @cached_property
-    def document_totals(self):
-        from payment_requests.totals import totals
-
-        return totals(self.document_lines, self.currency)
 
 
 class QuoteLine(PricedLine):

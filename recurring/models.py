@@ -17,12 +17,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from billing_saas.currencies import CURRENCIES
 from clients.models import Client
-from payment_requests.line_models import AppliedTax, PricedLine, TaxRate
+from payment_requests.line_models import AppliedTax, HasPricedLines, PricedLine, TaxRate
 
 
 class Frequency(models.TextChoices):
@@ -40,7 +39,7 @@ class AutoBill(models.TextChoices):
     DEFAULT_METHOD = "default_method", _("Charge the client's default saved card")
 
 
-class RecurringInvoice(models.Model):
+class RecurringInvoice(HasPricedLines, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
@@ -121,17 +120,6 @@ class RecurringInvoice(models.Model):
     def remaining_cycles(self) -> int | None:
         """Invoices still to send; ``None`` when it has no end."""
         return None if self.cycles is None else self.cycles - self.cycles_done
-
-    @cached_property
-    def document_lines(self):
-        """Its lines as priced when saved (``InvoiceLine``s, taxes from their snapshots)."""
-        return tuple(line.priced() for line in self.lines.all())
-
-    @cached_property
-    def document_totals(self):
-        from payment_requests.totals import totals
-
-        return totals(self.document_lines, self.currency)
 
 
 class RecurringLine(PricedLine):
