@@ -127,8 +127,8 @@ class StripeSubscriptions:
     def subscription_invoices(
         self, customer_id: str, subscription_id: str
     ) -> list[RemoteSubscriptionInvoice]:
-        # Listed by customer and kept by subscription: a customer may hold several
-        # subscriptions and one-off invoices besides (the list needs no filter we lack).
+        # Listed by customer, kept by subscription here: the list's ``subscription`` filter
+        # is one the emulator lacks, and the customer's one-off invoices are not these.
         with translated_errors():
             page = self.api.invoices.list(
                 {"customer": customer_id, "limit": INVOICES_SHOWN}, self._options()
