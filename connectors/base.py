@@ -268,6 +268,18 @@ class RemoteSubscription:
 
 
 @dataclass(frozen=True)
+class RemoteSubscriptionInvoice:
+    """One invoice the platform issued for a subscription (its first, a renewal, a switch)."""
+
+    remote_id: str
+    number: str
+    created: datetime
+    amount: Money
+    status: str  # paid, open, void, uncollectible
+    url: str  # the platform's hosted page of the invoice ("" when it has none)
+
+
+@dataclass(frozen=True)
 class RecurringPrice:
     """A recurring price to create on the platform: ``amount`` every ``interval_count``
     ``interval`` (month, year or week)."""
@@ -497,4 +509,11 @@ class PaymentPlatform(abc.ABC):
 
     def switch_subscription_plan(self, remote_id: str, price_id: str) -> RemoteSubscription:
         """Move the subscription to ``price_id``; the platform prorates the period's rest."""
+        raise self._no_subscriptions()
+
+    def subscription_invoices(
+        self, customer_id: str, subscription_id: str
+    ) -> list[RemoteSubscriptionInvoice]:
+        """The subscription's issued invoices (drafts left out), newest first, the most recent
+        two dozen at most: the platform keeps them, we do not copy them."""
         raise self._no_subscriptions()

@@ -21,6 +21,7 @@ from connectors.base import (
     Money,
     RecurringPrice,
     RemoteSubscription,
+    RemoteSubscriptionInvoice,
     WebhookEvent,
 )
 from connectors.models import Connection
@@ -198,6 +199,14 @@ def switch_plan(subscription: Subscription, plan: Plan) -> Subscription:
     price_id = plan_price(plan, connection)
     platform_for(connection).switch_subscription_plan(subscription.remote_id, price_id)
     return _refresh(subscription)
+
+
+def invoices_of(subscription: Subscription) -> list[RemoteSubscriptionInvoice]:
+    """The subscription's invoices as the platform keeps them now (we store none). Its
+    customer is asked of the platform too: the link may have made one we never recorded."""
+    platform = platform_for(subscription.connection)
+    customer_id = platform.fetch_subscription(subscription.remote_id).customer_id
+    return platform.subscription_invoices(customer_id, subscription.remote_id)
 
 
 def _locked(subscription: Subscription) -> Subscription:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("portal/subscriptions/", portal.portal_list, name="portal_list"),
     path("portal/subscriptions/<int:pk>/cancel/", portal.portal_cancel, name="portal_cancel"),
     path("portal/subscriptions/<int:pk>/plan/", portal.portal_plan, name="portal_plan"),
+    path("portal/subscriptions/<int:pk>/invoices/", portal.portal_invoices, name="portal_invoices"),
 ]

@@ -915,6 +915,13 @@ PAGES = [
         signed_in=False,
         portal=True,
     ),
+    Page(
+        ACCOUNT,
+        "subscriptions:portal_invoices",
+        args={"pk": "number"},
+        signed_in=False,
+        portal=True,
+    ),
 ]
 
 

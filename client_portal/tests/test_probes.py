@@ -68,6 +68,7 @@ KIND_OF = {
     "payment_methods:make_default": "method",
     "subscriptions:portal_cancel": "subscription",
     "subscriptions:portal_plan": "subscription",
+    "subscriptions:portal_invoices": "subscription",
     "recurring:portal_detail": "recurring",
 }
 # Staff pages among the portal's URLs: to a portal session, the staff's sign-in page.

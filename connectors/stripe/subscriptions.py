@@ -7,10 +7,18 @@ Stripe keeps a subscription's period on its item (``items.data[0].current_period
 
 from __future__ import annotations
 
-from connectors.base import ClientRef, RecurringPrice, RemoteSubscription
+from connectors.base import (
+    ClientRef,
+    RecurringPrice,
+    RemoteSubscription,
+    RemoteSubscriptionInvoice,
+)
 from connectors.money import minor_units
 from connectors.stripe.client import translated_errors
-from connectors.stripe.events import _when
+from connectors.stripe.events import _money, _when
+
+# Enough for two years of monthly renewals; older ones stay on the platform's own pages.
+INVOICES_SHOWN = 24
 
 
 def remote_subscription(data) -> RemoteSubscription:
@@ -25,6 +33,23 @@ def remote_subscription(data) -> RemoteSubscription:
         cancel_at_period_end=bool(data.get("cancel_at_period_end")),
         metadata=dict(data.get("metadata") or {}),
     )
+
+
+def remote_subscription_invoice(data) -> RemoteSubscriptionInvoice:
+    return RemoteSubscriptionInvoice(
+        remote_id=data["id"],
+        number=data.get("number") or "",
+        created=_when(data["created"]),
+        amount=_money(data.get("total"), data["currency"]),
+        status=data["status"],
+        url=data.get("hosted_invoice_url") or "",
+    )
+
+
+def _subscription_of(invoice) -> str:
+    # Newer API versions name it only under ``parent.subscription_details``.
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    return invoice.get("subscription") or details.get("subscription") or ""
 
 
 class StripeSubscriptions:
@@ -98,3 +123,19 @@ class StripeSubscriptions:
                 self._options(),
             )
         return remote_subscription(data)
+
+    def subscription_invoices(
+        self, customer_id: str, subscription_id: str
+    ) -> list[RemoteSubscriptionInvoice]:
+        # Listed by customer, kept by subscription here: the list's ``subscription`` filter
+        # is one the emulator lacks, and the customer's one-off invoices are not these.
+        with translated_errors():
+            page = self.api.invoices.list(
+                {"customer": customer_id, "limit": INVOICES_SHOWN}, self._options()
+            )
+        invoices = [
+            remote_subscription_invoice(data)
+            for data in page["data"]
+            if _subscription_of(data) == subscription_id and data["status"] != "draft"
+        ]
+        return sorted(invoices, key=lambda invoice: invoice.created, reverse=True)

@@ -1,5 +1,6 @@
-"""The client portal's Subscriptions: each of the signed-in client's subscriptions, and the
-options the provider enabled (SubscriptionSettings): request cancellation, manage plan."""
+"""The client portal's Subscriptions: each of the signed-in client's subscriptions, its
+invoices, and the options the provider enabled (SubscriptionSettings): request cancellation,
+manage plan."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +23,12 @@ from subscriptions.models import Subscription, SubscriptionSettings
 SECTION = "subscriptions"
 # A subscription whose first payment never went through is none the client took.
 NEVER_STARTED = (Subscription.Status.INCOMPLETE, Subscription.Status.INCOMPLETE_EXPIRED)
+INVOICE_STATUSES = {
+    "paid": gettext_lazy("Paid"),
+    "open": gettext_lazy("Due"),
+    "void": gettext_lazy("Void"),
+    "uncollectible": gettext_lazy("Uncollectible"),
+}
 
 
 def _own(request, pk) -> Subscription:
@@ -93,3 +101,27 @@ def portal_plan(request, pk):
             return redirect("subscriptions:portal_list")
     context = {**layout_context(request, SECTION), "subscription": subscription, "form": form}
     return render(request, "subscriptions/portal_plan.html", context)
+
+
+@never_cache
+@require_GET
+@portal_client_required
+def portal_invoices(request, pk):
+    subscription = _own(request, pk)
+    # Asked of the platform each time the page is shown: it keeps the invoices and their
+    # pages; a platform that does not answer leaves a message, not an error page.
+    try:
+        invoices = services.invoices_of(subscription)
+    except PlatformError:
+        invoices = None
+    rows = [
+        (invoice, INVOICE_STATUSES.get(invoice.status, invoice.status))
+        for invoice in invoices or ()
+    ]
+    context = {
+        **layout_context(request, SECTION),
+        "subscription": subscription,
+        "rows": rows,
+        "unavailable": invoices is None,
+    }
+    return render(request, "subscriptions/portal_invoices.html", context)
