@@ -14,10 +14,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from billing_saas import languages
 from connectors.base import (
     Capability,
-    ClientRef,
     Money,
     RecurringPrice,
     RemoteSubscription,
@@ -29,6 +27,7 @@ from connectors.registry import capabilities_of, platform_for
 from notifications.notify import Recipient, notify
 from payment_requests.models import PlatformCustomer
 from payment_requests.services.common import current_tenant, default_connection
+from payment_requests.services.sending import client_ref
 from subscriptions.models import Plan, PlanPrice, Subscription, SubscriptionSettings
 from tenants.urls_helpers import account_url
 
@@ -64,10 +63,7 @@ def subscription_link(plan: Plan, client, request=None) -> str:
     platform = platform_for(connection)
     price_id = plan_price(plan, connection)
     known = PlatformCustomer.objects.filter(client=client, connection=connection).first()
-    ref = ClientRef(
-        client.pk, str(client), client.email, known.remote_id if known else "",
-        language=languages.client_language(client),
-    )  # fmt: skip
+    ref = client_ref(client, known.remote_id if known else "")
     back = account_url(current_tenant(), reverse("subscriptions:portal_list"), request)
     return platform.create_subscription_link(
         ref, price_id, back, back, metadata={"client_id": str(client.pk), "plan_id": str(plan.pk)}
